@@ -1,0 +1,89 @@
+// Reads MISP galaxy cluster files into KB records, mapping each galaxy onto a kizashi entity kind.
+import type { EntityKind, IdentityRole, KbRecord } from './entity.js';
+
+interface GalaxyMapping {
+  readonly kind: EntityKind;
+  readonly roles?: readonly IdentityRole[];
+}
+
+/**
+ * The galaxies kizashi understands; others are ignored (and listed as such by `kb info`). Countries and sectors
+ * come from kizashi's own gazetteers (ISO 3166 and the STIX industry-sector vocabulary), not from galaxies.
+ */
+export const GALAXIES: Readonly<Record<string, GalaxyMapping>> = {
+  'threat-actor': { kind: 'intrusion-set' },
+  '360net-threat-actor': { kind: 'intrusion-set' },
+  'microsoft-activity-group': { kind: 'intrusion-set' },
+  'mitre-intrusion-set': { kind: 'intrusion-set' },
+  malpedia: { kind: 'malware' },
+  'mitre-malware': { kind: 'malware' },
+  backdoor: { kind: 'malware' },
+  botnet: { kind: 'malware' },
+  ransomware: { kind: 'malware' },
+  rat: { kind: 'malware' },
+  stealer: { kind: 'malware' },
+  'exploit-kit': { kind: 'malware' },
+  'mitre-tool': { kind: 'tool' },
+  tool: { kind: 'tool' },
+  'surveillance-vendor': { kind: 'identity', roles: ['surveillance-vendor'] },
+  producer: { kind: 'identity', roles: ['security-vendor'] },
+  campaigns: { kind: 'campaign' },
+};
+
+interface ClusterValue {
+  value?: unknown;
+  uuid?: unknown;
+  description?: unknown;
+  meta?: Record<string, unknown>;
+}
+
+/**
+ * Records for one galaxy cluster file's JSON. Returns [] for galaxies kizashi does not map.
+ * @example mispClusterRecords(JSON.parse(fs.readFileSync('clusters/threat-actor.json', 'utf8')))
+ */
+export function mispClusterRecords(cluster: unknown): { galaxy: string; version?: string; records: KbRecord[] } {
+  if (typeof cluster !== 'object' || cluster === null) throw new Error('not a MISP galaxy cluster: expected a JSON object');
+  const { type, values, version } = cluster as { type?: unknown; values?: unknown; version?: unknown };
+  if (typeof type !== 'string' || !Array.isArray(values)) throw new Error('not a MISP galaxy cluster: needs "type" and "values"');
+  const mapping = GALAXIES[type];
+  const versionText = typeof version === 'number' || typeof version === 'string' ? String(version) : undefined;
+  if (!mapping) return { galaxy: type, ...(versionText ? { version: versionText } : {}), records: [] };
+  const source = `misp:${type}`;
+  const records: KbRecord[] = [];
+  for (const raw of values as ClusterValue[]) {
+    if (typeof raw !== 'object' || raw === null || typeof raw.value !== 'string') continue;
+    const meta = raw.meta ?? {};
+    let name = raw.value.trim();
+    let mitreId = typeof meta.external_id === 'string' ? meta.external_id : undefined;
+    // mitre-* galaxies name entries "Emotet - S0367".
+    const suffix = / - ([GSTC]\d{4}(?:\.\d{3})?)$/.exec(name);
+    if (suffix) {
+      name = name.slice(0, suffix.index);
+      mitreId ??= suffix[1];
+    }
+    const synonyms = Array.isArray(meta.synonyms) ? meta.synonyms.filter((s): s is string => typeof s === 'string') : [];
+    const record: KbRecord = {
+      source,
+      sourceId: typeof raw.uuid === 'string' ? raw.uuid : name,
+      kind: mapping.kind,
+      name: mapping.kind === 'location' ? titleCase(name) : name,
+      aliases: synonyms.filter((s) => s !== name),
+      ...(typeof raw.description === 'string' && raw.description !== '' ? { description: raw.description } : {}),
+      ...(mitreId ? { mitreId } : {}),
+      ...(mapping.roles ? { roles: mapping.roles } : {}),
+      ...countryOf(mapping.kind, meta),
+      externalRefs: [{ source_name: source, ...(typeof raw.uuid === 'string' ? { external_id: raw.uuid } : {}) }],
+    };
+    records.push(record);
+  }
+  return { galaxy: type, ...(versionText ? { version: versionText } : {}), records };
+}
+
+function countryOf(kind: EntityKind, meta: Record<string, unknown>): { country?: string } {
+  const code = kind === 'location' ? meta.ISO : meta.country;
+  return typeof code === 'string' && /^[A-Z]{2}$/.test(code) ? { country: code } : {};
+}
+
+function titleCase(name: string): string {
+  return name.replace(/\b([a-z])/g, (c) => c.toUpperCase());
+}

@@ -1,0 +1,97 @@
+// Reads kizashi's curated starter knowledge base (data/starter/*.yaml) into KB records.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { KbError } from '../core/errors.js';
+import type { CountryData } from './countries.js';
+import type { EntityKind, IdentityRole, KbRecord } from './entity.js';
+
+/** The folder of starter data shipped with the package (works from src/ and from dist/). */
+export const STARTER_DIR = fileURLToPath(new URL('../../data/starter/', import.meta.url));
+
+const KINDS = new Set<EntityKind>(['intrusion-set', 'threat-actor', 'malware', 'tool', 'campaign', 'identity', 'location', 'sector']);
+const ROLES = new Set<IdentityRole>([
+  'security-vendor',
+  'government-agency',
+  'international-body',
+  'technology-company',
+  'platform',
+  'ngo',
+  'media',
+  'surveillance-vendor',
+  'state',
+]);
+
+export interface StarterData {
+  readonly records: KbRecord[];
+  readonly countries: CountryData;
+}
+
+/** Load every starter file; a malformed entry is an error naming the file and entry. */
+export async function loadStarter(dir: string = STARTER_DIR): Promise<StarterData> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
+  const records: KbRecord[] = [];
+  let countries: CountryData = { names: {}, abbreviations: {} };
+  for (const file of files) {
+    const path = join(dir, file);
+    let data: unknown;
+    try {
+      data = parseYaml(await readFile(path, 'utf8'));
+    } catch (error) {
+      throw new KbError(path, `invalid YAML: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    }
+    if (file === 'countries.yaml') countries = parseCountries(data, path);
+    else records.push(...parseStarterFile(data, path));
+  }
+  return { records, countries };
+}
+
+/** Records of one starter file's parsed YAML. */
+export function parseStarterFile(data: unknown, path: string): KbRecord[] {
+  const doc = data as { kind?: unknown; entities?: unknown };
+  if (typeof doc !== 'object' || doc === null || !Array.isArray(doc.entities)) {
+    throw new KbError(path, 'expected a mapping with an "entities" list');
+  }
+  const defaultKind = doc.kind;
+  return doc.entities.map((raw: unknown, index: number) => {
+    const where = `entry ${index + 1}`;
+    const e = raw as Record<string, unknown>;
+    if (typeof e !== 'object' || e === null || typeof e.name !== 'string' || e.name.trim() === '') {
+      throw new KbError(path, `${where}: "name" must be a non-empty string`);
+    }
+    const kind = (e.kind ?? defaultKind) as EntityKind;
+    if (!KINDS.has(kind)) throw new KbError(path, `${where} (${e.name}): unknown kind "${String(kind)}"`);
+    const aliases = e.aliases ?? [];
+    if (!Array.isArray(aliases) || aliases.some((a) => typeof a !== 'string' && typeof a !== 'number')) {
+      throw new KbError(path, `${where} (${e.name}): "aliases" must be a list of strings`);
+    }
+    const roles = e.roles ?? [];
+    if (!Array.isArray(roles) || roles.some((r) => !ROLES.has(r as IdentityRole))) {
+      throw new KbError(path, `${where} (${e.name}): "roles" must be a list of known roles`);
+    }
+    if (e.country !== undefined && (typeof e.country !== 'string' || !/^[A-Z]{2}$/.test(e.country))) {
+      throw new KbError(path, `${where} (${e.name}): "country" must be an ISO 3166-1 alpha-2 code`);
+    }
+    return {
+      source: 'kizashi-starter',
+      sourceId: e.name,
+      kind,
+      name: e.name.trim(),
+      aliases: aliases.map(String),
+      roles: roles as IdentityRole[],
+      ...(typeof e.country === 'string' ? { country: e.country } : {}),
+      ...(typeof e.sector === 'string' ? { sector: e.sector } : {}),
+      ...(typeof e.description === 'string' ? { description: e.description } : {}),
+      ...(e.context === true ? { needsContext: true } : {}),
+    } satisfies KbRecord;
+  });
+}
+
+function parseCountries(data: unknown, path: string): CountryData {
+  const doc = data as { names?: unknown; abbreviations?: unknown };
+  if (typeof doc !== 'object' || doc === null || typeof doc.names !== 'object' || typeof doc.abbreviations !== 'object') {
+    throw new KbError(path, 'expected "names" and "abbreviations" mappings');
+  }
+  return { names: doc.names as Record<string, string[]>, abbreviations: doc.abbreviations as Record<string, string> };
+}

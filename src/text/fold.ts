@@ -1,0 +1,90 @@
+// Folds text into the form the gazetteer matches on, keeping a map back to the original offsets.
+//
+// Folding: Unicode NFKC (full-width ASCII and digits, half-width katakana), lowercase, and the removal of
+// characters that vary freely inside names: spaces, hyphens, underscores, the katakana middle dot (・) and the
+// long-vowel mark (ー). So "Earth-Estries", "earth estries", "トレーダー・トレイター" and "トレイダートレイター"
+// meet their aliases. Offsets always refer to the original text.
+
+export interface FoldedText {
+  /** The folded string the matcher runs over. */
+  readonly text: string;
+  /** For each folded UTF-16 unit: start offset of the original character it came from. */
+  readonly start: Int32Array;
+  /** For each folded UTF-16 unit: end offset (exclusive) of the original character it came from. */
+  readonly end: Int32Array;
+}
+
+const DROPPED = new Set([
+  0x20, 0x09, 0x0a, 0x0d, 0x0b, 0x0c, 0xa0, 0x3000, 0x2d, 0x5f, 0x2010, 0x2011, 0x2012, 0x2013, 0x2014,
+  0x2015, 0x2212, 0x30fb, 0xff65, 0x30fc, 0xff70, 0x200b, 0xfeff,
+]);
+
+/** True for characters that folding deletes. */
+export function isDroppedChar(code: number): boolean {
+  return DROPPED.has(code);
+}
+
+/**
+ * Fold `text` for matching, keeping offsets.
+ * @example foldText('ＡＰＴ４１').text // 'apt41'
+ */
+export function foldText(text: string): FoldedText {
+  const n = text.length;
+  let out = '';
+  const start = new Int32Array(n + 8);
+  const end = new Int32Array(n + 8);
+  let len = 0;
+  let cap = start.length;
+  let startArr = start;
+  let endArr = end;
+  const push = (s: string, from: number, to: number): void => {
+    for (let k = 0; k < s.length; k++) {
+      if (len >= cap) {
+        cap *= 2;
+        const ns = new Int32Array(cap);
+        ns.set(startArr);
+        startArr = ns;
+        const ne = new Int32Array(cap);
+        ne.set(endArr);
+        endArr = ne;
+      }
+      startArr[len] = from;
+      endArr[len] = to;
+      len++;
+    }
+    out += s;
+  };
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      if (!DROPPED.has(c)) {
+        const lower = c >= 0x41 && c <= 0x5a ? c + 32 : c;
+        push(String.fromCharCode(lower), i, i + 1);
+      }
+      i++;
+      continue;
+    }
+    // One code point, plus a following half-width voiced sound mark, normalised together.
+    let j = i + (c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1);
+    const next = text.charCodeAt(j);
+    if (next === 0xff9e || next === 0xff9f) j++;
+    if (DROPPED.has(c)) {
+      i = j;
+      continue;
+    }
+    const piece = text.slice(i, j).normalize('NFKC').toLowerCase();
+    let kept = '';
+    for (const ch of piece) {
+      if (!DROPPED.has(ch.charCodeAt(0))) kept += ch;
+    }
+    if (kept) push(kept, i, j);
+    i = j;
+  }
+  return { text: out, start: startArr.subarray(0, len), end: endArr.subarray(0, len) };
+}
+
+/** Fold a single alias or term (no offsets needed). */
+export function foldTerm(term: string): string {
+  return foldText(term).text;
+}
