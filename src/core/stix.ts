@@ -112,16 +112,7 @@ export interface Report extends Common {
 }
 
 export type StixDomainObject =
-  | IntrusionSet
-  | ThreatActor
-  | Malware
-  | Tool
-  | Campaign
-  | AttackPattern
-  | Vulnerability
-  | Location
-  | Identity
-  | Report;
+  IntrusionSet | ThreatActor | Malware | Tool | Campaign | AttackPattern | Vulnerability | Location | Identity | Report;
 
 export type StixObject = StixDomainObject | Relationship;
 export type StixType = StixObject['type'];

@@ -38,7 +38,7 @@ export class AhoCorasick {
 
   private build(patterns: readonly string[]): void {
     // Trie with Map children during construction.
-    const children: Map<number, number>[] = [new Map()];
+    const children: Map<number, number>[] = [new Map<number, number>()];
     const outputs: number[][] = [[]];
     patterns.forEach((p, index) => {
       if (p.length === 0) return;
@@ -50,7 +50,7 @@ export class AhoCorasick {
         let next = node.get(c);
         if (next === undefined) {
           next = children.length;
-          children.push(new Map());
+          children.push(new Map<number, number>());
           outputs.push([]);
           node.set(c, next);
         }

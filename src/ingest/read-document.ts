@@ -114,8 +114,8 @@ function readMeta(data: unknown, origin: string): Meta {
   }
   const published = record.published ?? record.date;
   if (published !== undefined && published !== null) {
-    const date = published instanceof Date ? published : new Date(String(published));
-    if (Number.isNaN(date.getTime())) throw new InputError(origin, `front matter field "published" is not a date: ${String(published)}`);
+    const date = published instanceof Date ? published : typeof published === 'string' || typeof published === 'number' ? new Date(published) : new Date(NaN);
+    if (Number.isNaN(date.getTime())) throw new InputError(origin, `front matter field "published" is not a date: ${JSON.stringify(published)}`);
     meta.published = date.toISOString();
   }
   return meta;
@@ -135,14 +135,14 @@ function parseHtml(raw: string, origin: string): { text: string; meta: Meta } {
   if (htmlLang === 'ja' || htmlLang === 'en') meta.lang = htmlLang;
   let article: { title?: string | null; content?: string | null } | null = null;
   try {
-    article = new Readability(document as unknown as Document, { charThreshold: 100 }).parse();
+    article = new Readability(document, { charThreshold: 100 }).parse();
   } catch {
     article = null;
   }
   const title = article?.title ?? document.querySelector('title')?.textContent ?? undefined;
   if (title) meta.title = title.trim();
   const body = article?.content ? parseHTML(`<html><body>${article.content}</body></html>`).document.body : document.body;
-  let text = body ? blockText(body as unknown as HtmlNode) : '';
+  let text = body ? blockText(body) : '';
   text = text
     .split('\n')
     .map((line: string) => line.trim())
@@ -168,7 +168,29 @@ interface HtmlNode {
   childNodes: ArrayLike<HtmlNode>;
 }
 
-const BLOCKS = new Set(['P', 'DIV', 'LI', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'TR', 'PRE', 'BLOCKQUOTE', 'SECTION', 'ARTICLE', 'BR', 'TABLE', 'UL', 'OL', 'DT', 'DD', 'FIGCAPTION']);
+const BLOCKS = new Set([
+  'P',
+  'DIV',
+  'LI',
+  'H1',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'TR',
+  'PRE',
+  'BLOCKQUOTE',
+  'SECTION',
+  'ARTICLE',
+  'BR',
+  'TABLE',
+  'UL',
+  'OL',
+  'DT',
+  'DD',
+  'FIGCAPTION',
+]);
 const SKIPPED = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'NAV', 'FOOTER']);
 
 /** Text of an element with a line break after every block, so sentences and paragraphs survive. */

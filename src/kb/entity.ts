@@ -11,7 +11,8 @@ export type EntityKind =
   | 'attack-pattern'
   | 'identity'
   | 'location'
-  | 'sector';
+  | 'sector'
+  | 'vulnerability';
 
 /** Kinds that merge with each other across sources (MISP calls a group what MITRE calls an intrusion-set). */
 export function kindFamily(kind: EntityKind): string {

@@ -24,17 +24,23 @@ function sourcePriority(source: string): number {
 export class KnowledgeBase {
   readonly entities: readonly KbEntity[];
   readonly sources: readonly KbSourceInfo[];
+  /** One-kanji country abbreviations (米 → US), matched only in context. */
+  readonly countryAbbreviations: Readonly<Record<string, string>>;
   private readonly byKey: Map<string, KbEntity>;
   private readonly byAlias: Map<string, KbEntity[]>;
   private readonly byMitreId: Map<string, KbEntity>;
+  private readonly byCountry: Map<string, KbEntity>;
 
-  private constructor(entities: KbEntity[], sources: KbSourceInfo[]) {
+  private constructor(entities: KbEntity[], sources: KbSourceInfo[], countryAbbreviations: Record<string, string>) {
     this.entities = entities;
     this.sources = sources;
+    this.countryAbbreviations = countryAbbreviations;
     this.byKey = new Map(entities.map((e) => [e.key, e]));
     this.byAlias = new Map();
     this.byMitreId = new Map();
+    this.byCountry = new Map();
     for (const entity of entities) {
+      if (entity.kind === 'location' && entity.country && !this.byCountry.has(entity.country)) this.byCountry.set(entity.country, entity);
       if (entity.mitreId) this.byMitreId.set(entity.mitreId.toUpperCase(), entity);
       for (const alias of entity.aliases) {
         const folded = foldTerm(alias.value);
@@ -50,7 +56,11 @@ export class KnowledgeBase {
    * Records merge when they share a MITRE id, have the same name, or one's name is the other's alias —
    * never two records of one source (a source lists distinct things), so alias chains cannot snowball.
    */
-  static build(records: readonly KbRecord[], sources: readonly KbSourceInfo[] = []): KnowledgeBase {
+  static build(
+    records: readonly KbRecord[],
+    sources: readonly KbSourceInfo[] = [],
+    countryAbbreviations: Readonly<Record<string, string>> = {},
+  ): KnowledgeBase {
     const sorted = [...records].sort((a, b) => sourcePriority(a.source) - sourcePriority(b.source));
     const groups = new UnionFind(sorted.map((r) => r.source));
     const tryJoin = (byKey: Map<string, number[]>): void => {
@@ -89,7 +99,7 @@ export class KnowledgeBase {
       seenKeys.add(entity.key);
       entities.push(entity);
     }
-    return new KnowledgeBase(entities, [...sources]);
+    return new KnowledgeBase(entities, [...sources], { ...countryAbbreviations });
   }
 
   /** Entities one alias (any spelling that folds the same) may name. */
@@ -99,6 +109,11 @@ export class KnowledgeBase {
 
   get(key: string): KbEntity | undefined {
     return this.byKey.get(key);
+  }
+
+  /** The location entity of an ISO 3166-1 alpha-2 code. */
+  country(code: string): KbEntity | undefined {
+    return this.byCountry.get(code.toUpperCase());
   }
 
   getByMitreId(id: string): KbEntity | undefined {
@@ -159,7 +174,8 @@ function mergeRecords(group: readonly KbRecord[]): KbEntity {
   }
   const roles = new Set<IdentityRole>();
   for (const r of group) for (const role of r.roles ?? []) roles.add(role);
-  const pick = <K extends keyof KbRecord>(field: K): KbRecord[K] | undefined => group.find((r) => r[field] !== undefined && r[field] !== '')?.[field];
+  const pick = <K extends keyof KbRecord>(field: K): KbRecord[K] | undefined =>
+    group.find((r) => r[field] !== undefined && r[field] !== '')?.[field];
   const description = pick('description');
   const country = pick('country');
   const sector = pick('sector');

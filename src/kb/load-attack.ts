@@ -62,7 +62,9 @@ export function attackRecords(bundle: unknown): KbRecord[] {
       name: raw.name,
       aliases,
       ...(typeof raw.description === 'string' ? { description: cleanAttackMarkdown(raw.description) } : {}),
-      externalRefs: mitreRef ? [{ source_name: 'mitre-attack', external_id: mitreRef.external_id, ...(mitreRef.url ? { url: mitreRef.url } : {}) }] : [],
+      externalRefs: mitreRef
+        ? [{ source_name: 'mitre-attack', external_id: mitreRef.external_id, ...(mitreRef.url ? { url: mitreRef.url } : {}) }]
+        : [],
       ...(mitreRef?.external_id ? { mitreId: mitreRef.external_id } : {}),
       ...(phases ? { killChainPhases: phases } : {}),
     });
@@ -78,7 +80,7 @@ function stringList(value: unknown): string[] {
 export function cleanAttackMarkdown(text: string): string {
   return text
     .replace(/\(Citation:[^)]*\)/g, '')
-    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\][]{1,200})\]\([^()]{0,500}\)/g, '$1')
     .replace(/<code>|<\/code>/g, '')
     .trim();
 }

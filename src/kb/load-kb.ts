@@ -52,7 +52,7 @@ export async function loadKnowledgeBase(options: LoadKbOptions = {}): Promise<Kn
     records.push(...loaded.records);
     sources.push(...loaded.sources);
   }
-  return KnowledgeBase.build(records, sources);
+  return KnowledgeBase.build(records, sources, starter.countries.abbreviations);
 }
 
 /** Read one KB folder. Missing folder, corrupt JSON or a wrong shape are KbErrors naming the file. */
@@ -89,7 +89,12 @@ export async function readKbDir(dir: string): Promise<{ records: KbRecord[]; sou
       throw new KbError(file, (error as Error).message, { cause: error });
     }
     records.push(...cluster.records);
-    sources.push({ name: `misp:${cluster.galaxy}`, records: cluster.records.length, path: file, ...(cluster.version ? { version: cluster.version } : {}) });
+    sources.push({
+      name: `misp:${cluster.galaxy}`,
+      records: cluster.records.length,
+      path: file,
+      ...(cluster.version ? { version: cluster.version } : {}),
+    });
   }
   return { records, sources };
 }

@@ -1,0 +1,96 @@
+// `kizashi extract FILE...`: one STIX bundle (or JSON object, or table) per input file.
+import type { Writable } from 'node:stream';
+import { describeError } from '../core/errors.js';
+import { entityStixId, extractionToBundle, stixTypeOf } from '../export/stix-bundle.js';
+import { extractDocument, type Extraction, type Extractor } from '../extract/extract-document.js';
+import { readDocumentFile } from '../ingest/read-document.js';
+
+export type ExtractFormat = 'stix' | 'json' | 'text';
+
+/** Extract every file; a failing file is reported on `err` and the rest go on. Returns the number that failed. */
+export async function runExtract(
+  files: readonly string[],
+  format: ExtractFormat,
+  extractor: Extractor,
+  out: Writable,
+  err: Writable,
+): Promise<number> {
+  let failed = 0;
+  for (const file of files) {
+    try {
+      const doc = await readDocumentFile(file);
+      const extraction = extractDocument(extractor, doc);
+      out.write(render(extraction, format));
+    } catch (error) {
+      failed++;
+      err.write(`kizashi: ${describeError(error)}\n`);
+    }
+  }
+  return failed;
+}
+
+function render(extraction: Extraction, format: ExtractFormat): string {
+  switch (format) {
+    case 'stix':
+      return `${JSON.stringify(extractionToBundle(extraction))}\n`;
+    case 'json':
+      return `${JSON.stringify(extractionToJson(extraction))}\n`;
+    case 'text':
+      return extractionToText(extraction);
+  }
+}
+
+/** The simple JSON shape for scripts. */
+export function extractionToJson(x: Extraction): unknown {
+  const names = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
+  return {
+    document: {
+      id: x.document.id,
+      title: x.document.title,
+      lang: x.document.lang,
+      origin: x.document.origin,
+      ...(x.document.url ? { url: x.document.url } : {}),
+      ...(x.document.published ? { published: x.document.published } : {}),
+      ...(x.document.source ? { source: x.document.source } : {}),
+    },
+    entities: x.entities.map((e) => ({
+      id: entityStixId(e.entity),
+      type: stixTypeOf(e.entity),
+      kind: e.entity.kind,
+      name: e.entity.name,
+      ...(e.entity.country ? { country: e.entity.country } : {}),
+      ...(e.entity.sector ? { sector: e.entity.sector } : {}),
+      confidence: e.confidence,
+      mentions: e.mentions.map((m) => ({
+        start: m.start,
+        end: m.end,
+        text: m.surface,
+        alias: m.alias,
+        sentence: x.sentences[m.sentence]?.text ?? '',
+      })),
+    })),
+    relations: x.relations.map((r) => ({
+      type: r.type,
+      source: names.get(r.source) ?? r.source,
+      target: names.get(r.target) ?? r.target,
+      confidence: r.confidence,
+      sentence: x.sentences[r.sentence]?.text ?? '',
+    })),
+  };
+}
+
+/** A readable table for people. */
+export function extractionToText(x: Extraction): string {
+  const lines = [`# ${x.document.title}  (${x.document.lang}, ${x.document.origin})`];
+  const width = Math.max(8, ...x.entities.map((e) => e.entity.name.length));
+  for (const e of x.entities) {
+    const where = e.entity.country && e.entity.kind !== 'location' ? ` [${e.entity.country}]` : '';
+    lines.push(
+      `  ${e.entity.kind.padEnd(14)} ${e.entity.name.padEnd(width)}  ×${e.mentions.length}  ${e.confidence}%${where}  "${e.mentions[0]?.surface ?? ''}"`,
+    );
+  }
+  const names = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
+  for (const r of x.relations) lines.push(`  ${names.get(r.source)} —${r.type}→ ${names.get(r.target)}`);
+  if (x.entities.length === 0) lines.push('  (nothing found)');
+  return `${lines.join('\n')}\n\n`;
+}

@@ -1,0 +1,88 @@
+// The kizashi CLI: parses arguments, runs a command, and is the one place that turns errors into exit codes.
+import { Command, CommanderError, Option } from 'commander';
+import { KizashiError, UsageError, describeError } from '../core/errors.js';
+import { loadKnowledgeBase, kizashiHome, syncedKbDir } from '../kb/load-kb.js';
+import { syncFromDirectory, syncFromNetwork } from '../kb/sync.js';
+import { openExtractor } from '../main.js';
+import { runDemo } from './demo-command.js';
+import { runExtract, type ExtractFormat } from './extract-command.js';
+
+/** Run the CLI with `argv` (as process.argv); resolves to the exit code. */
+export async function main(argv: readonly string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
+  let exitCode = 0;
+  const program = new Command();
+  program
+    .name('kizashi')
+    .description('Cyber threat and cyber policy intelligence from Japanese and English news, as STIX 2.1')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) });
+
+  const kbOption = () => new Option('--kb <dir...>', 'extra knowledge-base folder(s) laid out like attack/ + misp-galaxy/clusters/');
+
+  program
+    .command('extract')
+    .description('extract entities and relationships from documents (.md, .txt, .html)')
+    .argument('<files...>', 'document files')
+    .addOption(new Option('--format <format>', 'output format').choices(['stix', 'json', 'text']).default('stix'))
+    .addOption(kbOption())
+    .action(async (files: string[], opts: { format: ExtractFormat; kb?: string[] }) => {
+      const extractor = await openExtractor({ kbDirs: opts.kb ?? [] });
+      const failed = await runExtract(files, opts.format, extractor, io.out, io.err);
+      if (failed > 0) exitCode = 2;
+    });
+
+  const kb = program.command('kb').description('manage the knowledge base');
+  kb.command('sync')
+    .description(`download MITRE ATT&CK and MISP galaxies into ${syncedKbDir()} (or import with --from)`)
+    .option('--from <dir>', 'import from a local folder laid out like attack/ + misp-galaxy/clusters/ instead of downloading')
+    .action(async (opts: { from?: string }) => {
+      const target = syncedKbDir();
+      const results = opts.from ? await syncFromDirectory(opts.from, target) : await syncFromNetwork(target);
+      for (const r of results) io.out.write(`${r.status.padEnd(10)} ${r.file}${r.detail ? `  ${r.detail}` : ''}\n`);
+      const failed = results.filter((r) => r.status === 'failed').length;
+      io.out.write(`kb sync: ${results.length - failed} ok, ${failed} failed → ${target}\n`);
+      if (failed > 0) exitCode = 1;
+    });
+  kb.command('info')
+    .description('print the knowledge base sources, versions and counts')
+    .addOption(kbOption())
+    .action(async (opts: { kb?: string[] }) => {
+      const started = Date.now();
+      const base = await loadKnowledgeBase({ kbDirs: opts.kb ?? [] });
+      io.out.write(`kizashi home: ${kizashiHome()}\nsources:\n`);
+      for (const s of base.sources) {
+        io.out.write(
+          `  ${s.name.padEnd(30)} ${String(s.records).padStart(6)} records${s.version ? `  version ${s.version}` : ''}${s.path ? `  ${s.path}` : ''}\n`,
+        );
+      }
+      io.out.write('entities:\n');
+      for (const [kind, n] of Object.entries(base.countByKind()).sort()) io.out.write(`  ${kind.padEnd(30)} ${String(n).padStart(6)}\n`);
+      const aliases = base.entities.reduce((n, e) => n + e.aliases.length, 0);
+      io.out.write(
+        `  ${'total'.padEnd(30)} ${String(base.entities.length).padStart(6)}  (${aliases} aliases, loaded in ${Date.now() - started} ms)\n`,
+      );
+    });
+
+  program
+    .command('demo')
+    .description('run the main job offline on the built-in sample corpus and starter knowledge base')
+    .option('--out <dir>', 'where to write the results', 'kizashi-demo')
+    .addOption(kbOption())
+    .action(async (opts: { out: string; kb?: string[] }) => {
+      await runDemo({ outDir: opts.out, kbDirs: opts.kb ?? [] }, io.out);
+    });
+
+  try {
+    await program.parseAsync([...argv]);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : new UsageError(error.message).exitCode;
+    if (error instanceof KizashiError) {
+      io.err.write(`kizashi: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.err.write(`kizashi: unexpected error: ${describeError(error)}\n`);
+    if (process.env.KIZASHI_DEBUG) io.err.write(`${(error as Error).stack ?? ''}\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,210 @@
+// Turns an Extraction into a STIX 2.1 bundle: a report for the document, one SDO per entity with its
+// evidence, and the relationships the sentences support.
+import {
+  createBundle,
+  stixId,
+  stixTimestamp,
+  type Bundle,
+  type Evidence,
+  type ExternalReference,
+  type Identity,
+  type StixObject,
+} from '../core/stix.js';
+import type { ExtractedEntity, Extraction } from '../extract/extract-document.js';
+import type { KbEntity } from '../kb/entity.js';
+
+/** The identity kizashi signs its objects with. */
+export const KIZASHI_IDENTITY_ID = stixId('identity', 'kizashi');
+
+function kizashiIdentity(): Identity {
+  return {
+    type: 'identity',
+    spec_version: '2.1',
+    id: KIZASHI_IDENTITY_ID,
+    created: '2026-01-01T00:00:00.000Z',
+    modified: '2026-01-01T00:00:00.000Z',
+    name: 'kizashi',
+    identity_class: 'system',
+    description: 'kizashi threat and policy intelligence extractor',
+  };
+}
+
+/** The STIX type an entity becomes. */
+export function stixTypeOf(entity: KbEntity): StixObject['type'] {
+  switch (entity.kind) {
+    case 'sector':
+      return 'identity';
+    default:
+      return entity.kind;
+  }
+}
+
+/** Deterministic STIX id of an entity: the same actor gets the same id in every document and on every machine. */
+export function entityStixId(entity: KbEntity): string {
+  if (entity.kind === 'vulnerability') return stixId('vulnerability', entity.name.toUpperCase());
+  if (entity.kind === 'location' && entity.country) return stixId('location', `country:${entity.country}`);
+  if (entity.kind === 'sector') return stixId('identity', `sector:${entity.sector ?? entity.name}`);
+  return stixId(stixTypeOf(entity), entity.key);
+}
+
+const MALWARE_TYPES: Record<string, string> = {
+  'misp:ransomware': 'ransomware',
+  'misp:rat': 'remote-access-trojan',
+  'misp:botnet': 'bot',
+  'misp:backdoor': 'backdoor',
+  'misp:stealer': 'spyware',
+  'misp:exploit-kit': 'exploit',
+};
+
+function shortDescription(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const clean = text.replace(/\s+/g, ' ').trim();
+  if (clean.length <= 400) return clean;
+  const cut = clean.slice(0, 400);
+  const stop = cut.lastIndexOf('. ');
+  return stop > 100 ? cut.slice(0, stop + 1) : `${cut}…`;
+}
+
+function evidenceOf(x: ExtractedEntity, extraction: Extraction): Evidence[] {
+  return x.mentions.map((m) => {
+    const sentence = extraction.sentences[m.sentence];
+    return {
+      document: extraction.document.id,
+      start: m.start,
+      end: m.end,
+      text: m.surface,
+      sentence: sentence?.text ?? '',
+      sentence_start: sentence?.start ?? 0,
+      ...(m.alias !== m.surface ? { alias: m.alias } : {}),
+    };
+  });
+}
+
+function entityObject(x: ExtractedEntity, extraction: Extraction, time: string): StixObject {
+  const e = x.entity;
+  const common = {
+    spec_version: '2.1' as const,
+    id: entityStixId(e),
+    created: time,
+    modified: time,
+    created_by_ref: KIZASHI_IDENTITY_ID,
+    confidence: x.confidence,
+    x_kizashi_evidence: evidenceOf(x, extraction),
+    x_kizashi_kb_sources: e.sources,
+  };
+  const aliases = e.aliases.map((a) => a.value).filter((a) => a !== e.name);
+  const refs: ExternalReference[] = e.externalRefs.filter((r) => r.source_name === 'mitre-attack' || r.source_name === 'cve');
+  const withRefs = refs.length > 0 ? { external_references: refs } : {};
+  const description = shortDescription(e.description);
+  const withDescription = description ? { description } : {};
+  const withAliases = aliases.length > 0 ? { aliases } : {};
+  switch (e.kind) {
+    case 'intrusion-set':
+      return { ...common, type: 'intrusion-set', name: e.name, ...withAliases, ...withDescription, ...withRefs };
+    case 'threat-actor':
+      return { ...common, type: 'threat-actor', name: e.name, ...withAliases, ...withDescription, ...withRefs };
+    case 'campaign':
+      return { ...common, type: 'campaign', name: e.name, ...withAliases, ...withDescription, ...withRefs };
+    case 'malware': {
+      const types = [...new Set(e.sources.map((s) => MALWARE_TYPES[s]).filter((t): t is string => t !== undefined))];
+      return {
+        ...common,
+        type: 'malware',
+        name: e.name,
+        is_family: true,
+        ...(types.length > 0 ? { malware_types: types } : {}),
+        ...withAliases,
+        ...withDescription,
+        ...withRefs,
+      };
+    }
+    case 'tool':
+      return { ...common, type: 'tool', name: e.name, ...withAliases, ...withDescription, ...withRefs };
+    case 'attack-pattern':
+      return {
+        ...common,
+        type: 'attack-pattern',
+        name: e.name,
+        ...withDescription,
+        ...withRefs,
+        ...(e.killChainPhases ? { kill_chain_phases: e.killChainPhases } : {}),
+      };
+    case 'vulnerability':
+      return { ...common, type: 'vulnerability', name: e.name, external_references: [{ source_name: 'cve', external_id: e.name }] };
+    case 'location':
+      return { ...common, type: 'location', name: e.name, ...(e.country ? { country: e.country } : { region: e.region ?? 'unknown' }) };
+    case 'sector':
+      return { ...common, type: 'identity', name: e.name, identity_class: 'class', sectors: [e.sector ?? 'other'] };
+    case 'identity':
+      return {
+        ...common,
+        type: 'identity',
+        name: e.name,
+        identity_class: 'organization',
+        ...withDescription,
+        ...(aliases.length > 0 ? { x_kizashi_aliases: aliases } : {}),
+        ...(e.roles.length > 0 ? { x_kizashi_roles: e.roles } : {}),
+        ...(e.country ? { x_kizashi_country: e.country } : {}),
+      };
+  }
+}
+
+/**
+ * The STIX 2.1 bundle for one document's extraction.
+ * @param now timestamp for created/modified (pass a fixed date for reproducible output)
+ */
+export function extractionToBundle(extraction: Extraction, now: Date = new Date()): Bundle {
+  const time = stixTimestamp(now);
+  const doc = extraction.document;
+  const objects: StixObject[] = [kizashiIdentity()];
+  const idByKey = new Map<string, string>();
+  for (const x of extraction.entities) {
+    const object = entityObject(x, extraction, time);
+    idByKey.set(x.entity.key, object.id);
+    objects.push(object);
+  }
+  for (const r of extraction.relations) {
+    const source = idByKey.get(r.source);
+    const target = idByKey.get(r.target);
+    const sentence = extraction.sentences[r.sentence];
+    if (!source || !target || !sentence) continue;
+    objects.push({
+      type: 'relationship',
+      spec_version: '2.1',
+      id: stixId('relationship', `${r.type}|${source}|${target}|${doc.id}`),
+      created: time,
+      modified: time,
+      created_by_ref: KIZASHI_IDENTITY_ID,
+      relationship_type: r.type,
+      source_ref: source,
+      target_ref: target,
+      confidence: r.confidence,
+      x_kizashi_evidence: [
+        {
+          document: doc.id,
+          start: sentence.start,
+          end: sentence.end,
+          text: sentence.text,
+          sentence: sentence.text,
+          sentence_start: sentence.start,
+        },
+      ],
+    });
+  }
+  const published = doc.published ?? time;
+  objects.push({
+    type: 'report',
+    spec_version: '2.1',
+    id: doc.id,
+    created: time,
+    modified: time,
+    created_by_ref: KIZASHI_IDENTITY_ID,
+    name: doc.title,
+    published,
+    report_types: ['threat-report'],
+    object_refs: objects.map((o) => o.id),
+    ...(doc.lang !== 'und' ? { lang: doc.lang } : {}),
+    ...(doc.url ? { external_references: [{ source_name: doc.source ?? 'source', url: doc.url }] } : {}),
+  });
+  return createBundle(objects);
+}

@@ -1,0 +1,273 @@
+// Entities found by their shape rather than by name: CVE ids, organisations (〜社, 〜省, "… Inc."), newly
+// named malware and groups ("X ransomware", グループ「X」), and one-kanji country abbreviations (米英豪加).
+// Every regular expression here is linear: bounded repetitions, no nested quantifiers.
+import type { EntityKind, KbEntity } from '../kb/entity.js';
+import { entityKey, type KnowledgeBase } from '../kb/knowledge-base.js';
+
+export interface PatternMention {
+  readonly entity: KbEntity;
+  readonly start: number;
+  readonly end: number;
+  readonly surface: string;
+  readonly confidence: number;
+}
+
+/** A KB-shaped entity for something the KB does not know yet. */
+export function patternEntity(kind: EntityKind, name: string, extra: Partial<KbEntity> = {}): KbEntity {
+  return {
+    key: entityKey(kind, name),
+    kind,
+    name,
+    aliases: [{ value: name, sources: ['kizashi-pattern'] }],
+    sources: ['kizashi-pattern'],
+    externalRefs: [],
+    roles: [],
+    ...extra,
+  };
+}
+
+const CVE = /\bCVE[-‐－](\d{4})[-‐－](\d{4,7})\b/gi;
+
+const SOFTWARE_NOUNS =
+  'ransomware|malware|backdoor|trojan|loader|stealer|infostealer|botnet|RAT|wiper|spyware|implant|downloader|dropper|keylogger|rootkit|web shell|webshell';
+const NEW_SOFTWARE_EN = new RegExp(`\\b([A-Z][A-Za-z0-9]{2,24}(?:[ .-]?v?\\d{1,2}(?:\\.\\d{1,2})?)?) (?:${SOFTWARE_NOUNS})\\b`, 'g');
+const NEW_SOFTWARE_EN_DUBBED = new RegExp(`\\b(?:${SOFTWARE_NOUNS}) (?:dubbed|called|named|known as) ["“]?([A-Z][A-Za-z0-9-]{2,24})`, 'g');
+const NEW_SOFTWARE_JA = /([A-Za-z][A-Za-z0-9.-]{2,24})(?:ランサムウェア|マルウェア|バックドア|スティーラー|ローダー|ボットネット)/g;
+const NEW_SOFTWARE_JA_QUOTED = /(?:ランサムウェア|マルウェア|バックドア|スティーラー|スパイウェア|ローダー)「([^」\n]{2,40})」/g;
+const NEW_ACTOR_JA_QUOTED =
+  /(?:サイバースパイグループ|ハッカーグループ|攻撃グループ|脅威グループ|脅威アクター|ハッカー集団|犯罪グループ|APTグループ|グループ)「([^」\n]{2,40})」/g;
+const NEW_ACTOR_EN =
+  /\b(?:threat actor|threat group|APT group|hacking group|cybercrime group|ransomware gang|threat cluster|activity cluster|hacker group)s? (?:known as |dubbed |called |named |tracked as )?["“]?((?:[A-Z][A-Za-z0-9]{1,20}|DEV-\d{4})(?: [A-Z][a-z]{2,15}){0,2})/g;
+
+const ORG_SUFFIX_EN =
+  /\b((?:[A-Z][A-Za-z0-9&'-]{1,24} ){0,3}[A-Z][A-Za-z0-9&'-]{1,24}),? (?:Inc\.|Corp\.|Corporation|Ltd\.|LLC|GmbH|Co\., Ltd\.|S\.A\.|AG|PLC)(?=\W|$)/g;
+const MINISTRY_EN =
+  /\b(?:Ministry|Department) of (?:(?:the|and|for) )?[A-Z][a-z]{2,20}(?: (?:and|of|the) [A-Z][a-z]{2,20}| [A-Z][a-z]{2,20}){0,3}/g;
+const ORG_JA_SHA =
+  /((?:[A-Z][A-Za-z0-9&.-]{1,24})(?: [A-Z][A-Za-z0-9&.-]{1,24}){0,3}|[ァ-ヴ][ァ-ヴー・]{1,20})社(?![会員長内外債名交屋宅])/g;
+const AGENCY_JA = /(?<![一-龯])([一-龯]{2,10}(?:省|庁))(?![一-龯])/g;
+
+/** Words that look like names before "ransomware" etc. but are not names. */
+const NOT_NAMES = new Set([
+  'the',
+  'this',
+  'that',
+  'these',
+  'new',
+  'novel',
+  'custom',
+  'other',
+  'its',
+  'their',
+  'our',
+  'your',
+  'any',
+  'some',
+  'such',
+  'first',
+  'android',
+  'windows',
+  'linux',
+  'macos',
+  'mobile',
+  'banking',
+  'python',
+  'powershell',
+  'golang',
+  'rust',
+  'java',
+  'javascript',
+  'php',
+  'net',
+  'web',
+  'commodity',
+  'modular',
+  'fileless',
+  'destructive',
+  'malicious',
+  'remote',
+  'access',
+  'data',
+  'crypto',
+  'mining',
+  'information',
+  'credential',
+  'password',
+  'email',
+  'office',
+  'several',
+  'multiple',
+  'known',
+  'popular',
+  'notorious',
+  'infamous',
+  'russian',
+  'chinese',
+  'iranian',
+  'korean',
+  'north',
+  'state',
+  'second',
+  'stage',
+  'initial',
+  'final',
+  'same',
+  'generic',
+  'sophisticated',
+  'dubbed',
+  'called',
+  'named',
+  'another',
+  'which',
+  'what',
+  'when',
+  'while',
+  'with',
+  'from',
+  'into',
+  'iot',
+  'elf',
+  'dll',
+  'exe',
+  'apt',
+  'rat',
+  'ransomware',
+  'malware',
+  'many',
+  'most',
+  'more',
+  'all',
+  'both',
+  'each',
+  'one',
+  'two',
+  'three',
+  'and',
+  'or',
+  'for',
+  'via',
+  'using',
+  'deploy',
+  'deploys',
+  'deployed',
+  'deliver',
+  'delivers',
+  'delivered',
+  'drop',
+  'drops',
+  'dropped',
+  'install',
+  'installs',
+  'installed',
+  'load',
+  'loads',
+  'loaded',
+  'download',
+  'downloads',
+  'a',
+  'an',
+  'as',
+  'by',
+  'in',
+  'of',
+  'on',
+  'to',
+  'if',
+  'it',
+  'is',
+  'was',
+  'be',
+  'has',
+  'had',
+  'have',
+  'not',
+  'no',
+]);
+
+const JA_AGENCY_STOP = new Set(['同省', '同庁', '各省', '各省庁', '関係省庁', '省庁', '政府省庁', '関係各省', '中央省庁']);
+
+function isName(name: string): boolean {
+  const first = name.split(/[\s.-]/)[0]?.toLowerCase() ?? '';
+  return !NOT_NAMES.has(first) && !NOT_NAMES.has(name.toLowerCase());
+}
+
+/**
+ * Find pattern-shaped entities in `text`. `known` tells whether a span is already a KB mention (those win).
+ * @example findPatternEntities('LockBit ransomware hit CVE-2024-3400', kb, () => false)
+ */
+export function findPatternEntities(text: string, kb: KnowledgeBase, known: (start: number, end: number) => boolean): PatternMention[] {
+  const out: PatternMention[] = [];
+  const add = (kind: EntityKind, name: string, start: number, confidence: number, extra: Partial<KbEntity> = {}): void => {
+    const end = start + name.length;
+    if (known(start, end)) return;
+    // A name the KB knows under another spelling resolves to the KB entity.
+    const existing = kb.lookup(name).find((e) => e.kind === kind || (kind === 'malware' && e.kind === 'tool'));
+    const entity = existing ?? patternEntity(kind, name, extra);
+    out.push({ entity, start, end, surface: text.slice(start, end), confidence: existing ? confidence + 10 : confidence });
+  };
+
+  for (const m of text.matchAll(CVE)) {
+    const id = `CVE-${m[1]}-${m[2]}`;
+    out.push({
+      entity: patternEntity('vulnerability', id, { externalRefs: [{ source_name: 'cve', external_id: id }] }),
+      start: m.index,
+      end: m.index + m[0].length,
+      surface: m[0],
+      confidence: 100,
+    });
+  }
+  for (const re of [NEW_SOFTWARE_EN, NEW_SOFTWARE_EN_DUBBED, NEW_SOFTWARE_JA, NEW_SOFTWARE_JA_QUOTED]) {
+    for (const m of text.matchAll(re)) {
+      const name = (m[1] ?? '').trim();
+      if (!isName(name)) continue;
+      add('malware', name, m.index + m[0].indexOf(name), 60);
+    }
+  }
+  for (const re of [NEW_ACTOR_JA_QUOTED, NEW_ACTOR_EN]) {
+    for (const m of text.matchAll(re)) {
+      const name = (m[1] ?? '').trim();
+      if (!isName(name)) continue;
+      add('intrusion-set', name, m.index + m[0].indexOf(name), 60);
+    }
+  }
+  for (const re of [ORG_SUFFIX_EN, MINISTRY_EN, ORG_JA_SHA, AGENCY_JA]) {
+    for (const m of text.matchAll(re)) {
+      const name = (m[1] ?? m[0]).trim();
+      if (name.length < 2 || JA_AGENCY_STOP.has(name) || !isName(name)) continue;
+      add('identity', name, m.index + m[0].indexOf(name), 55);
+    }
+  }
+  out.push(...findCountryAbbreviations(text, kb));
+  return out;
+}
+
+/**
+ * One-kanji country forms, only where they cannot be ordinary words: in runs of two or more (米英豪加, 日米, 中露)
+ * or directly before a state noun (米政府, 英当局, 中国 is a full name and handled by the gazetteer).
+ */
+function findCountryAbbreviations(text: string, kb: KnowledgeBase): PatternMention[] {
+  const byChar = new Map<string, string>();
+  for (const [code, char] of Object.entries(kb.countryAbbreviations)) byChar.set(char, code);
+  if (byChar.size === 0) return [];
+  const chars = [...byChar.keys()].join('');
+  const run = new RegExp(
+    // eslint-disable-next-line regexp/no-empty-character-class -- built from the non-empty abbreviation table
+    `[${chars}](?:・?[${chars}]){1,7}|[${chars}](?=政府|当局|国務省|司法省|財務省|商務省|国防総省|議会|軍|大統領|首相|外相|紙|企業|両国|連邦)`,
+    'g',
+  );
+  const out: PatternMention[] = [];
+  for (const m of text.matchAll(run)) {
+    const prev = text[m.index - 1] ?? '';
+    const next = text[m.index + m[0].length] ?? '';
+    if (/[0-9０-９一-龯]/.test(prev) || (m[0].length > 1 && next === '国')) continue; // 3日米…, 英中国…
+    for (let i = 0; i < m[0].length; i++) {
+      const ch = m[0][i] ?? '';
+      const code = byChar.get(ch);
+      if (!code) continue;
+      const entity = kb.country(code);
+      if (!entity) continue;
+      out.push({ entity, start: m.index + i, end: m.index + i + 1, surface: ch, confidence: 80 });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,183 @@
+// The extraction pipeline's pure core: a document and a compiled KB in, entities with evidence and
+// sentence-level relationships out. No I/O.
+import type { KizashiDocument } from '../core/document.js';
+import type { EntityKind, KbEntity } from '../kb/entity.js';
+import type { KnowledgeBase } from '../kb/knowledge-base.js';
+import { splitSentences, type Sentence } from '../text/sentences.js';
+import { findPatternEntities } from './entity-patterns.js';
+import { Gazetteer } from './gazetteer.js';
+
+export interface Mention {
+  readonly start: number;
+  readonly end: number;
+  readonly surface: string;
+  /** KB alias that matched (the surface itself for pattern matches). */
+  readonly alias: string;
+  readonly sentence: number;
+  readonly confidence: number;
+}
+
+export interface ExtractedEntity {
+  readonly entity: KbEntity;
+  readonly mentions: readonly Mention[];
+  /** Highest mention confidence. */
+  readonly confidence: number;
+}
+
+export type RelationType = 'uses' | 'targets' | 'originates-from' | 'related-to';
+
+export interface ExtractedRelation {
+  readonly type: RelationType;
+  readonly source: string;
+  readonly target: string;
+  readonly sentence: number;
+  readonly confidence: number;
+}
+
+export interface Extraction {
+  readonly document: KizashiDocument;
+  readonly sentences: readonly Sentence[];
+  readonly entities: readonly ExtractedEntity[];
+  readonly relations: readonly ExtractedRelation[];
+}
+
+/** A KB compiled for extraction: build once, extract many documents. */
+export interface Extractor {
+  readonly kb: KnowledgeBase;
+  readonly gazetteer: Gazetteer;
+}
+
+/** Compile a knowledge base for extraction (about a second for the full ATT&CK + MISP KB). */
+export function createExtractor(kb: KnowledgeBase): Extractor {
+  return { kb, gazetteer: new Gazetteer(kb) };
+}
+
+/**
+ * Extract entities and relationships from one document.
+ * @example extractDocument(createExtractor(kb), doc).entities.map((e) => e.entity.name)
+ */
+export function extractDocument(extractor: Extractor, doc: KizashiDocument): Extraction {
+  const text = doc.text;
+  const sentences = splitSentences(text);
+  const sentenceIndex = makeSentenceIndex(sentences, text.length);
+  const sentenceOf = (offset: number): { start: number; end: number } => sentences[sentenceIndex(offset)] ?? { start: 0, end: text.length };
+  const kbMentions = extractor.gazetteer.find(text, sentenceOf);
+  const taken = kbMentions.map((m) => [m.start, m.end] as const);
+  const overlaps = (start: number, end: number): boolean => taken.some(([s, e]) => start < e && end > s);
+  const patternMentions = findPatternEntities(text, extractor.kb, overlaps);
+
+  const byKey = new Map<string, { entity: KbEntity; mentions: Mention[] }>();
+  const add = (entity: KbEntity, m: Omit<Mention, 'sentence'>): void => {
+    let slot = byKey.get(entity.key);
+    if (!slot) {
+      slot = { entity, mentions: [] };
+      byKey.set(entity.key, slot);
+    }
+    if (slot.mentions.some((x) => x.start < m.end && m.start < x.end)) return;
+    slot.mentions.push({ ...m, sentence: sentenceIndex(m.start) });
+  };
+  for (const m of kbMentions) add(m.entity, { start: m.start, end: m.end, surface: m.surface, alias: m.alias, confidence: m.confidence });
+  const patternSpans: (readonly [number, number])[] = [];
+  for (const m of patternMentions) {
+    if (patternSpans.some(([s, e]) => m.start < e && m.end > s)) continue;
+    patternSpans.push([m.start, m.end]);
+    add(m.entity, { start: m.start, end: m.end, surface: m.surface, alias: m.surface, confidence: m.confidence });
+  }
+  const entities: ExtractedEntity[] = [...byKey.values()].map((slot) => ({
+    entity: slot.entity,
+    mentions: slot.mentions.sort((a, b) => a.start - b.start),
+    confidence: Math.max(...slot.mentions.map((m) => m.confidence)),
+  }));
+  entities.sort((a, b) => (a.mentions[0]?.start ?? 0) - (b.mentions[0]?.start ?? 0));
+  return { document: doc, sentences, entities, relations: findRelations(text, sentences, entities) };
+}
+
+function makeSentenceIndex(sentences: readonly Sentence[], length: number): (offset: number) => number {
+  const starts = sentences.map((s) => s.start);
+  return (offset: number): number => {
+    if (offset >= length || starts.length === 0) return Math.max(0, starts.length - 1);
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+}
+
+const ACTORS = new Set<EntityKind>(['intrusion-set', 'threat-actor', 'campaign']);
+const SOFTWARE = new Set<EntityKind>(['malware', 'tool']);
+const USE_CUE =
+  /\b(?:use[sd]?|using|deploy(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|employ(?:s|ed|ing)?|drop(?:s|ped|ping)?|deliver(?:s|ed|ing)?|distribut(?:e|es|ed|ing)|install(?:s|ed|ing)?|relies on|wielding)\b|使用|利用|展開|用い|配布|悪用|感染させ/i;
+const TARGET_CUE =
+  /\b(?:target(?:s|ed|ing)?|attack(?:s|ed|ing)?|against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing))\b|標的|狙|攻撃|被害|侵害|侵入/i;
+const LINK_CUE =
+  /\b(?:link(?:s|ed)?|overlap(?:s|ping)?|related|associated|connected|tied|ties|attribut(?:e|ed|es|ion)|part of|subgroup|also known as)\b|関連|重な|関与|同一/i;
+const ORIGIN_AFTER =
+  /^(?:-|\s)?(?:linked|based|backed|sponsored|nexus|aligned|affiliated|state-sponsored|state sponsored)\b|^(?:系|関連|との関連|の支援|政府の支援|の国家支援|と関係|に関連|に拠点)/i;
+const ORIGIN_BEFORE = /(?:\bfrom|\bin|\bby)\s*$|(?:^|\b)(?:suspected|alleged)\s*$/i;
+const REPORTER_ROLES = new Set(['security-vendor', 'government-agency', 'media', 'international-body', 'ngo']);
+
+/** Sentence-level relationships that a cue word in the sentence supports. */
+function findRelations(text: string, sentences: readonly Sentence[], entities: readonly ExtractedEntity[]): ExtractedRelation[] {
+  const bySentence = new Map<number, { e: ExtractedEntity; m: Mention }[]>();
+  for (const e of entities) {
+    for (const m of e.mentions) {
+      const list = bySentence.get(m.sentence) ?? [];
+      list.push({ e, m });
+      bySentence.set(m.sentence, list);
+    }
+  }
+  const out = new Map<string, ExtractedRelation>();
+  const add = (type: RelationType, source: KbEntity, target: KbEntity, sentence: number, confidence: number): void => {
+    if (source.key === target.key) return;
+    const key = `${type}|${source.key}|${target.key}`;
+    if (!out.has(key)) out.set(key, { type, source: source.key, target: target.key, sentence, confidence });
+  };
+  for (const [index, items] of bySentence) {
+    const sentence = sentences[index];
+    if (!sentence) continue;
+    const actors = items.filter((x) => ACTORS.has(x.e.entity.kind));
+    const software = items.filter((x) => SOFTWARE.has(x.e.entity.kind));
+    const origins = new Set<string>();
+    for (const x of items) {
+      if (x.e.entity.kind !== 'location') continue;
+      const after = text.slice(x.m.end, x.m.end + 16);
+      const before = text.slice(Math.max(sentence.start, x.m.start - 12), x.m.start);
+      if (ORIGIN_AFTER.test(after) || (actors.length > 0 && ORIGIN_BEFORE.test(before) && !TARGET_CUE.test(before))) {
+        origins.add(x.e.entity.key);
+        // "China-linked APT41", 中国関連のSparklingGoblin: the modifier precedes the actors it describes.
+        const described = [...actors, ...software].filter((a) => a.m.start >= x.m.end);
+        const nearestBefore = [...actors, ...software].filter((a) => a.m.end <= x.m.start).sort((a, b) => b.m.end - a.m.end)[0];
+        for (const a of described.length > 0 ? described : nearestBefore ? [nearestBefore] : []) {
+          add('originates-from', a.e.entity, x.e.entity, index, 60);
+        }
+      }
+    }
+    if (USE_CUE.test(sentence.text)) {
+      for (const a of actors) for (const s of software) add('uses', a.e.entity, s.e.entity, index, 60);
+    }
+    if (TARGET_CUE.test(sentence.text)) {
+      const attackers = (actors.length > 0 ? actors : software).sort((a, b) => a.m.start - b.m.start);
+      for (const t of items) {
+        const kind = t.e.entity.kind;
+        const victim =
+          (kind === 'location' && !origins.has(t.e.entity.key)) ||
+          kind === 'sector' ||
+          (kind === 'identity' && !t.e.entity.roles.some((r) => REPORTER_ROLES.has(r)));
+        if (!victim) continue;
+        // The attacker is the nearest one named before the victim (the sentence's subject), else the first.
+        const before = attackers.filter((a) => a.m.start < t.m.start);
+        const attacker = before[before.length - 1] ?? attackers[0];
+        if (attacker) add('targets', attacker.e.entity, t.e.entity, index, 55);
+      }
+    }
+    if (LINK_CUE.test(sentence.text) && actors.length > 1) {
+      const first = actors[0];
+      if (first) for (const other of actors.slice(1)) add('related-to', first.e.entity, other.e.entity, index, 50);
+    }
+  }
+  return [...out.values()];
+}

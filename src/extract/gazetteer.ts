@@ -1,0 +1,331 @@
+// Finds knowledge-base entities in text: one Aho-Corasick pass over the folded text, then boundary, case,
+// context and ambiguity rules for English and Japanese.
+import { readFileSync } from 'node:fs';
+import wordListPath from 'word-list';
+import type { EntityKind, KbEntity } from '../kb/entity.js';
+import type { KnowledgeBase } from '../kb/knowledge-base.js';
+import { foldText, isDroppedChar } from '../text/fold.js';
+import { isJapaneseChar, isLatinAlnum } from '../text/language.js';
+import { AhoCorasick } from './aho-corasick.js';
+
+/** A resolved mention of a KB entity. Offsets refer to the original text. */
+export interface EntityMention {
+  readonly entity: KbEntity;
+  readonly start: number;
+  readonly end: number;
+  /** The text as written. */
+  readonly surface: string;
+  /** The KB alias it matched. */
+  readonly alias: string;
+  /** 0–100: how sure the match is (ambiguous, context-dependent matches score lower). */
+  readonly confidence: number;
+}
+
+interface Candidate {
+  readonly entity: KbEntity;
+  /** Original spellings of the alias (several can fold to one pattern). */
+  readonly values: readonly string[];
+  readonly needsCase: boolean;
+  readonly needsContext: boolean;
+  /** Lower is better: how authoritative the alias is for this entity. */
+  readonly rank: number;
+}
+
+/** Kinds the gazetteer looks for; techniques have their own mapper. */
+const MATCHED_KINDS = new Set<EntityKind>([
+  'intrusion-set',
+  'threat-actor',
+  'malware',
+  'tool',
+  'campaign',
+  'identity',
+  'location',
+  'sector',
+]);
+
+/** Terms that are never an entity on their own, whatever a source lists as an alias. */
+const STOP_ALIASES = new Set(
+  [
+    'apt',
+    'malware',
+    'ransomware',
+    'trojan',
+    'backdoor',
+    'rat',
+    'botnet',
+    'spyware',
+    'unknown',
+    'n/a',
+    'none',
+    'windows',
+    'linux',
+    'android',
+    'ios',
+    'macos',
+    'python',
+    'java',
+    'javascript',
+    'office',
+    'email',
+    'e-mail',
+    'internet',
+    'cloud',
+    'server',
+    'admin',
+    'user',
+    'system',
+    'update',
+    'service',
+    'security',
+    'microsoft windows',
+    'google chrome',
+    'chrome',
+    'firefox',
+    'outlook',
+    'excel',
+    'word',
+    'dropbox',
+    'onedrive',
+    'discord',
+    'slack',
+    'zoom',
+    'teams',
+    'skype',
+    'twitter',
+    'facebook',
+    'youtube',
+    'instagram',
+    'tiktok',
+    'whatsapp web',
+    'powershell',
+    'cmd',
+    'bitcoin',
+    'tor',
+    'vpn',
+    'dns',
+    'http',
+    'https',
+    'ftp',
+    'ssh',
+    'rdp',
+    'smb',
+    'api',
+    'url',
+    'ip',
+    'loader',
+    'stealer',
+    'dropper',
+    'downloader',
+    'wiper',
+    'keylogger',
+    'worm',
+    'virus',
+    'exploit',
+    'payload',
+    'group',
+    'team',
+    'actor',
+    'hacker',
+    'hackers',
+    'threat actor',
+    'cybercriminals',
+    'china',
+    'russia',
+    'iran',
+    'north korea',
+    'ukraine',
+    'covid',
+    'covid-19',
+    'coronavirus',
+    'ta',
+    'unc',
+    'dev',
+    'storm',
+  ].map((a) => a.replace(/[\s\-_]/g, '')),
+);
+
+const CUE_ACTOR =
+  /\b(?:groups?|actors?|apt|gangs?|team|crew|hackers?|operators?|affiliates?|campaigns?|operations?|cluster|adversar(?:y|ies)|attackers?|intrusion set)\b|グループ|攻撃者|アクター|ハッカー|集団|組織|キャンペーン/i;
+const CUE_SOFTWARE =
+  /\b(?:malware|ransomware|backdoors?|trojans?|rats?|loaders?|stealers?|infostealers?|botnets?|spyware|worms?|wipers?|implants?|payloads?|droppers?|downloaders?|variants?|famil(?:y|ies)|strains?|tools?|frameworks?|exploits?|samples?|keyloggers?|rootkits?|beacons?)\b|マルウェア|ランサムウェア|バックドア|トロイの木馬|スパイウェア|ツール|ボットネット|ワイパー|亜種|感染/i;
+const CUE_ORG =
+  /\b(?:company|companies|firm|vendor|inc|corp|reported|said|says|according|announced|researchers?|platform)\b|社|企業|によると|発表|報じ/i;
+
+let dictionary: Set<string> | undefined;
+
+/** The English dictionary (word-list), loaded once: aliases that are ordinary words need case and context. */
+function englishWords(): Set<string> {
+  if (!dictionary) {
+    dictionary = new Set(readFileSync(wordListPath, 'utf8').split('\n'));
+  }
+  return dictionary;
+}
+
+function sourceRank(sources: readonly string[]): number {
+  if (sources.includes('kizashi-starter') || sources.includes('kizashi-countries')) return 0;
+  if (sources.includes('mitre-attack')) return 1;
+  if (sources.some((s) => s.startsWith('misp:mitre-') || s === 'misp:threat-actor' || s === 'misp:producer')) return 2;
+  return 3;
+}
+
+function caseKey(value: string): string {
+  let out = '';
+  for (const ch of value.normalize('NFKC')) if (!isDroppedChar(ch.charCodeAt(0))) out += ch;
+  return out;
+}
+
+function isKatakanaLike(code: number): boolean {
+  return (code >= 0x30a1 && code <= 0x30fa) || code === 0x30fc || (code >= 0xff66 && code <= 0xff9f);
+}
+
+/**
+ * A compiled matcher over a knowledge base. Build once per KB (about a second for the full KB), reuse for
+ * every document.
+ */
+export class Gazetteer {
+  private readonly automaton: AhoCorasick;
+  private readonly candidates: Candidate[][];
+
+  constructor(kb: KnowledgeBase) {
+    const words = englishWords();
+    const patterns: string[] = [];
+    this.candidates = [];
+    for (const [folded, entities] of kb.aliasEntries()) {
+      if (folded.length < 2 || STOP_ALIASES.has(folded) || /^[\d\p{P}\p{S}]+$/u.test(folded)) continue;
+      const list: Candidate[] = [];
+      for (const entity of entities) {
+        if (!MATCHED_KINDS.has(entity.kind)) continue;
+        const aliases = entity.aliases.filter((a) => foldText(a.value).text === folded);
+        if (aliases.length === 0) continue;
+        const values = aliases.map((a) => caseKey(a.value));
+        const rank = Math.min(...aliases.map((a) => sourceRank(a.sources)));
+        const latin = /[a-z]/.test(folded);
+        const lower = aliases[0]?.value.toLowerCase() ?? folded;
+        const isWord = latin && (words.has(lower) || words.has(lower.replace(/s$/, '')));
+        const multiWord = /\s/.test(aliases[0]?.value ?? '');
+        const shortKana = !latin && folded.length <= 3 && [...folded].every((c) => isKatakanaLike(c.charCodeAt(0)));
+        const needsCase =
+          entity.caseSensitive === true ||
+          entity.needsContext === true ||
+          (latin && folded.length <= 4) ||
+          isWord ||
+          (latin && multiWord && rank >= 3);
+        const needsContext =
+          entity.kind !== 'location' &&
+          entity.kind !== 'sector' &&
+          (entity.needsContext === true || (isWord && !multiWord) || shortKana || (rank >= 3 && latin && folded.length <= 4));
+        list.push({ entity, values, needsCase, needsContext, rank });
+      }
+      if (list.length === 0) continue;
+      patterns.push(folded);
+      this.candidates.push(list);
+    }
+    this.automaton = new AhoCorasick(patterns);
+  }
+
+  /**
+   * Every entity mention in `text`, longest-leftmost, non-overlapping.
+   * @param sentenceOf maps an offset to the [start, end) of its sentence, for context rules.
+   */
+  find(text: string, sentenceOf: (offset: number) => { start: number; end: number }): EntityMention[] {
+    const folded = foldText(text);
+    const raw: { start: number; end: number; list: Candidate[] }[] = [];
+    this.automaton.scan(folded.text, (pattern, fs, fe) => {
+      const list = this.candidates[pattern];
+      if (!list) return;
+      const start = folded.start[fs] ?? 0;
+      const end = folded.end[fe - 1] ?? start;
+      if (!boundaryOk(text, start, end)) return;
+      raw.push({ start, end, list });
+    });
+    // Longest first at each start, then left to right; keep non-overlapping matches that pass the rules.
+    raw.sort((a, b) => a.start - b.start || b.end - a.end);
+    const confirmed = new Set<string>();
+    const chosen: { start: number; end: number; pick: Candidate; confidence: number; contextual: boolean }[] = [];
+    let lastEnd = -1;
+    for (const m of raw) {
+      if (m.start < lastEnd) continue;
+      const surface = text.slice(m.start, m.end);
+      const sentence = sentenceOf(m.start);
+      const context = text.slice(Math.max(sentence.start, m.start - 80), Math.min(sentence.end, m.end + 80));
+      const viable = m.list.filter((c) => !c.needsCase || c.values.includes(caseKey(surface)));
+      if (viable.length === 0) continue;
+      const pick = resolve(viable, surface, context);
+      if (!pick) continue;
+      const contextual = pick.needsContext;
+      if (contextual && !hasCue(pick.entity.kind, context.replace(surface, ' '))) {
+        // Keep it pending: accepted later if the entity is confirmed elsewhere in the document.
+        chosen.push({ start: m.start, end: m.end, pick, confidence: 50, contextual: true });
+        lastEnd = m.end;
+        continue;
+      }
+      confirmed.add(pick.entity.key);
+      const confidence = Math.max(40, 95 - (viable.length - 1) * 15 - (contextual ? 15 : 0) - pick.rank * 5);
+      chosen.push({ start: m.start, end: m.end, pick, confidence, contextual: false });
+      lastEnd = m.end;
+    }
+    return chosen
+      .filter((c) => !c.contextual || confirmed.has(c.pick.entity.key))
+      .map((c) => ({
+        entity: c.pick.entity,
+        start: c.start,
+        end: c.end,
+        surface: text.slice(c.start, c.end),
+        alias:
+          c.pick.entity.aliases.find((a) => caseKey(a.value).toLowerCase() === caseKey(text.slice(c.start, c.end)).toLowerCase())?.value ??
+          text.slice(c.start, c.end),
+        confidence: c.confidence,
+      }));
+  }
+}
+
+/** A match must not start or end inside a word: Latin letters next to Latin letters, katakana next to katakana. */
+function boundaryOk(text: string, start: number, end: number): boolean {
+  const first = text.charCodeAt(start);
+  const last = text.charCodeAt(end - 1);
+  const before = start > 0 ? text.charCodeAt(start - 1) : 32;
+  const after = end < text.length ? text.charCodeAt(end) : 32;
+  if (isLatinAlnum(first) && isLatinAlnum(before)) return false;
+  if (isLatinAlnum(last) && isLatinAlnum(after)) return false;
+  if (isKatakanaLike(first) && isKatakanaLike(before)) return false;
+  if (isKatakanaLike(last) && isKatakanaLike(after)) return false;
+  // "U.S.-based": fine; "example.com": an alias must not be glued to a domain-like dot continuation.
+  if (after === 0x2e && isLatinAlnum(text.charCodeAt(end + 1)) && isLatinAlnum(last)) return false;
+  if (before === 0x2e && isLatinAlnum(text.charCodeAt(start - 2)) && isLatinAlnum(first)) return false;
+  // Paths and handles: "/emotet", "@lazarus", "_loader".
+  if (before === 0x2f || before === 0x40 || before === 0x5f || after === 0x5f) return false;
+  if (isJapaneseChar(first) || isJapaneseChar(last)) return true;
+  return true;
+}
+
+function hasCue(kind: EntityKind, context: string): boolean {
+  switch (kind) {
+    case 'intrusion-set':
+    case 'threat-actor':
+    case 'campaign':
+      return CUE_ACTOR.test(context) || CUE_SOFTWARE.test(context);
+    case 'malware':
+    case 'tool':
+      return CUE_SOFTWARE.test(context) || CUE_ACTOR.test(context);
+    default:
+      return CUE_ORG.test(context);
+  }
+}
+
+/** Pick one entity for an ambiguous alias: its own name first, then the most authoritative alias, then context. */
+function resolve(viable: readonly Candidate[], surface: string, context: string): Candidate | undefined {
+  if (viable.length === 1) return viable[0];
+  const key = caseKey(surface).toLowerCase();
+  const software = CUE_SOFTWARE.test(context);
+  const actor = CUE_ACTOR.test(context);
+  const score = (c: Candidate): number => {
+    let s = 0;
+    if (caseKey(c.entity.name).toLowerCase() === key) s += 100;
+    s -= c.rank * 20;
+    if (software && (c.entity.kind === 'malware' || c.entity.kind === 'tool')) s += 15;
+    if (actor && (c.entity.kind === 'intrusion-set' || c.entity.kind === 'threat-actor')) s += 15;
+    s += Math.min(c.entity.sources.length, 5) * 2;
+    return s;
+  };
+  return [...viable].sort((a, b) => score(b) - score(a))[0];
+}
