@@ -2,6 +2,7 @@
 // named malware and groups ("X ransomware", グループ「X」), and one-kanji country abbreviations (米英豪加).
 // Every regular expression here is linear: bounded repetitions, no nested quantifiers.
 import type { EntityKind, KbEntity } from '../kb/entity.js';
+import { isEnglishWord } from '../kb/english-words.js';
 import { entityKey, type KnowledgeBase } from '../kb/knowledge-base.js';
 
 export interface PatternMention {
@@ -30,7 +31,7 @@ const CVE = /\bCVE[-‐－](\d{4})[-‐－](\d{4,7})\b/gi;
 
 const SOFTWARE_NOUNS =
   'ransomware|malware|backdoor|trojan|loader|stealer|infostealer|botnet|RAT|wiper|spyware|implant|downloader|dropper|keylogger|rootkit|web shell|webshell';
-const NEW_SOFTWARE_EN = new RegExp(`\\b([A-Z][A-Za-z0-9]{2,24}(?:[ .-]?v?\\d{1,2}(?:\\.\\d{1,2})?)?) (?:${SOFTWARE_NOUNS})\\b`, 'g');
+const NEW_SOFTWARE_EN = new RegExp(`\\b((?:[A-Z][A-Za-z0-9]{1,24} ){0,2}[A-Z][A-Za-z0-9]{2,24}(?:[ .-]?v?\\d{1,2}(?:\\.\\d{1,2})?)?) (?:${SOFTWARE_NOUNS})\\b`, 'g');
 const NEW_SOFTWARE_EN_DUBBED = new RegExp(`\\b(?:${SOFTWARE_NOUNS}) (?:dubbed|called|named|known as) ["“]?([A-Z][A-Za-z0-9-]{2,24})`, 'g');
 const NEW_SOFTWARE_JA = /([A-Za-z][A-Za-z0-9.-]{2,24})(?:ランサムウェア|マルウェア|バックドア|スティーラー|ローダー|ボットネット)/g;
 const NEW_SOFTWARE_JA_QUOTED = /(?:ランサムウェア|マルウェア|バックドア|スティーラー|スパイウェア|ローダー)「([^」\n]{2,40})」/g;
@@ -186,9 +187,15 @@ const NOT_NAMES = new Set([
 
 const JA_AGENCY_STOP = new Set(['同省', '同庁', '各省', '各省庁', '関係省庁', '省庁', '政府省庁', '関係各省', '中央省庁']);
 
-function isName(name: string): boolean {
-  const first = name.split(/[\s.-]/)[0]?.toLowerCase() ?? '';
-  return !NOT_NAMES.has(first) && !NOT_NAMES.has(name.toLowerCase());
+/** Drop leading function words ("The Emotet" → "Emotet"); undefined when nothing name-like remains. */
+function cleanName(raw: string): string | undefined {
+  const words = raw.trim().split(' ');
+  while (words.length > 0 && NOT_NAMES.has((words[0] ?? '').toLowerCase())) words.shift();
+  const name = words.join(' ');
+  if (name.length < 2 || NOT_NAMES.has(name.toLowerCase())) return undefined;
+  // A single ordinary word ("Final", "Delivering") is not a name; "Hallaj Pro" is.
+  if (words.length === 1 && /^[A-Z][a-z]+$/.test(name) && isEnglishWord(name)) return undefined;
+  return name;
 }
 
 /**
@@ -218,22 +225,21 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
   }
   for (const re of [NEW_SOFTWARE_EN, NEW_SOFTWARE_EN_DUBBED, NEW_SOFTWARE_JA, NEW_SOFTWARE_JA_QUOTED]) {
     for (const m of text.matchAll(re)) {
-      const name = (m[1] ?? '').trim();
-      if (!isName(name)) continue;
-      add('malware', name, m.index + m[0].indexOf(name), 60);
+      const name = cleanName(m[1] ?? '');
+      if (name) add('malware', name, m.index + m[0].indexOf(name), 60);
     }
   }
   for (const re of [NEW_ACTOR_JA_QUOTED, NEW_ACTOR_EN]) {
     for (const m of text.matchAll(re)) {
-      const name = (m[1] ?? '').trim();
-      if (!isName(name)) continue;
-      add('intrusion-set', name, m.index + m[0].indexOf(name), 60);
+      const name = cleanName(m[1] ?? '');
+      if (name) add('intrusion-set', name, m.index + m[0].indexOf(name), 60);
     }
   }
   for (const re of [ORG_SUFFIX_EN, MINISTRY_EN, ORG_JA_SHA, AGENCY_JA]) {
     for (const m of text.matchAll(re)) {
-      const name = (m[1] ?? m[0]).trim();
-      if (name.length < 2 || JA_AGENCY_STOP.has(name) || !isName(name)) continue;
+      const raw = (m[1] ?? m[0]).trim();
+      const name = /[A-Za-z]/.test(raw) ? cleanName(raw) : raw;
+      if (!name || name.length < 2 || JA_AGENCY_STOP.has(name)) continue;
       add('identity', name, m.index + m[0].indexOf(name), 55);
     }
   }

@@ -1,10 +1,9 @@
 // Finds knowledge-base entities in text: one Aho-Corasick pass over the folded text, then boundary, case,
 // context and ambiguity rules for English and Japanese.
-import { readFileSync } from 'node:fs';
-import wordListPath from 'word-list';
 import type { EntityKind, KbEntity } from '../kb/entity.js';
+import { isEnglishWord } from '../kb/english-words.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
-import { foldText, isDroppedChar } from '../text/fold.js';
+import { foldTerm, foldText, isDroppedChar } from '../text/fold.js';
 import { isJapaneseChar, isLatinAlnum } from '../text/language.js';
 import { AhoCorasick } from './aho-corasick.js';
 
@@ -25,7 +24,8 @@ interface Candidate {
   readonly entity: KbEntity;
   /** Original spellings of the alias (several can fold to one pattern). */
   readonly values: readonly string[];
-  readonly needsCase: boolean;
+  /** exact: written exactly as an alias; capitalised: starts with a capital letter; none: any case. */
+  readonly caseRule: 'exact' | 'capitalised' | 'none';
   readonly needsContext: boolean;
   /** Lower is better: how authoritative the alias is for this entity. */
   readonly rank: number;
@@ -144,6 +144,16 @@ const STOP_ALIASES = new Set(
   ].map((a) => a.replace(/[\s\-_]/g, '')),
 );
 
+/** Month and day names: galaxies list some as malware names. */
+const CALENDAR = new Set(
+  'january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday'.split(' '),
+);
+
+/** Kind nouns right next to a name that is also an ordinary word: "Royal ransomware", "the Equation group". */
+const ADJACENT_ACTOR = /\b(?:group|gang|apt|actor|team|crew|hackers|operators|affiliates|cluster)\b|グループ|集団|アクター/i;
+const ADJACENT_SOFTWARE =
+  /\b(?:malware|ransomware|backdoor|trojan|rat|loader|stealer|infostealer|botnet|spyware|worm|wiper|implant|downloader|dropper|keylogger|rootkit|family|variant|strain)\b|マルウェア|ランサムウェア|バックドア|スパイウェア|ボットネット|亜種/i;
+
 const CUE_ACTOR =
   /\b(?:groups?|actors?|apt|gangs?|team|crew|hackers?|operators?|affiliates?|campaigns?|operations?|cluster|adversar(?:y|ies)|attackers?|intrusion set)\b|グループ|攻撃者|アクター|ハッカー|集団|組織|キャンペーン/i;
 const CUE_SOFTWARE =
@@ -151,14 +161,41 @@ const CUE_SOFTWARE =
 const CUE_ORG =
   /\b(?:company|companies|firm|vendor|inc|corp|reported|said|says|according|announced|researchers?|platform)\b|社|企業|によると|発表|報じ/i;
 
-let dictionary: Set<string> | undefined;
+/** Matching rules for one alias of one entity, or undefined when the alias must never match on its own. */
+function makeCandidate(entity: KbEntity, folded: string): Candidate | undefined {
+  if (!MATCHED_KINDS.has(entity.kind)) return undefined;
+  const aliases = entity.aliases.filter((a) => foldTerm(a.value) === folded);
+  const first = aliases[0];
+  if (!first) return undefined;
+  const values = aliases.map((a) => caseKey(a.value));
+  const rank = Math.min(...aliases.map((a) => sourceRank(a.sources)));
+  const latin = /[a-z]/.test(folded);
+  const place = entity.kind === 'location' || entity.kind === 'sector';
+  const multiWord = folded.includes(' ');
+  const isWord = latin && !multiWord && (isEnglishWord(first.value) || isEnglishWord(first.value.replace(/s$/, '')));
+  // Short ordinary words ("at", "net", "One") are never names on their own, except places ("US" is a place).
+  if (isWord && folded.length <= 3 && !place) return undefined;
+  const shortKana = !latin && folded.length <= 3 && [...folded].every((c) => isKatakanaLike(c.charCodeAt(0)));
+  const caseRule: Candidate['caseRule'] =
+    entity.caseSensitive === true || entity.needsContext === true || isWord
+      ? 'exact'
+      : (latin && folded.length <= 4) || (latin && multiWord && rank >= 3)
+        ? 'capitalised'
+        : 'none';
+  const lowercaseOnly = latin && aliases.every((a) => a.value === a.value.toLowerCase());
+  const needsContext =
+    !place && (entity.needsContext === true || isWord || shortKana || lowercaseOnly || (rank >= 3 && latin && folded.length <= 4));
+  return { entity, values, caseRule, needsContext, rank };
+}
 
-/** The English dictionary (word-list), loaded once: aliases that are ordinary words need case and context. */
-function englishWords(): Set<string> {
-  if (!dictionary) {
-    dictionary = new Set(readFileSync(wordListPath, 'utf8').split('\n'));
+/** "apt41" also as "apt 41" and the reverse: news writes both. */
+function spellingVariants(folded: string): string[] {
+  const variants = new Set([folded]);
+  if (/^[a-z]{2,6} ?-?\d{1,5}$/.test(folded)) {
+    variants.add(folded.replace(/^([a-z]+) ?(\d+)$/, '$1$2'));
+    variants.add(folded.replace(/^([a-z]+) ?(\d+)$/, '$1 $2'));
   }
-  return dictionary;
+  return [...variants];
 }
 
 function sourceRank(sources: readonly string[]): number {
@@ -187,38 +224,29 @@ export class Gazetteer {
   private readonly candidates: Candidate[][];
 
   constructor(kb: KnowledgeBase) {
-    const words = englishWords();
+    const byPattern = new Map<string, Candidate[]>();
+    for (const [folded, entities] of kb.aliasEntries()) {
+      if (folded.length < 2 || STOP_ALIASES.has(folded.replace(/ /g, '')) || CALENDAR.has(folded) || /^[\d\p{P}\p{S}\s]+$/u.test(folded)) continue;
+      for (const entity of entities) {
+        const candidate = makeCandidate(entity, folded);
+        if (!candidate) continue;
+        for (const variant of spellingVariants(folded)) {
+          const list = byPattern.get(variant) ?? [];
+          if (!list.some((c) => c.entity === entity)) list.push(candidate);
+          byPattern.set(variant, list);
+        }
+      }
+    }
     const patterns: string[] = [];
     this.candidates = [];
-    for (const [folded, entities] of kb.aliasEntries()) {
-      if (folded.length < 2 || STOP_ALIASES.has(folded) || /^[\d\p{P}\p{S}]+$/u.test(folded)) continue;
-      const list: Candidate[] = [];
-      for (const entity of entities) {
-        if (!MATCHED_KINDS.has(entity.kind)) continue;
-        const aliases = entity.aliases.filter((a) => foldText(a.value).text === folded);
-        if (aliases.length === 0) continue;
-        const values = aliases.map((a) => caseKey(a.value));
-        const rank = Math.min(...aliases.map((a) => sourceRank(a.sources)));
-        const latin = /[a-z]/.test(folded);
-        const lower = aliases[0]?.value.toLowerCase() ?? folded;
-        const isWord = latin && (words.has(lower) || words.has(lower.replace(/s$/, '')));
-        const multiWord = /\s/.test(aliases[0]?.value ?? '');
-        const shortKana = !latin && folded.length <= 3 && [...folded].every((c) => isKatakanaLike(c.charCodeAt(0)));
-        const needsCase =
-          entity.caseSensitive === true ||
-          entity.needsContext === true ||
-          (latin && folded.length <= 4) ||
-          isWord ||
-          (latin && multiWord && rank >= 3);
-        const needsContext =
-          entity.kind !== 'location' &&
-          entity.kind !== 'sector' &&
-          (entity.needsContext === true || (isWord && !multiWord) || shortKana || (rank >= 3 && latin && folded.length <= 4));
-        list.push({ entity, values, needsCase, needsContext, rank });
-      }
-      if (list.length === 0) continue;
-      patterns.push(folded);
-      this.candidates.push(list);
+    for (const [pattern, list] of byPattern) {
+      // A country name listed as some malware's alias (galaxies have such errors) stays a country.
+      const kept = list.some((c) => c.entity.kind === 'location')
+        ? list.filter((c) => c.entity.kind === 'location' || foldTerm(c.entity.name) === pattern)
+        : list;
+      if (kept.length === 0) continue;
+      patterns.push(pattern);
+      this.candidates.push(kept);
     }
     this.automaton = new AhoCorasick(patterns);
   }
@@ -248,12 +276,17 @@ export class Gazetteer {
       const surface = text.slice(m.start, m.end);
       const sentence = sentenceOf(m.start);
       const context = text.slice(Math.max(sentence.start, m.start - 80), Math.min(sentence.end, m.end + 80));
-      const viable = m.list.filter((c) => !c.needsCase || c.values.includes(caseKey(surface)));
+      const near = `${text.slice(Math.max(sentence.start, m.start - 24), m.start)} ${text.slice(m.end, Math.min(sentence.end, m.end + 16))}`;
+      const written = caseKey(surface);
+      const capitalised = /^[A-Z0-9]/.test(written) && written !== written.toLowerCase();
+      const viable = m.list.filter(
+        (c) => c.caseRule === 'none' || c.values.includes(written) || (c.caseRule === 'capitalised' && capitalised),
+      );
       if (viable.length === 0) continue;
       const pick = resolve(viable, surface, context);
       if (!pick) continue;
       const contextual = pick.needsContext;
-      if (contextual && !hasCue(pick.entity.kind, context.replace(surface, ' '))) {
+      if (contextual && !hasCue(pick.entity.kind, near)) {
         // Keep it pending: accepted later if the entity is confirmed elsewhere in the document.
         chosen.push({ start: m.start, end: m.end, pick, confidence: 50, contextual: true });
         lastEnd = m.end;
@@ -264,8 +297,19 @@ export class Gazetteer {
       chosen.push({ start: m.start, end: m.end, pick, confidence, contextual: false });
       lastEnd = m.end;
     }
+    // A pending word-like name is accepted when the entity is confirmed elsewhere, or when it stands in a list
+    // next to a confirmed name of the same family ("DoppelPaymer, Maze, Netwalker").
+    const family = (k: EntityKind): string => (k === 'malware' || k === 'tool' ? 'software' : k === 'intrusion-set' || k === 'threat-actor' ? 'actor' : k);
+    const listed = (c: (typeof chosen)[number]): boolean =>
+      chosen.some(
+        (o) =>
+          !o.contextual &&
+          family(o.pick.entity.kind) === family(c.pick.entity.kind) &&
+          (Math.abs(o.start - c.end) <= 6 || Math.abs(c.start - o.end) <= 6) &&
+          /^[\s,、・/]*(?:and|or|および|や|と)?[\s,、・/]*$/.test(o.start >= c.end ? text.slice(c.end, o.start) : text.slice(o.end, c.start)),
+      );
     return chosen
-      .filter((c) => !c.contextual || confirmed.has(c.pick.entity.key))
+      .filter((c) => !c.contextual || confirmed.has(c.pick.entity.key) || listed(c))
       .map((c) => ({
         entity: c.pick.entity,
         start: c.start,
@@ -293,22 +337,22 @@ function boundaryOk(text: string, start: number, end: number): boolean {
   if (after === 0x2e && isLatinAlnum(text.charCodeAt(end + 1)) && isLatinAlnum(last)) return false;
   if (before === 0x2e && isLatinAlnum(text.charCodeAt(start - 2)) && isLatinAlnum(first)) return false;
   // Paths and handles: "/emotet", "@lazarus", "_loader".
-  if (before === 0x2f || before === 0x40 || before === 0x5f || after === 0x5f) return false;
+  if (before === 0x40 || before === 0x5f || after === 0x5f) return false;
   if (isJapaneseChar(first) || isJapaneseChar(last)) return true;
   return true;
 }
 
-function hasCue(kind: EntityKind, context: string): boolean {
+function hasCue(kind: EntityKind, near: string): boolean {
   switch (kind) {
     case 'intrusion-set':
     case 'threat-actor':
     case 'campaign':
-      return CUE_ACTOR.test(context) || CUE_SOFTWARE.test(context);
+      return ADJACENT_ACTOR.test(near);
     case 'malware':
     case 'tool':
-      return CUE_SOFTWARE.test(context) || CUE_ACTOR.test(context);
+      return ADJACENT_SOFTWARE.test(near) || /\btools?\b|ツール/i.test(near);
     default:
-      return CUE_ORG.test(context);
+      return CUE_ORG.test(near);
   }
 }
 

@@ -16,6 +16,8 @@ countries.registerLocale(require('i18n-iso-countries/langs/ja.json'));
 export interface CountryData {
   /** Extra names per ISO code. */
   readonly names: Readonly<Record<string, readonly string[]>>;
+  /** Adjectives of state and people per ISO code (Chinese, Russian). */
+  readonly demonyms: Readonly<Record<string, readonly string[]>>;
   /** One-kanji abbreviation per ISO code, matched only in context. */
   readonly abbreviations: Readonly<Record<string, string>>;
 }
@@ -44,6 +46,7 @@ export function countryRecords(data: CountryData): KbRecord[] {
       if (n && n !== code) names.add(n);
     }
     for (const n of data.names[code] ?? []) names.add(n);
+    for (const n of data.demonyms[code] ?? []) names.add(n);
     const name = displayEn.of(code) ?? code;
     names.delete(name);
     records.push({

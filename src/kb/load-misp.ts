@@ -1,5 +1,6 @@
 // Reads MISP galaxy cluster files into KB records, mapping each galaxy onto a kizashi entity kind.
 import type { EntityKind, IdentityRole, KbRecord } from './entity.js';
+import { isEnglishWord } from './english-words.js';
 
 interface GalaxyMapping {
   readonly kind: EntityKind;
@@ -61,7 +62,8 @@ export function mispClusterRecords(cluster: unknown): { galaxy: string; version?
       name = name.slice(0, suffix.index);
       mitreId ??= suffix[1];
     }
-    const synonyms = Array.isArray(meta.synonyms) ? meta.synonyms.filter((s): s is string => typeof s === 'string') : [];
+    const synonyms = Array.isArray(meta.synonyms) ? meta.synonyms.filter((s): s is string => typeof s === 'string').map(stripKindSuffix) : [];
+    if (mapping.kind === 'malware') name = stripKindSuffix(name);
     const record: KbRecord = {
       source,
       sourceId: typeof raw.uuid === 'string' ? raw.uuid : name,
@@ -86,4 +88,14 @@ function countryOf(kind: EntityKind, meta: Record<string, unknown>): { country?:
 
 function titleCase(name: string): string {
   return name.replace(/\b([a-z])/g, (c) => c.toUpperCase());
+}
+
+const KIND_SUFFIX = / (?:ransomware|malware|trojan|backdoor|botnet|worm)$/i;
+
+/** "Ryuk ransomware" → "Ryuk": galaxies often repeat the kind in the name, news says "Ryuk ransomware" too. */
+export function stripKindSuffix(name: string): string {
+  const m = KIND_SUFFIX.exec(name);
+  if (!m) return name;
+  const rest = name.slice(0, m.index).trim();
+  return rest.length >= 3 && !isEnglishWord(rest) ? rest : name;
 }

@@ -32,7 +32,7 @@ export interface StarterData {
 export async function loadStarter(dir: string = STARTER_DIR): Promise<StarterData> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
   const records: KbRecord[] = [];
-  let countries: CountryData = { names: {}, abbreviations: {} };
+  let countries: CountryData = { names: {}, abbreviations: {}, demonyms: {} };
   for (const file of files) {
     const path = join(dir, file);
     let data: unknown;
@@ -89,9 +89,13 @@ export function parseStarterFile(data: unknown, path: string): KbRecord[] {
 }
 
 function parseCountries(data: unknown, path: string): CountryData {
-  const doc = data as { names?: unknown; abbreviations?: unknown };
+  const doc = data as { names?: unknown; abbreviations?: unknown; demonyms?: unknown };
   if (typeof doc !== 'object' || doc === null || typeof doc.names !== 'object' || typeof doc.abbreviations !== 'object') {
     throw new KbError(path, 'expected "names" and "abbreviations" mappings');
   }
-  return { names: doc.names as Record<string, string[]>, abbreviations: doc.abbreviations as Record<string, string> };
+  return {
+    names: doc.names as Record<string, string[]>,
+    abbreviations: doc.abbreviations as Record<string, string>,
+    demonyms: (doc.demonyms ?? {}) as Record<string, string[]>,
+  };
 }

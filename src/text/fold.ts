@@ -1,9 +1,9 @@
 // Folds text into the form the gazetteer matches on, keeping a map back to the original offsets.
 //
-// Folding: Unicode NFKC (full-width ASCII and digits, half-width katakana), lowercase, and the removal of
-// characters that vary freely inside names: spaces, hyphens, underscores, the katakana middle dot (・) and the
-// long-vowel mark (ー). So "Earth-Estries", "earth estries", "トレーダー・トレイター" and "トレイダートレイター"
-// meet their aliases. Offsets always refer to the original text.
+// Folding: Unicode NFKC (full-width ASCII and digits, half-width katakana), lowercase; runs of spaces, hyphens
+// and underscores become one space; the katakana middle dot (・), the long-vowel mark (ー) and zero-width
+// characters are removed. So "Earth-Estries", "earth  estries", "トレーダー・トレイター" and "トレイダートレイター"
+// meet their aliases, while "do not" never meets "DoNot". Offsets always refer to the original text.
 
 export interface FoldedText {
   /** The folded string the matcher runs over. */
@@ -14,14 +14,12 @@ export interface FoldedText {
   readonly end: Int32Array;
 }
 
-const DROPPED = new Set([
-  0x20, 0x09, 0x0a, 0x0d, 0x0b, 0x0c, 0xa0, 0x3000, 0x2d, 0x5f, 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0x30fb, 0xff65,
-  0x30fc, 0xff70, 0x200b, 0xfeff,
-]);
+const SPACES = new Set([0x20, 0x09, 0x0a, 0x0d, 0x0b, 0x0c, 0xa0, 0x3000, 0x2d, 0x5f, 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212]);
+const DROPPED = new Set([0x30fb, 0xff65, 0x30fc, 0xff70, 0x200b, 0xfeff]);
 
-/** True for characters that folding deletes. */
+/** True for characters that folding deletes or turns into a space. */
 export function isDroppedChar(code: number): boolean {
-  return DROPPED.has(code);
+  return DROPPED.has(code) || SPACES.has(code);
 }
 
 /**
@@ -57,11 +55,13 @@ export function foldText(text: string): FoldedText {
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
+    if (SPACES.has(c)) {
+      if (len > 0 && out.charCodeAt(out.length - 1) !== 0x20) push(' ', i, i + 1);
+      i++;
+      continue;
+    }
     if (c < 0x80) {
-      if (!DROPPED.has(c)) {
-        const lower = c >= 0x41 && c <= 0x5a ? c + 32 : c;
-        push(String.fromCharCode(lower), i, i + 1);
-      }
+      push(String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 32 : c), i, i + 1);
       i++;
       continue;
     }
@@ -76,7 +76,9 @@ export function foldText(text: string): FoldedText {
     const piece = text.slice(i, j).normalize('NFKC').toLowerCase();
     let kept = '';
     for (const ch of piece) {
-      if (!DROPPED.has(ch.charCodeAt(0))) kept += ch;
+      const code = ch.charCodeAt(0);
+      if (SPACES.has(code)) kept += kept.endsWith(' ') || (kept === '' && out.endsWith(' ')) ? '' : ' ';
+      else if (!DROPPED.has(code)) kept += ch;
     }
     if (kept) push(kept, i, j);
     i = j;
@@ -84,7 +86,7 @@ export function foldText(text: string): FoldedText {
   return { text: out, start: startArr.subarray(0, len), end: endArr.subarray(0, len) };
 }
 
-/** Fold a single alias or term (no offsets needed). */
+/** Fold a single alias or term (no offsets needed): the folded text without leading or trailing spaces. */
 export function foldTerm(term: string): string {
-  return foldText(term).text;
+  return foldText(term).text.trim();
 }
