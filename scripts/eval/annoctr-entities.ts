@@ -158,9 +158,14 @@ export function evaluateEntities(extractor: Extractor, docs: readonly AnnoDoc[])
       lenient[label].fp += p.filter((ps) => !g.some((gs) => overlaps(gs, ps))).length;
     }
     // Document level: the set of actors, malware and tools, each named by its canonical entity where known.
+    // A gold name is linked the way the extractor links text: the longest KB mention inside it.
     const canonical = (surface: string): string => {
+      const found = extractor.gazetteer
+        .find(surface, () => ({ start: 0, end: surface.length }))
+        .filter((m) => kindFamily(m.entity.kind) === 'actor' || kindFamily(m.entity.kind) === 'software')
+        .sort((a, b) => b.end - b.start - (a.end - a.start))[0];
       const hits = kb.lookup(surface).filter((e) => kindFamily(e.kind) === 'actor' || kindFamily(e.kind) === 'software');
-      return hits[0] ? hits[0].key : `?:${foldTerm(surface)}`;
+      return found ? found.entity.key : hits[0] ? hits[0].key : `?:${foldTerm(surface)}`;
     };
     const goldSet = new Map<string, string>();
     for (const g of d.gold) {

@@ -40,6 +40,9 @@ const NEW_ACTOR_JA_QUOTED =
 const NEW_ACTOR_EN =
   /\b(?:threat actor|threat group|APT group|hacking group|cybercrime group|ransomware gang|threat cluster|activity cluster|hacker group)s? (?:known as |dubbed |called |named |tracked as )?["“]?((?:[A-Z][A-Za-z0-9]{1,20}|DEV-\d{4})(?: [A-Z][a-z]{2,15}){0,2})/g;
 
+/** Vendors' tracking names for groups: TA505, UNC2452, DEV-0537, Storm-0558, APT41, FIN7. */
+const VENDOR_ACTOR_ID = /\b(TA\d{3,4}|UNC\d{3,5}|DEV-\d{4}|Storm-\d{4}|APT ?\d{1,3}|FIN\d{1,2}|TAG-\d{2,3}|UAC-\d{4})\b/g;
+
 const ORG_SUFFIX_EN =
   /\b((?:[A-Z][A-Za-z0-9&'-]{1,24} ){0,3}[A-Z][A-Za-z0-9&'-]{1,24}),? (?:Inc\.|Corp\.|Corporation|Ltd\.|LLC|GmbH|Co\., Ltd\.|S\.A\.|AG|PLC)(?=\W|$)/g;
 const MINISTRY_EN =
@@ -228,6 +231,10 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
       const name = cleanName(m[1] ?? '');
       if (name) add('malware', name, m.index + m[0].indexOf(name), 60);
     }
+  }
+  for (const m of text.matchAll(VENDOR_ACTOR_ID)) {
+    const name = m[1] ?? m[0];
+    add('intrusion-set', name, m.index, 70);
   }
   for (const re of [NEW_ACTOR_JA_QUOTED, NEW_ACTOR_EN]) {
     for (const m of text.matchAll(re)) {

@@ -334,7 +334,9 @@ function boundaryOk(text: string, start: number, end: number): boolean {
   if (isKatakanaLike(first) && isKatakanaLike(before)) return false;
   if (isKatakanaLike(last) && isKatakanaLike(after)) return false;
   // "U.S.-based": fine; "example.com": an alias must not be glued to a domain-like dot continuation.
-  if (after === 0x2e && isLatinAlnum(text.charCodeAt(end + 1)) && isLatinAlnum(last)) return false;
+  if (after === 0x2e && isLatinAlnum(text.charCodeAt(end + 1)) && isLatinAlnum(last) && !/^\.exe\b/i.test(text.slice(end, end + 5))) {
+    return false;
+  }
   if (before === 0x2e && isLatinAlnum(text.charCodeAt(start - 2)) && isLatinAlnum(first)) return false;
   // Paths and handles: "/emotet", "@lazarus", "_loader".
   if (before === 0x40 || before === 0x5f || after === 0x5f) return false;
