@@ -117,7 +117,8 @@ const LINK_CUE =
   /\b(?:link(?:s|ed)?|overlap(?:s|ping)?|related|associated|connected|tied|ties|attribut(?:e|ed|es|ion)|part of|subgroup|also known as)\b|関連|重な|関与|同一/i;
 const ORIGIN_AFTER =
   /^(?:-|\s)?(?:linked|based|backed|sponsored|nexus|aligned|affiliated|state-sponsored|state sponsored)\b|^(?:系|関連|との関連|の支援|政府の支援|の国家支援|と関係|に関連|に拠点)/i;
-const ORIGIN_BEFORE = /(?:\bfrom|\bin|\bby)\s*$|(?:^|\b)(?:suspected|alleged)\s*$/i;
+const ORIGIN_BEFORE = /\b(?:from|based in)\s*$/i;
+const LIST_GAP = /^[\s,、・/]*(?:and|or|および|や|と)?[\s,、・/]*$/;
 const REPORTER_ROLES = new Set(['security-vendor', 'government-agency', 'media', 'international-body', 'ngo']);
 
 /** Sentence-level relationships that a cue word in the sentence supports. */
@@ -149,7 +150,13 @@ function findRelations(text: string, sentences: readonly Sentence[], entities: r
       if (ORIGIN_AFTER.test(after) || (actors.length > 0 && ORIGIN_BEFORE.test(before) && !TARGET_CUE.test(before))) {
         origins.add(x.e.entity.key);
         // "China-linked APT41", 中国関連のSparklingGoblin: the modifier precedes the actors it describes.
-        const described = [...actors, ...software].filter((a) => a.m.start >= x.m.end);
+        const following = [...actors, ...software].filter((a) => a.m.start >= x.m.end).sort((a, b) => a.m.start - b.m.start);
+        const described = following.slice(0, 1);
+        for (const next of following.slice(1)) {
+          const last = described[described.length - 1];
+          if (!last || !LIST_GAP.test(text.slice(last.m.end, next.m.start))) break;
+          described.push(next);
+        }
         const nearestBefore = [...actors, ...software].filter((a) => a.m.end <= x.m.start).sort((a, b) => b.m.end - a.m.end)[0];
         for (const a of described.length > 0 ? described : nearestBefore ? [nearestBefore] : []) {
           add('originates-from', a.e.entity, x.e.entity, index, 60);

@@ -129,11 +129,6 @@ const STOP_ALIASES = new Set(
     'hackers',
     'threat actor',
     'cybercriminals',
-    'china',
-    'russia',
-    'iran',
-    'north korea',
-    'ukraine',
     'covid',
     'covid-19',
     'coronavirus',
@@ -175,7 +170,11 @@ function makeCandidate(entity: KbEntity, folded: string): Candidate | undefined 
   const isWord = latin && !multiWord && (isEnglishWord(first.value) || isEnglishWord(first.value.replace(/s$/, '')));
   // Short ordinary words ("at", "net", "One") are never names on their own, except places ("US" is a place).
   if (isWord && folded.length <= 3 && !place) return undefined;
-  const shortKana = !latin && folded.length <= 3 && [...folded].every((c) => isKatakanaLike(c.charCodeAt(0)));
+  const kana = !latin && [...folded].every((c) => isKatakanaLike(c.charCodeAt(0)));
+  // A katakana name of an entity whose English name is an ordinary word (サンドワーム, ペガサス) is a word too.
+  const head = entity.name.replace(/ (?:Team|Group)$/, '');
+  const wordEntity = /^[A-Za-z]+$/.test(head) && isEnglishWord(head);
+  const shortKana = kana && (folded.length <= 3 || (wordEntity && folded.length <= 6));
   const caseRule: Candidate['caseRule'] =
     entity.caseSensitive === true || entity.needsContext === true || isWord
       ? 'exact'
@@ -262,7 +261,9 @@ export class Gazetteer {
       const list = this.candidates[pattern];
       if (!list) return;
       const start = folded.start[fs] ?? 0;
-      const end = folded.end[fe - 1] ?? start;
+      let end = folded.end[fe - 1] ?? start;
+      // A trailing long-vowel mark was folded away but belongs to the word (トレイター).
+      while (end < text.length && (text.charCodeAt(end) === 0x30fc || text.charCodeAt(end) === 0xff70)) end++;
       if (!boundaryOk(text, start, end)) return;
       raw.push({ start, end, list });
     });
@@ -286,7 +287,7 @@ export class Gazetteer {
       const pick = resolve(viable, surface, context);
       if (!pick) continue;
       const contextual = pick.needsContext;
-      if (contextual && !hasCue(pick.entity.kind, near)) {
+      if (contextual && !hasCue(pick.entity.kind, `${near} ${surface}`)) {
         // Keep it pending: accepted later if the entity is confirmed elsewhere in the document.
         chosen.push({ start: m.start, end: m.end, pick, confidence: 50, contextual: true });
         lastEnd = m.end;

@@ -53,7 +53,8 @@ export class KnowledgeBase {
 
   /**
    * Merge records from all sources into canonical entities.
-   * Records merge when they share a MITRE id, have the same name, or one's name is the other's alias —
+   * Records merge when they share a MITRE id, have the same name, one's name is the other's alias, or they share
+   * two aliases —
    * never two records of one source (a source lists distinct things), so alias chains cannot snowball.
    */
   static build(
@@ -88,6 +89,24 @@ export class KnowledgeBase {
     sorted.forEach((r, i) => {
       for (const j of byAlias.get(`${kindFamily(r.kind)}|${foldTerm(r.name)}`) ?? []) groups.union(j, i);
     });
+
+    // 4. Two records that share at least two aliases (a single shared alias is too weak: galaxies reuse them).
+    const shared = new Map<string, number>();
+    for (const list of byAlias.values()) {
+      const unique = [...new Set(list)];
+      if (unique.length < 2 || unique.length > 6) continue;
+      for (let a = 0; a < unique.length; a++) {
+        for (let b = a + 1; b < unique.length; b++) {
+          const key = `${unique[a]}|${unique[b]}`;
+          shared.set(key, (shared.get(key) ?? 0) + 1);
+        }
+      }
+    }
+    for (const [pair, count] of shared) {
+      if (count < 2) continue;
+      const [a, b] = pair.split('|').map(Number);
+      if (a !== undefined && b !== undefined) groups.union(a, b);
+    }
 
     const members = new Map<number, KbRecord[]>();
     sorted.forEach((r, i) => push(members, groups.find(i), r));

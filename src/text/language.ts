@@ -44,7 +44,7 @@ export function detectLanguage(text: string): LanguageGuess {
   for (let i = 0; i < limit; i++) {
     const c = text.charCodeAt(i);
     if (isJapaneseChar(c)) ja++;
-    else if (isLatinAlnum(c)) latin++;
+    else if (isLatinAlnum(c) && !(c >= 0x30 && c <= 0x39) && !(c >= 0xff10 && c <= 0xff19)) latin++;
   }
   const total = ja + latin;
   if (total === 0) return { lang: 'und', mixed: false };

@@ -97,13 +97,18 @@ export function splitSentences(text: string): Sentence[] {
     if (e > s) out.push({ start: s, end: e, text: text.slice(s, e) });
     start = end;
   };
+  let quoteDepth = 0;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (ch === '\n') {
       emit(i);
       start = i + 1;
+      quoteDepth = 0;
       continue;
     }
+    if (ch === '「' || ch === '『') quoteDepth++;
+    else if ((ch === '」' || ch === '』') && quoteDepth > 0) quoteDepth--;
+    if (quoteDepth > 0) continue; // a quotation inside a Japanese sentence does not end it
     let endsHere = false;
     if (ch === '。' || ch === '！' || ch === '？' || ch === '!' || ch === '?') endsHere = true;
     else if (ch === '.') endsHere = periodEndsSentence(text, i);

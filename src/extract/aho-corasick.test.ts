@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { AhoCorasick } from './aho-corasick.js';
+
+function naive(patterns: string[], text: string): string[] {
+  const out: string[] = [];
+  patterns.forEach((p, i) => {
+    if (!p) return;
+    for (let at = text.indexOf(p); at >= 0; at = text.indexOf(p, at + 1)) out.push(`${i}:${at}:${at + p.length}`);
+  });
+  return out.sort();
+}
+
+describe('AhoCorasick', () => {
+  it('finds overlapping and nested patterns', () => {
+    const ac = new AhoCorasick(['he', 'she', 'his', 'hers']);
+    expect(ac.search('ushers').map((m) => `${m.pattern}:${m.start}:${m.end}`)).toEqual(['1:1:4', '0:2:4', '3:2:6']);
+  });
+
+  it('handles Japanese and shared suffixes', () => {
+    const ac = new AhoCorasick(['ラザルス', 'ザルス', '米国']);
+    expect(ac.search('北朝鮮のラザルスと米国').map((m) => m.pattern)).toEqual([0, 1, 2]);
+  });
+
+  it('agrees with a naive search on random inputs', () => {
+    let seed = 42;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const alphabet = 'abcア';
+    const word = (len: number): string => Array.from({ length: len }, () => alphabet[rand(alphabet.length)]).join('');
+    for (let round = 0; round < 50; round++) {
+      const patterns = Array.from({ length: 1 + rand(12) }, () => word(1 + rand(4)));
+      const text = word(200);
+      const ac = new AhoCorasick(patterns);
+      expect(ac.search(text).map((m) => `${m.pattern}:${m.start}:${m.end}`).sort()).toEqual(naive(patterns, text));
+    }
+  });
+});

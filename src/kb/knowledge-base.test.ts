@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { KbRecord } from './entity.js';
+import { KnowledgeBase } from './knowledge-base.js';
+
+const rec = (source: string, name: string, aliases: string[] = [], extra: Partial<KbRecord> = {}): KbRecord => ({
+  source,
+  sourceId: name,
+  kind: 'intrusion-set',
+  name,
+  aliases,
+  ...extra,
+});
+
+describe('KnowledgeBase.build', () => {
+  it('merges the same actor named differently by MITRE, MISP and the starter data, keeping alias sources', () => {
+    const kb = KnowledgeBase.build([
+      rec('mitre-attack', 'Lazarus Group', ['HIDDEN COBRA', 'ZINC'], { mitreId: 'G0032' }),
+      rec('misp:threat-actor', 'Lazarus', ['Hidden Cobra', 'Zinc', 'Labyrinth Chollima']),
+      rec('kizashi-starter', 'Lazarus Group', ['ラザルス']),
+    ]);
+    expect(kb.entities).toHaveLength(1);
+    const e = kb.lookup('ラザルス')[0];
+    expect(e?.name).toBe('Lazarus Group');
+    expect(e?.mitreId).toBe('G0032');
+    expect(kb.lookup('labyrinth chollima')[0]).toBe(e);
+    const cobra = e?.aliases.find((a) => a.value.toLowerCase() === 'hidden cobra');
+    expect(cobra?.sources.sort()).toEqual(['misp:threat-actor', 'mitre-attack']);
+  });
+
+  it('does not merge on one shared alias alone', () => {
+    const kb = KnowledgeBase.build([rec('mitre-attack', 'A', ['Shared']), rec('misp:threat-actor', 'B', ['shared', 'other'])]);
+    expect(kb.entities).toHaveLength(2);
+  });
+
+  it('never merges two entries of one source, even when they share an alias', () => {
+    const kb = KnowledgeBase.build([
+      rec('mitre-attack', 'APT41', ['Winnti'], { mitreId: 'G0096' }),
+      rec('mitre-attack', 'Winnti Group', [], { mitreId: 'G0044' }),
+      rec('misp:threat-actor', 'Winnti', ['APT41']),
+    ]);
+    const names = kb.entities.map((e) => e.name).sort();
+    expect(names).toEqual(['APT41', 'Winnti Group']);
+    expect(kb.lookup('Winnti').map((e) => e.name)).toEqual(['APT41']);
+  });
+
+  it('keeps different kinds apart', () => {
+    const kb = KnowledgeBase.build([rec('mitre-attack', 'Emotet'), { ...rec('mitre-attack', 'Emotet'), kind: 'malware', sourceId: 'S0367' }]);
+    expect(kb.entities.map((e) => e.kind).sort()).toEqual(['intrusion-set', 'malware']);
+  });
+
+  it('indexes country entities by ISO code', () => {
+    const kb = KnowledgeBase.build([{ ...rec('kizashi-countries', 'Japan', ['日本']), kind: 'location', country: 'JP' }]);
+    expect(kb.country('jp')?.name).toBe('Japan');
+  });
+});
