@@ -17,7 +17,10 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) });
 
-  const kbOption = () => new Option('--kb <dir...>', 'extra knowledge-base folder(s) laid out like attack/ + misp-galaxy/clusters/');
+  const kbOption = (): Option =>
+    new Option('--kb <dir>', 'extra knowledge-base folder laid out like attack/ + misp-galaxy/clusters/ (repeatable)').argParser(
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    );
 
   program
     .command('extract')

@@ -1,0 +1,106 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleErrors, HAS_SCHEMAS } from '../testkit/stix-schemas.js';
+import { main } from './main.js';
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks = { out: '', err: '' };
+  out.on('data', (c: Buffer) => (chunks.out += c.toString()));
+  err.on('data', (c: Buffer) => (chunks.err += c.toString()));
+  const code = await main(['node', 'kizashi', ...args], { out: out as unknown as typeof process.stdout, err: err as unknown as typeof process.stderr });
+  return { code, ...chunks };
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kizashi-cli-'));
+  process.env.KIZASHI_HOME = join(dir, 'home');
+  await writeFile(join(dir, 'ja.md'), '---\ntitle: 注意喚起\npublished: 2025-01-08\n---\n警察庁は、ミラーフェイスが日本の政府機関を標的にしたと発表した。CVE-2023-27997が悪用された。');
+  await writeFile(join(dir, 'en.txt'), 'China-linked APT41 used Cobalt Strike against telecom operators in Taiwan.');
+  await writeFile(join(dir, 'empty.md'), '');
+  await writeFile(join(dir, 'binary.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]));
+  await writeFile(join(dir, 'latin1.txt'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0xff, 0xfe]));
+});
+
+describe('kizashi extract', () => {
+  it('prints one valid STIX 2.1 bundle per file, one per line', async () => {
+    const { code, out, err } = await run('extract', join(dir, 'ja.md'), join(dir, 'en.txt'));
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const bundles = out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; id: string; objects: { type: string; id: string; name?: string }[] });
+    expect(bundles).toHaveLength(2);
+    const [ja, en] = bundles;
+    expect(ja?.objects.find((o) => o.type === 'report')?.name).toBe('注意喚起');
+    expect(ja?.objects.filter((o) => o.type === 'intrusion-set').map((o) => o.name)).toEqual(['MirrorFace']);
+    expect(ja?.objects.filter((o) => o.type === 'vulnerability').map((o) => o.name)).toEqual(['CVE-2023-27997']);
+    expect(en?.objects.filter((o) => o.type === 'relationship')).toHaveLength(4);
+    if (HAS_SCHEMAS) for (const b of bundles) expect(bundleErrors(b)).toEqual([]);
+  });
+
+  it('gives the same ids on every run (deterministic)', async () => {
+    const a = JSON.parse((await run('extract', join(dir, 'en.txt'))).out) as { objects: { id: string }[] };
+    const b = JSON.parse((await run('extract', join(dir, 'en.txt'))).out) as { objects: { id: string }[] };
+    expect(a.objects.map((o) => o.id)).toEqual(b.objects.map((o) => o.id));
+  });
+
+  it('prints json and text formats', async () => {
+    const json = JSON.parse((await run('extract', '--format', 'json', join(dir, 'en.txt'))).out) as {
+      entities: { name: string; mentions: { start: number; text: string }[] }[];
+    };
+    const apt41 = json.entities.find((e) => e.name === 'APT41');
+    expect(apt41?.mentions[0]).toMatchObject({ start: 13, text: 'APT41' });
+    const text = (await run('extract', '--format', 'text', join(dir, 'en.txt'))).out;
+    expect(text).toContain('intrusion-set  APT41');
+    expect(text).toContain('APT41 —uses→ Cobalt Strike');
+  });
+
+  it.each([
+    ['missing.md', /missing\.md: no such file/],
+    ['empty.md', /empty\.md: file is empty/],
+    ['binary.txt', /binary\.txt: looks like a binary file/],
+    ['latin1.txt', /latin1\.txt: cannot decode the text/],
+  ])('reports %s in one line and exits non-zero', async (file, message) => {
+    const { code, err, out } = await run('extract', join(dir, file));
+    expect(code).not.toBe(0);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toMatch(message);
+    expect(out).toBe('');
+  });
+
+  it('goes on with the other files when one fails', async () => {
+    const { code, err, out } = await run('extract', join(dir, 'empty.md'), join(dir, 'en.txt'));
+    expect(code).toBe(2);
+    expect(err).toMatch(/empty\.md/);
+    expect(out.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('names the corrupt file of a --kb folder', async () => {
+    const kb = join(dir, 'badkb');
+    await mkdir(join(kb, 'attack'), { recursive: true });
+    await writeFile(join(kb, 'attack', 'enterprise-attack.json'), '{"objects": [}');
+    const { code, err } = await run('extract', '--kb', kb, join(dir, 'en.txt'));
+    expect(code).toBe(3);
+    expect(err).toMatch(/enterprise-attack\.json: corrupt JSON/);
+    expect(err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('rejects an unknown format as a usage error', async () => {
+    const { code, err } = await run('extract', '--format', 'xml', join(dir, 'en.txt'));
+    expect(code).toBe(64);
+    expect(err).toMatch(/format/);
+  });
+});
+
+describe('kizashi kb info', () => {
+  it('prints sources and counts', async () => {
+    const { code, out } = await run('kb', 'info');
+    expect(code).toBe(0);
+    expect(out).toMatch(/kizashi-starter\s+\d+ records/);
+    expect(out).toMatch(/location\s+2\d\d/);
+  });
+});
