@@ -6,6 +6,7 @@ import tseslint from 'typescript-eslint';
 
 const layer = (folder, forbidden) => ({
   files: [`src/${folder}/**/*.ts`],
+  ignores: ['**/*.test.ts'],
   rules: {
     'no-restricted-imports': [
       'error',
@@ -44,5 +45,9 @@ export default tseslint.config(
   layer('text', ['kb', 'extract', 'store', 'ingest', 'stories', 'export', 'server', 'cli']),
   layer('kb', ['extract', 'store', 'ingest', 'stories', 'export', 'server', 'cli']),
   layer('extract', ['store', 'ingest', 'stories', 'export', 'server', 'cli']),
-  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked, languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  {
+    files: ['**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
 );

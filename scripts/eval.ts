@@ -27,7 +27,9 @@ for (const label of LABELS) {
   console.log(`${label.padEnd(8)}  ${pct(s.p)}     ${pct(s.r)}     ${pct(s.f1)}     | ${pct(l.p)}      ${pct(l.r)}      ${pct(l.f1)}`);
 }
 const d = prf(result.document);
-console.log(`document-level actors+malware+tools: P ${pct(d.p)}  R ${pct(d.r)}  F1 ${pct(d.f1)}  (tp ${result.document.tp}, fp ${result.document.fp}, fn ${result.document.fn})`);
+console.log(
+  `document-level actors+malware+tools: P ${pct(d.p)}  R ${pct(d.r)}  F1 ${pct(d.f1)}  (tp ${result.document.tp}, fp ${result.document.fp}, fn ${result.document.fn})`,
+);
 if (showErrors) {
   for (const e of result.docErrors) {
     if (e.missed.length + e.spurious.length === 0) continue;

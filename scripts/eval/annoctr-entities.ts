@@ -141,7 +141,7 @@ export function evaluateEntities(extractor: Extractor, docs: readonly AnnoDoc[])
       for (const m of e.mentions) predicted.push({ label, start: m.start, end: m.end, text: m.surface });
     }
     // LOC is evaluated as countries: gold LOC spans that name a country (or its people).
-    const gold = d.gold.filter((g) => g.label !== 'LOC' || kb.lookup(g.text.replace(/\s+\./g, '.')).some((e) => e.kind === 'location'));
+    const gold = d.gold.filter((g) => g.label !== 'LOC' || kb.lookup(g.text.split(' .').join('.')).some((e) => e.kind === 'location'));
     for (const label of LABELS) {
       const g = gold.filter((s) => s.label === label);
       const p = predicted.filter((s) => s.label === label);
@@ -177,7 +177,9 @@ export function evaluateEntities(extractor: Extractor, docs: readonly AnnoDoc[])
       const fam = kindFamily(e.entity.kind);
       if (fam !== 'actor' && fam !== 'software') continue;
       // A predicted entity matches gold by canonical key, or by any surface the document used for it.
-      const key = goldSet.has(e.entity.key) ? e.entity.key : (e.mentions.map((m) => `?:${foldTerm(m.surface)}`).find((k) => goldSet.has(k)) ?? e.entity.key);
+      const key = goldSet.has(e.entity.key)
+        ? e.entity.key
+        : (e.mentions.map((m) => `?:${foldTerm(m.surface)}`).find((k) => goldSet.has(k)) ?? e.entity.key);
       if (!goldSet.has(key) && e.mentions.some((m) => goldFolded.has(foldTerm(m.surface)))) {
         const hit = [...goldSet.entries()].find(([, t]) => e.mentions.some((m) => foldTerm(m.surface) === foldTerm(t)));
         if (hit) {

@@ -26,7 +26,7 @@ export async function runDemo(options: DemoOptions, out: Writable): Promise<Extr
   out.write(
     `knowledge base: ${extractor.kb.entities.length} entities from ${extractor.kb.sources.map((s) => s.name).join(', ')} (${Date.now() - started} ms)\n`,
   );
-  const files = (await readdir(corpus)).filter((f) => /\.(md|txt|html?)$/.test(f)).sort();
+  const files = (await readdir(corpus)).filter((f) => /\.(md|txt|html?)$/.test(f) && f !== 'README.md').sort();
   const extractions: Extraction[] = [];
   const bundles: string[] = [];
   for (const file of files) {

@@ -12,7 +12,10 @@ async function run(...args: string[]): Promise<{ code: number; out: string; err:
   const chunks = { out: '', err: '' };
   out.on('data', (c: Buffer) => (chunks.out += c.toString()));
   err.on('data', (c: Buffer) => (chunks.err += c.toString()));
-  const code = await main(['node', 'kizashi', ...args], { out: out as unknown as typeof process.stdout, err: err as unknown as typeof process.stderr });
+  const code = await main(['node', 'kizashi', ...args], {
+    out: out as unknown as typeof process.stdout,
+    err: err as unknown as typeof process.stderr,
+  });
   return { code, ...chunks };
 }
 
@@ -20,7 +23,10 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kizashi-cli-'));
   process.env.KIZASHI_HOME = join(dir, 'home');
-  await writeFile(join(dir, 'ja.md'), '---\ntitle: 注意喚起\npublished: 2025-01-08\n---\n警察庁は、ミラーフェイスが日本の政府機関を標的にしたと発表した。CVE-2023-27997が悪用された。');
+  await writeFile(
+    join(dir, 'ja.md'),
+    '---\ntitle: 注意喚起\npublished: 2025-01-08\n---\n警察庁は、ミラーフェイスが日本の政府機関を標的にしたと発表した。CVE-2023-27997が悪用された。',
+  );
   await writeFile(join(dir, 'en.txt'), 'China-linked APT41 used Cobalt Strike against telecom operators in Taiwan.');
   await writeFile(join(dir, 'empty.md'), '');
   await writeFile(join(dir, 'binary.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]));
@@ -32,7 +38,10 @@ describe('kizashi extract', () => {
     const { code, out, err } = await run('extract', join(dir, 'ja.md'), join(dir, 'en.txt'));
     expect(err).toBe('');
     expect(code).toBe(0);
-    const bundles = out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; id: string; objects: { type: string; id: string; name?: string }[] });
+    const bundles = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; id: string; objects: { type: string; id: string; name?: string }[] });
     expect(bundles).toHaveLength(2);
     const [ja, en] = bundles;
     expect(ja?.objects.find((o) => o.type === 'report')?.name).toBe('注意喚起');

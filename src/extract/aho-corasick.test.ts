@@ -33,7 +33,12 @@ describe('AhoCorasick', () => {
       const patterns = Array.from({ length: 1 + rand(12) }, () => word(1 + rand(4)));
       const text = word(200);
       const ac = new AhoCorasick(patterns);
-      expect(ac.search(text).map((m) => `${m.pattern}:${m.start}:${m.end}`).sort()).toEqual(naive(patterns, text));
+      expect(
+        ac
+          .search(text)
+          .map((m) => `${m.pattern}:${m.start}:${m.end}`)
+          .sort(),
+      ).toEqual(naive(patterns, text));
     }
   });
 });

@@ -31,7 +31,10 @@ const CVE = /\bCVE[-‐－](\d{4})[-‐－](\d{4,7})\b/gi;
 
 const SOFTWARE_NOUNS =
   'ransomware|malware|backdoor|trojan|loader|stealer|infostealer|botnet|RAT|wiper|spyware|implant|downloader|dropper|keylogger|rootkit|web shell|webshell';
-const NEW_SOFTWARE_EN = new RegExp(`\\b((?:[A-Z][A-Za-z0-9]{1,24} ){0,2}[A-Z][A-Za-z0-9]{2,24}(?:[ .-]?v?\\d{1,2}(?:\\.\\d{1,2})?)?) (?:${SOFTWARE_NOUNS})\\b`, 'g');
+const NEW_SOFTWARE_EN = new RegExp(
+  `\\b((?:[A-Z][A-Za-z0-9]{1,24} ){0,2}[A-Z][A-Za-z0-9]{2,24}(?:[ .-]?v?\\d{1,2}(?:\\.\\d{1,2})?)?) (?:${SOFTWARE_NOUNS})\\b`,
+  'g',
+);
 const NEW_SOFTWARE_EN_DUBBED = new RegExp(`\\b(?:${SOFTWARE_NOUNS}) (?:dubbed|called|named|known as) ["“]?([A-Z][A-Za-z0-9-]{2,24})`, 'g');
 const NEW_SOFTWARE_JA = /([A-Za-z][A-Za-z0-9.-]{2,24})(?:ランサムウェア|マルウェア|バックドア|スティーラー|ローダー|ボットネット)/g;
 const NEW_SOFTWARE_JA_QUOTED = /(?:ランサムウェア|マルウェア|バックドア|スティーラー|スパイウェア|ローダー)「([^」\n]{2,40})」/g;

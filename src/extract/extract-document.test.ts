@@ -13,9 +13,17 @@ beforeAll(async () => {
   starter = createExtractor(await loadKnowledgeBase({ ignoreHome: true }));
 });
 
-const doc = (text: string, lang: 'ja' | 'en' = 'ja'): KizashiDocument => ({ id: 'report--00000000-0000-4000-8000-000000000000', title: 't', text, lang, origin: 'test' });
-const names = (x: Extraction, kind?: string): string[] => x.entities.filter((e) => !kind || e.entity.kind === kind).map((e) => e.entity.name);
-const countries = (x: Extraction): string[] => x.entities.flatMap((e) => (e.entity.kind === 'location' && e.entity.country ? [e.entity.country] : [])).sort();
+const doc = (text: string, lang: 'ja' | 'en' = 'ja'): KizashiDocument => ({
+  id: 'report--00000000-0000-4000-8000-000000000000',
+  title: 't',
+  text,
+  lang,
+  origin: 'test',
+});
+const names = (x: Extraction, kind?: string): string[] =>
+  x.entities.filter((e) => !kind || e.entity.kind === kind).map((e) => e.entity.name);
+const countries = (x: Extraction): string[] =>
+  x.entities.flatMap((e) => (e.entity.kind === 'location' && e.entity.country ? [e.entity.country] : [])).sort();
 const THREAT_KINDS = new Set(['intrusion-set', 'threat-actor', 'malware', 'tool', 'campaign']);
 
 /** Every bundle a test produces must validate against the OASIS schemas. */
@@ -28,7 +36,9 @@ describe('Japanese extraction (our own texts)', () => {
   it('finds actors written in katakana, with or without ・ and long-vowel variants', () => {
     const x = extractDocument(
       starter,
-      doc('警察庁とNISCは、ミラーフェイスによる攻撃について注意喚起した。また、トレイダー・トレイターが暗号資産取引所を標的にしたと発表し、ラザルスとの関連を指摘した。'),
+      doc(
+        '警察庁とNISCは、ミラーフェイスによる攻撃について注意喚起した。また、トレイダー・トレイターが暗号資産取引所を標的にしたと発表し、ラザルスとの関連を指摘した。',
+      ),
     );
     expect(names(x, 'intrusion-set')).toEqual(['MirrorFace', 'TraderTraitor', 'Lazarus Group']);
     expect(names(x, 'identity')).toEqual(expect.arrayContaining(['National Police Agency (Japan)', 'NISC']));
@@ -40,7 +50,12 @@ describe('Japanese extraction (our own texts)', () => {
   });
 
   it('handles names glued to Japanese particles, brackets and 社', () => {
-    const x = extractDocument(starter, doc('イスラエルのNSOグループ社が開発したスパイウェアのペガサスは、「Earth Estries」が使うHemiGateとは別物だ。ロックビットの亜種も確認された。'));
+    const x = extractDocument(
+      starter,
+      doc(
+        'イスラエルのNSOグループ社が開発したスパイウェアのペガサスは、「Earth Estries」が使うHemiGateとは別物だ。ロックビットの亜種も確認された。',
+      ),
+    );
     expect(names(x)).toEqual(expect.arrayContaining(['NSO Group', 'Pegasus', 'Earth Estries', 'HemiGate', 'LockBit']));
     expect(countries(x)).toEqual(['IL']);
     expectValidStix(x);
@@ -57,42 +72,67 @@ describe('Japanese extraction (our own texts)', () => {
     const x = extractDocument(starter, doc('中国との関連が疑われるボルト・タイフーンは、米国の重要インフラや通信事業者を標的にしている。'));
     expect(names(x, 'intrusion-set')).toEqual(['Volt Typhoon']);
     const rel = x.relations.map((r) => `${r.type}:${r.target}`).sort();
-    expect(rel).toEqual(['originates-from:location:china', 'targets:location:united states', 'targets:sector:infrastructure', 'targets:sector:telecommunications']);
+    expect(rel).toEqual([
+      'originates-from:location:china',
+      'targets:location:united states',
+      'targets:sector:infrastructure',
+      'targets:sector:telecommunications',
+    ]);
   });
 
   it('reports no threat entity in ordinary Japanese prose', () => {
-    const x = extractDocument(starter, doc('今日は東京で桜が満開になり、多くの人がプレデターの映画を観に行った。アキラという名前の猫もいる。サンドワームの小説は人気だ。'));
+    const x = extractDocument(
+      starter,
+      doc('今日は東京で桜が満開になり、多くの人がプレデターの映画を観に行った。アキラという名前の猫もいる。サンドワームの小説は人気だ。'),
+    );
     expect(x.entities.filter((e) => THREAT_KINDS.has(e.entity.kind))).toEqual([]);
   });
 
   it('recognises new names from their shape: CVE ids, groups in 「」, ransomware names, 〜省', () => {
-    const x = extractDocument(starter, doc('ランサムウェア「Zorgon」を使う攻撃グループ「Crimson Kettle」がCVE-2024-3400を悪用した。総務省と金融庁が対応した。'));
+    const x = extractDocument(
+      starter,
+      doc('ランサムウェア「Zorgon」を使う攻撃グループ「Crimson Kettle」がCVE-2024-3400を悪用した。総務省と金融庁が対応した。'),
+    );
     expect(names(x, 'malware')).toEqual(['Zorgon']);
     expect(names(x, 'intrusion-set')).toEqual(['Crimson Kettle']);
     expect(names(x, 'vulnerability')).toEqual(['CVE-2024-3400']);
-    expect(names(x, 'identity')).toEqual(expect.arrayContaining(['Ministry of Internal Affairs and Communications', 'Financial Services Agency']));
+    expect(names(x, 'identity')).toEqual(
+      expect.arrayContaining(['Ministry of Internal Affairs and Communications', 'Financial Services Agency']),
+    );
     expectValidStix(x);
   });
 });
 
 describe('English extraction', () => {
   it('respects word boundaries, possessives and hyphens', () => {
-    const x = extractDocument(starter, doc("Lazarus's operators and APT-41 attacked firms; Turla-linked servers were seen. The Emotetish botnet is fake.", 'en'));
+    const x = extractDocument(
+      starter,
+      doc("Lazarus's operators and APT-41 attacked firms; Turla-linked servers were seen. The Emotetish botnet is fake.", 'en'),
+    );
     expect(names(x, 'intrusion-set')).toEqual(['Lazarus Group', 'APT41', 'Turla']);
     // "Emotetish" is not Emotet (though "Emotetish botnet" looks like a new botnet's name).
     expect(names(x, 'malware')).not.toContain('Emotet');
   });
 
   it('needs context for aliases that are ordinary words', () => {
-    const plain = extractDocument(starter, doc('A royal wedding took place. The equation was simple, and the play was long. Gold prices rose.', 'en'));
+    const plain = extractDocument(
+      starter,
+      doc('A royal wedding took place. The equation was simple, and the play was long. Gold prices rose.', 'en'),
+    );
     expect(plain.entities.filter((e) => THREAT_KINDS.has(e.entity.kind))).toEqual([]);
-    const cued = extractDocument(starter, doc('Royal ransomware hit a hospital. The Equation group built implants. Play ransomware followed.', 'en'));
+    const cued = extractDocument(
+      starter,
+      doc('Royal ransomware hit a hospital. The Equation group built implants. Play ransomware followed.', 'en'),
+    );
     expect(names(cued, 'malware')).toEqual(['Royal', 'Play']);
     expect(names(cued, 'intrusion-set')).toEqual(['Equation']);
   });
 
   it('links uses, targets and origin from the sentence', () => {
-    const x = extractDocument(starter, doc('China-linked APT41 used Cobalt Strike and ShadowPad against telecommunications providers in Taiwan.', 'en'));
+    const x = extractDocument(
+      starter,
+      doc('China-linked APT41 used Cobalt Strike and ShadowPad against telecommunications providers in Taiwan.', 'en'),
+    );
     const byName = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
     const rels = x.relations.map((r) => `${byName.get(r.source)} ${r.type} ${byName.get(r.target)}`).sort();
     expect(rels).toEqual([
@@ -127,8 +167,20 @@ describe.skipIf(!HAS_SHARED_DATA)('the sample Japanese daily report (../shared/s
     const path = join(SHARED_DIR, 'seeds/000_4b43a1ed214ff49b.txt');
     const x = extractDocument(full, parseDocumentBytes(readFileSync(path), path));
     expect(x.document.lang).toBe('ja');
-    const threats = x.entities.filter((e) => THREAT_KINDS.has(e.entity.kind)).map((e) => e.entity.name).sort();
-    expect(threats).toEqual(['APT41', 'DRBControl', 'Earth Estries', 'FamousSparrow', 'HemiGate', 'SparklingGoblin', 'TrillClient', 'Zingdoor']);
+    const threats = x.entities
+      .filter((e) => THREAT_KINDS.has(e.entity.kind))
+      .map((e) => e.entity.name)
+      .sort();
+    expect(threats).toEqual([
+      'APT41',
+      'DRBControl',
+      'Earth Estries',
+      'FamousSparrow',
+      'HemiGate',
+      'SparklingGoblin',
+      'TrillClient',
+      'Zingdoor',
+    ]);
     expect(names(x, 'identity')).toEqual(expect.arrayContaining(['Microsoft', 'Trend Micro', 'Access Now']));
     const targeted = ['US', 'DE', 'ZA', 'MY', 'PH', 'TW', 'IN', 'CA', 'SG'];
     const c2Hosting = ['US', 'IN', 'CA', 'GB', 'FI', 'DE', 'MK', 'CN', 'KR', 'JP', 'ZA', 'AU'];

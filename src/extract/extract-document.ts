@@ -112,14 +112,17 @@ const SOFTWARE = new Set<EntityKind>(['malware', 'tool']);
 const USE_CUE =
   /\b(?:use[sd]?|using|deploy(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|employ(?:s|ed|ing)?|drop(?:s|ped|ping)?|deliver(?:s|ed|ing)?|distribut(?:e|es|ed|ing)|install(?:s|ed|ing)?|relies on|wielding)\b|使用|利用|展開|用い|配布|悪用|感染させ/i;
 const TARGET_CUE =
-  /\b(?:target(?:s|ed|ing)?|attack(?:s|ed|ing)?|against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing))\b|標的|狙|攻撃|被害|侵害|侵入/i;
+  /\b(?:target(?:s|ed|ing)?|attack(?:s|ed|ing)?|against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|steal(?:s|ing)?|theft)\b|標的|窃取|狙|攻撃(?:を受け|し|され)|被害|侵害|侵入/i;
 const LINK_CUE =
   /\b(?:link(?:s|ed)?|overlap(?:s|ping)?|related|associated|connected|tied|ties|attribut(?:e|ed|es|ion)|part of|subgroup|also known as)\b|関連|重な|関与|同一/i;
 const ORIGIN_AFTER =
-  /^(?:-|\s)?(?:linked|based|backed|sponsored|nexus|aligned|affiliated|state-sponsored|state sponsored)\b|^(?:系|関連|との関連|の支援|政府の支援|の国家支援|と関係|に関連|に拠点)/i;
-const ORIGIN_BEFORE = /\b(?:from|based in)\s*$/i;
-const LIST_GAP = /^[\s,、・/]*(?:and|or|および|や|と)?[\s,、・/]*$/;
-const REPORTER_ROLES = new Set(['security-vendor', 'government-agency', 'media', 'international-body', 'ngo']);
+  /^(?:-|\s)?(?:linked|based|backed|sponsored|nexus|aligned|affiliated|state-sponsored|state sponsored)\b|^(?:系|関連|との関連|の支援|政府の支援|の国家支援|と関係|に関連|に拠点|を背景|の関与|が関与|の国家|政府が支援)/i;
+const ORIGIN_BEFORE =
+  /\b(?:based in|involve|involving|involvement of|attributed to|linked to|tied to|backed by|sponsored by|on behalf of)\s*(?:the\s*)?$/i;
+/** "the group", 同グループ: a sentence that refers back to the last actor named. */
+const ACTOR_ANAPHOR = /\b(?:the|this) (?:group|actor|gang|hackers|attackers|threat actor)\b|同グループ|同アクター|同集団|攻撃者は/i;
+const LIST_GAP = /^[\s,、・/]*(?:(?:and|or|および|や|と)[\s,、・/]*)?$/;
+const REPORTER_ROLES = new Set(['security-vendor', 'government-agency', 'media', 'international-body', 'ngo', 'surveillance-vendor']);
 
 /** Sentence-level relationships that a cue word in the sentence supports. */
 function findRelations(text: string, sentences: readonly Sentence[], entities: readonly ExtractedEntity[]): ExtractedRelation[] {
@@ -137,17 +140,29 @@ function findRelations(text: string, sentences: readonly Sentence[], entities: r
     const key = `${type}|${source.key}|${target.key}`;
     if (!out.has(key)) out.set(key, { type, source: source.key, target: target.key, sentence, confidence });
   };
-  for (const [index, items] of bySentence) {
+  let lastActor: { e: ExtractedEntity; m: Mention } | undefined;
+  for (const index of [...bySentence.keys()].sort((a, b) => a - b)) {
+    const items = bySentence.get(index) ?? [];
     const sentence = sentences[index];
     if (!sentence) continue;
     const actors = items.filter((x) => ACTORS.has(x.e.entity.kind));
+    if (actors.length === 0 && lastActor && ACTOR_ANAPHOR.test(sentence.text)) {
+      const anaphor = ACTOR_ANAPHOR.exec(sentence.text);
+      const at = sentence.start + (anaphor?.index ?? 0);
+      actors.push({ e: lastActor.e, m: { ...lastActor.m, start: at, end: at + (anaphor?.[0].length ?? 0), sentence: index } });
+    }
+    const named = actors.filter((a) => a.m.sentence === index && a.m.start !== a.m.end && a.e.mentions.includes(a.m));
+    if (named.length > 0) lastActor = named[named.length - 1];
     const software = items.filter((x) => SOFTWARE.has(x.e.entity.kind));
     const origins = new Set<string>();
     for (const x of items) {
       if (x.e.entity.kind !== 'location') continue;
       const after = text.slice(x.m.end, x.m.end + 16);
       const before = text.slice(Math.max(sentence.start, x.m.start - 12), x.m.start);
-      if (ORIGIN_AFTER.test(after) || (actors.length > 0 && ORIGIN_BEFORE.test(before) && !TARGET_CUE.test(before))) {
+      // "North Korean hackers known as TraderTraitor": a demonym shortly before an actor names its origin.
+      const demonymOfActor =
+        (x.e.entity.demonyms?.includes(x.m.alias) ?? false) && actors.some((a) => a.m.start >= x.m.end && a.m.start - x.m.end <= 40);
+      if (ORIGIN_AFTER.test(after) || demonymOfActor || (actors.length > 0 && ORIGIN_BEFORE.test(before) && !TARGET_CUE.test(before))) {
         origins.add(x.e.entity.key);
         // "China-linked APT41", 中国関連のSparklingGoblin: the modifier precedes the actors it describes.
         const following = [...actors, ...software].filter((a) => a.m.start >= x.m.end).sort((a, b) => a.m.start - b.m.start);
@@ -170,8 +185,12 @@ function findRelations(text: string, sentences: readonly Sentence[], entities: r
       const attackers = (actors.length > 0 ? actors : software).sort((a, b) => a.m.start - b.m.start);
       for (const t of items) {
         const kind = t.e.entity.kind;
+        // "Japan's National Police Agency", 米司法省: a country naming an organisation is no victim; nor are
+        // demonyms ("two Russian nationals").
+        const modifiesOrg = items.some((o) => o.e.entity.kind === 'identity' && o.m.start >= t.m.end && o.m.start - t.m.end <= 3);
+        const demonym = t.e.entity.demonyms?.includes(t.m.alias) ?? false;
         const victim =
-          (kind === 'location' && !origins.has(t.e.entity.key)) ||
+          (kind === 'location' && !origins.has(t.e.entity.key) && !modifiesOrg && !demonym) ||
           kind === 'sector' ||
           (kind === 'identity' && !t.e.entity.roles.some((r) => REPORTER_ROLES.has(r)));
         if (!victim) continue;

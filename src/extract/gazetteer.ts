@@ -141,7 +141,9 @@ const STOP_ALIASES = new Set(
 
 /** Month and day names: galaxies list some as malware names. */
 const CALENDAR = new Set(
-  'january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday'.split(' '),
+  'january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday'.split(
+    ' ',
+  ),
 );
 
 /** Kind nouns right next to a name that is also an ordinary word: "Royal ransomware", "the Equation group". */
@@ -225,7 +227,8 @@ export class Gazetteer {
   constructor(kb: KnowledgeBase) {
     const byPattern = new Map<string, Candidate[]>();
     for (const [folded, entities] of kb.aliasEntries()) {
-      if (folded.length < 2 || STOP_ALIASES.has(folded.replace(/ /g, '')) || CALENDAR.has(folded) || /^[\d\p{P}\p{S}\s]+$/u.test(folded)) continue;
+      if (folded.length < 2 || STOP_ALIASES.has(folded.replace(/ /g, '')) || CALENDAR.has(folded) || /^[\d\p{P}\p{S}\s]+$/u.test(folded))
+        continue;
       for (const entity of entities) {
         const candidate = makeCandidate(entity, folded);
         if (!candidate) continue;
@@ -286,6 +289,14 @@ export class Gazetteer {
       if (viable.length === 0) continue;
       const pick = resolve(viable, surface, context);
       if (!pick) continue;
+      if (
+        pick.entity.kind === 'sector' &&
+        /^[A-Z]/.test(surface) &&
+        m.start !== sentence.start &&
+        /[A-Za-z]/.test(text[m.start - 2] ?? '')
+      ) {
+        continue; // "Department of Defense", "Global Research Team": part of a name, not a sector
+      }
       const contextual = pick.needsContext;
       if (contextual && !hasCue(pick.entity.kind, `${near} ${surface}`)) {
         // Keep it pending: accepted later if the entity is confirmed elsewhere in the document.
@@ -300,14 +311,17 @@ export class Gazetteer {
     }
     // A pending word-like name is accepted when the entity is confirmed elsewhere, or when it stands in a list
     // next to a confirmed name of the same family ("DoppelPaymer, Maze, Netwalker").
-    const family = (k: EntityKind): string => (k === 'malware' || k === 'tool' ? 'software' : k === 'intrusion-set' || k === 'threat-actor' ? 'actor' : k);
+    const family = (k: EntityKind): string =>
+      k === 'malware' || k === 'tool' ? 'software' : k === 'intrusion-set' || k === 'threat-actor' ? 'actor' : k;
     const listed = (c: (typeof chosen)[number]): boolean =>
       chosen.some(
         (o) =>
           !o.contextual &&
           family(o.pick.entity.kind) === family(c.pick.entity.kind) &&
           (Math.abs(o.start - c.end) <= 6 || Math.abs(c.start - o.end) <= 6) &&
-          /^[\s,、・/]*(?:and|or|および|や|と)?[\s,、・/]*$/.test(o.start >= c.end ? text.slice(c.end, o.start) : text.slice(o.end, c.start)),
+          /^[\s,、・/]*(?:(?:and|or|および|や|と)[\s,、・/]*)?$/.test(
+            o.start >= c.end ? text.slice(c.end, o.start) : text.slice(o.end, c.start),
+          ),
       );
     return chosen
       .filter((c) => !c.contextual || confirmed.has(c.pick.entity.key) || listed(c))

@@ -7,16 +7,26 @@ const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 describe('parseDocumentBytes', () => {
   it('reads YAML front matter and keeps offsets into the body', () => {
     const doc = parseDocumentBytes(
-      utf8('---\ntitle: 警察庁が注意喚起\npublished: 2025-01-08\nurl: https://example.org/a\nsource: Example News\n---\nMirrorFaceの攻撃。'),
+      utf8(
+        '---\ntitle: 警察庁が注意喚起\npublished: 2025-01-08\nurl: https://example.org/a\nsource: Example News\n---\nMirrorFaceの攻撃。',
+      ),
       'a.md',
     );
-    expect(doc).toMatchObject({ title: '警察庁が注意喚起', url: 'https://example.org/a', source: 'Example News', lang: 'ja', text: 'MirrorFaceの攻撃。' });
+    expect(doc).toMatchObject({
+      title: '警察庁が注意喚起',
+      url: 'https://example.org/a',
+      source: 'Example News',
+      lang: 'ja',
+      text: 'MirrorFaceの攻撃。',
+    });
     expect(doc.published).toBe('2025-01-08T00:00:00.000Z');
     expect(doc.id).toMatch(/^report--[0-9a-f-]{36}$/);
   });
 
   it('gives the same id to the same URL and to the same text', () => {
-    expect(parseDocumentBytes(utf8('---\nurl: https://x.test/1\n---\nA'), 'a.md').id).toBe(parseDocumentBytes(utf8('---\nurl: https://x.test/1\n---\nB'), 'b.md').id);
+    expect(parseDocumentBytes(utf8('---\nurl: https://x.test/1\n---\nA'), 'a.md').id).toBe(
+      parseDocumentBytes(utf8('---\nurl: https://x.test/1\n---\nB'), 'b.md').id,
+    );
     expect(parseDocumentBytes(utf8('same text'), 'a.txt').id).toBe(parseDocumentBytes(utf8('same text'), 'b.txt').id);
   });
 
@@ -37,8 +47,12 @@ describe('parseDocumentBytes', () => {
 
   it('decodes Shift_JIS and EUC-JP text', () => {
     // 「米国」 in Shift_JIS and EUC-JP.
-    expect(parseDocumentBytes(Uint8Array.from([0x95, 0xc4, 0x8d, 0x91, 0x82, 0xcc, 0x8c, 0x78, 0x8e, 0x40]), 'sjis.txt').text).toBe('米国の警察');
-    expect(parseDocumentBytes(Uint8Array.from([0xca, 0xc6, 0xb9, 0xf1, 0xa4, 0xce, 0xb7, 0xd9, 0xbb, 0xa1]), 'euc.txt').text).toBe('米国の警察');
+    expect(parseDocumentBytes(Uint8Array.from([0x95, 0xc4, 0x8d, 0x91, 0x82, 0xcc, 0x8c, 0x78, 0x8e, 0x40]), 'sjis.txt').text).toBe(
+      '米国の警察',
+    );
+    expect(parseDocumentBytes(Uint8Array.from([0xca, 0xc6, 0xb9, 0xf1, 0xa4, 0xce, 0xb7, 0xd9, 0xbb, 0xa1]), 'euc.txt').text).toBe(
+      '米国の警察',
+    );
   });
 
   it.each([

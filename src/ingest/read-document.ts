@@ -114,8 +114,14 @@ function readMeta(data: unknown, origin: string): Meta {
   }
   const published = record.published ?? record.date;
   if (published !== undefined && published !== null) {
-    const date = published instanceof Date ? published : typeof published === 'string' || typeof published === 'number' ? new Date(published) : new Date(NaN);
-    if (Number.isNaN(date.getTime())) throw new InputError(origin, `front matter field "published" is not a date: ${JSON.stringify(published)}`);
+    const date =
+      published instanceof Date
+        ? published
+        : typeof published === 'string' || typeof published === 'number'
+          ? new Date(published)
+          : new Date(NaN);
+    if (Number.isNaN(date.getTime()))
+      throw new InputError(origin, `front matter field "published" is not a date: ${JSON.stringify(published)}`);
     meta.published = date.toISOString();
   }
   return meta;

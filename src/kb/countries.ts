@@ -57,6 +57,7 @@ export function countryRecords(data: CountryData): KbRecord[] {
       aliases: [...names],
       country: code,
       caseSensitive: true,
+      ...(data.demonyms[code] ? { demonyms: data.demonyms[code] } : {}),
     });
   }
   return records;

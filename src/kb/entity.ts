@@ -64,6 +64,8 @@ export interface KbRecord {
   /** The name is also an ordinary word: match it only next to a cue word. */
   readonly needsContext?: boolean;
   readonly region?: string;
+  /** For countries: the adjectives among the aliases (Chinese, Russian). */
+  readonly demonyms?: readonly string[];
 }
 
 export interface EntityAlias {
@@ -89,4 +91,5 @@ export interface KbEntity {
   readonly caseSensitive?: boolean;
   readonly needsContext?: boolean;
   readonly region?: string;
+  readonly demonyms?: readonly string[];
 }

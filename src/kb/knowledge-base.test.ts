@@ -24,7 +24,7 @@ describe('KnowledgeBase.build', () => {
     expect(e?.mitreId).toBe('G0032');
     expect(kb.lookup('labyrinth chollima')[0]).toBe(e);
     const cobra = e?.aliases.find((a) => a.value.toLowerCase() === 'hidden cobra');
-    expect(cobra?.sources.sort()).toEqual(['misp:threat-actor', 'mitre-attack']);
+    expect([...(cobra?.sources ?? [])].sort()).toEqual(['misp:threat-actor', 'mitre-attack']);
   });
 
   it('does not merge on one shared alias alone', () => {
@@ -44,7 +44,10 @@ describe('KnowledgeBase.build', () => {
   });
 
   it('keeps different kinds apart', () => {
-    const kb = KnowledgeBase.build([rec('mitre-attack', 'Emotet'), { ...rec('mitre-attack', 'Emotet'), kind: 'malware', sourceId: 'S0367' }]);
+    const kb = KnowledgeBase.build([
+      rec('mitre-attack', 'Emotet'),
+      { ...rec('mitre-attack', 'Emotet'), kind: 'malware', sourceId: 'S0367' },
+    ]);
     expect(kb.entities.map((e) => e.kind).sort()).toEqual(['intrusion-set', 'malware']);
   });
 

@@ -201,6 +201,7 @@ function mergeRecords(group: readonly KbRecord[]): KbEntity {
   const killChainPhases = pick('killChainPhases');
   const mitreId = pick('mitreId');
   const region = pick('region');
+  const demonyms = pick('demonyms');
   return {
     key: entityKey(primary.kind, primary.name),
     kind: primary.kind,
@@ -215,6 +216,7 @@ function mergeRecords(group: readonly KbRecord[]): KbEntity {
     ...(killChainPhases ? { killChainPhases } : {}),
     ...(mitreId ? { mitreId } : {}),
     ...(region ? { region } : {}),
+    ...(demonyms ? { demonyms } : {}),
     ...(group.some((r) => r.caseSensitive) ? { caseSensitive: true } : {}),
     ...(group.some((r) => r.needsContext) ? { needsContext: true } : {}),
   };

@@ -55,13 +55,17 @@ describe('--kb folders', () => {
     await mkdir(join(dir, 'misp-galaxy', 'clusters'), { recursive: true });
     await writeFile(
       join(dir, 'misp-galaxy', 'clusters', 'threat-actor.json'),
-      JSON.stringify({ type: 'threat-actor', version: 7, values: [{ value: 'MirrorFace', uuid: 'u1', meta: { synonyms: ['Space Pirate Test'] } }] }),
+      JSON.stringify({
+        type: 'threat-actor',
+        version: 7,
+        values: [{ value: 'MirrorFace', uuid: 'u1', meta: { synonyms: ['Space Pirate Test'] } }],
+      }),
     );
     const kb = await loadKnowledgeBase({ kbDirs: [dir], ignoreHome: true });
     const e = kb.lookup('Space Pirate Test')[0];
     expect(e?.name).toBe('MirrorFace');
     expect(kb.lookup('ミラーフェイス')[0]).toBe(e);
-    expect(e?.sources.sort()).toEqual(['kizashi-starter', 'misp:threat-actor']);
+    expect([...(e?.sources ?? [])].sort()).toEqual(['kizashi-starter', 'misp:threat-actor']);
     expect(kb.sources.find((s) => s.name === 'misp:threat-actor')?.version).toBe('7');
   });
 });

@@ -62,7 +62,9 @@ export function mispClusterRecords(cluster: unknown): { galaxy: string; version?
       name = name.slice(0, suffix.index);
       mitreId ??= suffix[1];
     }
-    const synonyms = Array.isArray(meta.synonyms) ? meta.synonyms.filter((s): s is string => typeof s === 'string').map(stripKindSuffix) : [];
+    const synonyms = Array.isArray(meta.synonyms)
+      ? meta.synonyms.filter((s): s is string => typeof s === 'string').map(stripKindSuffix)
+      : [];
     if (mapping.kind === 'malware') name = stripKindSuffix(name);
     const record: KbRecord = {
       source,

@@ -9,9 +9,20 @@ import { syncFromDirectory, syncFromNetwork } from './sync.js';
 
 const attack = JSON.stringify({
   type: 'bundle',
-  objects: [{ type: 'intrusion-set', name: 'Test Actor', aliases: ['Test Actor', 'Fixture Panda'], external_references: [{ source_name: 'mitre-attack', external_id: 'G9999' }] }],
+  objects: [
+    {
+      type: 'intrusion-set',
+      name: 'Test Actor',
+      aliases: ['Test Actor', 'Fixture Panda'],
+      external_references: [{ source_name: 'mitre-attack', external_id: 'G9999' }],
+    },
+  ],
 });
-const cluster = JSON.stringify({ type: 'threat-actor', version: 3, values: [{ value: 'Fixture Panda', uuid: 'u-1', meta: { synonyms: ['Sample Kitten'] } }] });
+const cluster = JSON.stringify({
+  type: 'threat-actor',
+  version: 3,
+  values: [{ value: 'Fixture Panda', uuid: 'u-1', meta: { synonyms: ['Sample Kitten'] } }],
+});
 
 let server: Server;
 let base: string;
@@ -25,7 +36,8 @@ beforeAll(async () => {
       if (req.headers['if-none-match'] === '"v1"') return res.writeHead(304).end();
       return res.writeHead(200, { etag: '"v1"', 'content-type': 'application/json' }).end(attack);
     }
-    if (req.url === '/clusters/threat-actor.json') return res.writeHead(200, { 'content-type': 'application/json' }).end(corrupt ? '{"values": [' : cluster);
+    if (req.url === '/clusters/threat-actor.json')
+      return res.writeHead(200, { 'content-type': 'application/json' }).end(corrupt ? '{"values": [' : cluster);
     return res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -35,10 +35,11 @@ function load(): Map<string, ValidateFunction> {
 
 /** Schema errors of one STIX object ([] when valid); unknown types are an error too. */
 export function stixObjectErrors(object: { type: string; id?: string }): string[] {
+  const name = object.id ?? object.type;
   const v = load().get(object.type);
-  if (!v) return [`${object.id ?? object.type}: no OASIS schema for type ${object.type}`];
+  if (!v) return [`${name}: no OASIS schema for type ${object.type}`];
   if (v(object)) return [];
-  return (v.errors ?? []).map((e) => `${object.id ?? object.type}${e.instancePath} ${e.message ?? ''}`);
+  return (v.errors ?? []).map((e) => `${name}${e.instancePath} ${e.message ?? ''}`);
 }
 
 /** Schema errors of every object of a bundle, plus the bundle envelope checks. */
