@@ -43,6 +43,9 @@ const NEW_ACTOR_JA_QUOTED =
 const NEW_ACTOR_EN =
   /\b(?:threat actor|threat group|APT group|hacking group|cybercrime group|ransomware gang|threat cluster|activity cluster|hacker group)s? (?:known as |dubbed |called |named |tracked as )?["“]?((?:[A-Z][A-Za-z0-9]{1,20}|DEV-\d{4})(?: [A-Z][a-z]{2,15}){0,2})/g;
 
+/** "Groove gang", "the Conti group", "the FIN7 crew": a capitalised name before a group noun. */
+const NAMED_GROUP_EN = /\b([A-Z][A-Za-z0-9]{2,20}|[A-Z](?:\.[A-Z]){1,4}\.?) (?:gang|crew|hacking group|threat group|APT group|cybercrime group|group)\b/g;
+
 /** Vendors' tracking names for groups: TA505, UNC2452, DEV-0537, Storm-0558, APT41, FIN7. */
 const VENDOR_ACTOR_ID = /\b(TA\d{3,4}|UNC\d{3,5}|DEV-\d{4}|Storm-\d{4}|APT ?\d{1,3}|FIN\d{1,2}|TAG-\d{2,3}|UAC-\d{4})\b/g;
 
@@ -199,6 +202,8 @@ function cleanName(raw: string): string | undefined {
   while (words.length > 0 && NOT_NAMES.has((words[0] ?? '').toLowerCase())) words.shift();
   const name = words.join(' ');
   if (name.length < 2 || NOT_NAMES.has(name.toLowerCase())) return undefined;
+  // Short acronyms before "malware"/"group" are kinds, not names (PoS malware, ATM malware, RaaS group).
+  if (name.length <= 4 && !/\d/.test(name)) return undefined;
   // A single ordinary word ("Final", "Delivering") is not a name; "Hallaj Pro" is.
   if (words.length === 1 && /^[A-Z][a-z]+$/.test(name) && isEnglishWord(name)) return undefined;
   return name;
@@ -238,6 +243,12 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
   for (const m of text.matchAll(VENDOR_ACTOR_ID)) {
     const name = m[1] ?? m[0];
     add('intrusion-set', name, m.index, 70);
+  }
+  for (const m of text.matchAll(NAMED_GROUP_EN)) {
+    const name = cleanName(m[1] ?? '');
+    // Skip organisations that are not threat actors ("Microsoft group", "NCC Group").
+    if (!name || kb.lookup(name).some((e) => e.kind === 'identity' || e.kind === 'location')) continue;
+    add('intrusion-set', name, m.index, 55);
   }
   for (const re of [NEW_ACTOR_JA_QUOTED, NEW_ACTOR_EN]) {
     for (const m of text.matchAll(re)) {

@@ -83,6 +83,19 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
     patternSpans.push([m.start, m.end]);
     add(m.entity, { start: m.start, end: m.end, surface: m.surface, alias: m.surface, confidence: m.confidence });
   }
+  // A name learnt from its shape in one sentence ("Groove gang") is the same name elsewhere in the document.
+  const occupied = [...taken, ...patternSpans];
+  for (const slot of byKey.values()) {
+    const e = slot.entity;
+    if (!e.sources.includes('kizashi-pattern') || e.kind === 'vulnerability' || e.kind === 'identity' || e.name.length < 3) continue;
+    for (let at = text.indexOf(e.name); at >= 0; at = text.indexOf(e.name, at + 1)) {
+      const end = at + e.name.length;
+      if (/[\p{L}\p{N}]/u.test(text[at - 1] ?? '') || /[\p{L}\p{N}]/u.test(text[end] ?? '')) continue;
+      if (occupied.some(([s0, e0]) => at < e0 && end > s0)) continue;
+      occupied.push([at, end]);
+      add(e, { start: at, end, surface: e.name, alias: e.name, confidence: 50 });
+    }
+  }
   const entities: ExtractedEntity[] = [...byKey.values()].map((slot) => ({
     entity: slot.entity,
     mentions: slot.mentions.sort((a, b) => a.start - b.start),

@@ -298,7 +298,8 @@ export class Gazetteer {
         continue; // "Department of Defense", "Global Research Team": part of a name, not a sector
       }
       const contextual = pick.needsContext;
-      if (contextual && !hasCue(pick.entity.kind, `${near} ${surface}`)) {
+      const executable = /^\.exe\b/i.test(text.slice(m.end, m.end + 5)) && (pick.entity.kind === 'tool' || pick.entity.kind === 'malware');
+      if (contextual && !executable && !hasCue(pick.entity.kind, `${near} ${surface}`)) {
         // Keep it pending: accepted later if the entity is confirmed elsewhere in the document.
         chosen.push({ start: m.start, end: m.end, pick, confidence: 50, contextual: true });
         lastEnd = m.end;
