@@ -24,19 +24,33 @@ export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'scratch/', 'test-output/', 'kizashi-demo/', 'web/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
-  regexp.configs['flat/recommended'],
+  // Regular expressions: the rules that catch bugs and catastrophic backtracking (not the stylistic ones).
+  {
+    plugins: { regexp },
+    rules: {
+      'regexp/no-super-linear-backtracking': 'error',
+      'regexp/no-super-linear-move': 'error',
+      'regexp/no-misleading-capturing-group': 'error',
+      'regexp/no-empty-character-class': 'error',
+      'regexp/no-empty-alternative': 'error',
+      'regexp/no-dupe-disjunctions': 'error',
+      'regexp/no-useless-backreference': 'error',
+      'regexp/no-contradiction-with-assertion': 'error',
+      'regexp/no-invalid-regexp': 'error',
+      'regexp/no-lazy-ends': 'error',
+      'regexp/no-optional-assertion': 'error',
+      'regexp/no-potentially-useless-backreference': 'error',
+      'regexp/no-useless-assertions': 'error',
+      'regexp/no-zero-quantifier': 'error',
+      'regexp/optimal-lookaround-quantifier': 'error',
+      'regexp/control-character-escape': 'error',
+    },
+  },
   {
     languageOptions: {
       parserOptions: { projectService: { allowDefaultProject: ['*.js', 'bin/*.js'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      'regexp/no-super-linear-backtracking': 'error',
-      'regexp/no-super-linear-move': 'error',
-      // Japanese character ranges (ァ-ヴ, 一-龯) are intended; these stylistic rules add noise, not safety.
-      'regexp/no-obscure-range': 'off',
-      'regexp/use-ignore-case': 'off',
-      'regexp/no-unused-capturing-group': 'off',
-      'regexp/no-useless-non-capturing-group': 'off',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },

@@ -1,8 +1,12 @@
 // Composition root: loads the knowledge base once and compiles the extractor that every command shares.
 import { createExtractor, type Extractor } from './extract/extract-document.js';
-import { loadKnowledgeBase, type LoadKbOptions } from './kb/load-kb.js';
+import { join } from 'node:path';
+import { kizashiHome, loadKnowledgeBase, type LoadKbOptions } from './kb/load-kb.js';
+import { loadWarninglists, WARNINGLIST_DIR } from './kb/warninglists.js';
 
-/** Load the KB (starter + synced + --kb folders) and compile it for extraction. */
+/** Load the KB (starter + synced + --kb folders) and the warninglists (shipped + the user's), compiled. */
 export async function openExtractor(options: LoadKbOptions = {}): Promise<Extractor> {
-  return createExtractor(await loadKnowledgeBase(options));
+  const dirs = options.ignoreHome ? [WARNINGLIST_DIR] : [WARNINGLIST_DIR, join(options.home ?? kizashiHome(), 'warninglists')];
+  const [kb, warninglists] = await Promise.all([loadKnowledgeBase(options), loadWarninglists(dirs)]);
+  return createExtractor(kb, warninglists);
 }

@@ -69,6 +69,18 @@ export function extractionToJson(x: Extraction): unknown {
         sentence: x.sentences[m.sentence]?.text ?? '',
       })),
     })),
+    indicators: x.indicators.map((i) => ({
+      kind: i.kind,
+      value: i.value,
+      ...(i.warnings.length > 0 ? { warnings: i.warnings } : {}),
+      mentions: i.mentions.map((m) => ({
+        start: m.start,
+        end: m.end,
+        text: m.raw,
+        defanged: m.defanged,
+        sentence: x.sentences[m.sentence]?.text ?? '',
+      })),
+    })),
     relations: x.relations.map((r) => ({
       type: r.type,
       source: names.get(r.source) ?? r.source,
@@ -91,6 +103,12 @@ export function extractionToText(x: Extraction): string {
   }
   const names = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
   for (const r of x.relations) lines.push(`  ${names.get(r.source)} —${r.type}→ ${names.get(r.target)}`);
-  if (x.entities.length === 0) lines.push('  (nothing found)');
+  for (const i of x.indicators) {
+    const warn = i.warnings.length > 0 ? `  ⚠ ${i.warnings.join(', ')}` : '';
+    lines.push(
+      `  ${`indicator/${i.kind}`.padEnd(24)} ${i.value}${i.mentions.some((m) => m.defanged) ? '  (defanged in text)' : ''}${warn}`,
+    );
+  }
+  if (x.entities.length === 0 && x.indicators.length === 0) lines.push('  (nothing found)');
   return `${lines.join('\n')}\n\n`;
 }

@@ -109,12 +109,45 @@ export interface Report extends Common {
   readonly report_types?: readonly string[];
   readonly object_refs: readonly string[];
   readonly lang?: string;
+  readonly object_marking_refs?: readonly string[];
 }
 
-export type StixDomainObject =
-  IntrusionSet | ThreatActor | Malware | Tool | Campaign | AttackPattern | Vulnerability | Location | Identity | Report;
+export interface Indicator extends Common {
+  readonly type: 'indicator';
+  readonly name: string;
+  readonly description?: string;
+  readonly indicator_types?: readonly string[];
+  readonly pattern: string;
+  readonly pattern_type: 'stix';
+  readonly valid_from: string;
+  readonly x_kizashi_warning?: readonly string[];
+}
 
-export type StixObject = StixDomainObject | Relationship;
+/** Cyber-observable objects (SCOs): no created/modified, ids from their contributing properties. */
+interface ScoCommon {
+  readonly spec_version: '2.1';
+  readonly id: string;
+  readonly x_kizashi_evidence?: readonly Evidence[];
+  readonly x_kizashi_warning?: readonly string[];
+}
+export type Sco =
+  | (ScoCommon & { readonly type: 'ipv4-addr' | 'ipv6-addr' | 'domain-name' | 'url' | 'email-addr' | 'mac-addr'; readonly value: string })
+  | (ScoCommon & { readonly type: 'autonomous-system'; readonly number: number })
+  | (ScoCommon & { readonly type: 'windows-registry-key'; readonly key: string })
+  | (ScoCommon & {
+      readonly type: 'file';
+      readonly name?: string;
+      readonly hashes?: Readonly<Record<string, string>>;
+      readonly extensions?: Readonly<Record<string, unknown>>;
+    });
+
+export type StixDomainObject =
+  IntrusionSet | ThreatActor | Malware | Tool | Campaign | AttackPattern | Vulnerability | Location | Identity | Indicator | Report;
+
+export type StixObject = StixDomainObject | Relationship | Sco;
+
+/** Omit that keeps a union a union. */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type StixType = StixObject['type'];
 
 export interface Bundle {
@@ -135,8 +168,29 @@ export const StixObject = {
  * case must not matter). Same key, same id, on every machine.
  * @example stixId('malware', 'emotet') // 'malware--…' always the same
  */
-export function stixId(type: StixType | 'bundle' | 'extension-definition', key: string): string {
+export function stixId(type: Exclude<StixType, Sco['type']> | 'bundle' | 'extension-definition', key: string): string {
   return `${type}--${uuidv5(`${type}:${key}`, STIX_NAMESPACE)}`;
+}
+
+/** JSON with object keys sorted recursively (RFC 8785 for the strings and integers STIX ids are made of). */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * The id STIX 2.1 (section 2.9) prescribes for an SCO: UUIDv5 over the canonical JSON of its id-contributing
+ * properties, in the STIX namespace.
+ * @example scoId('ipv4-addr', { value: '1.2.3.4' }) // 'ipv4-addr--0198f97b-e65d-5025-87e5-58bc39d4bdb4'
+ */
+export function scoId(type: Sco['type'], contributing: Record<string, unknown>): string {
+  return `${type}--${uuidv5(canonicalJson(contributing), STIX_NAMESPACE)}`;
 }
 
 /** A bundle whose id derives from its contents' ids, so the same extraction gives the same bundle. */

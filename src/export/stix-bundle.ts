@@ -8,10 +8,12 @@ import {
   type Evidence,
   type ExternalReference,
   type Identity,
+  type Sco,
   type StixObject,
 } from '../core/stix.js';
 import type { ExtractedEntity, Extraction } from '../extract/extract-document.js';
 import type { KbEntity } from '../kb/entity.js';
+import { indicatorObjects } from './stix-indicators.js';
 
 /** The identity kizashi signs its objects with. */
 export const KIZASHI_IDENTITY_ID = stixId('identity', 'kizashi');
@@ -30,7 +32,7 @@ function kizashiIdentity(): Identity {
 }
 
 /** The STIX type an entity becomes. */
-export function stixTypeOf(entity: KbEntity): StixObject['type'] {
+export function stixTypeOf(entity: KbEntity): Exclude<StixObject['type'], Sco['type'] | 'relationship' | 'report' | 'indicator'> {
   switch (entity.kind) {
     case 'sector':
       return 'identity';
@@ -191,6 +193,13 @@ export function extractionToBundle(extraction: Extraction, now: Date = new Date(
       ],
     });
   }
+  const iocs = indicatorObjects(extraction, time, KIZASHI_IDENTITY_ID);
+  const known = new Set(objects.map((o) => o.id));
+  for (const o of iocs.objects) {
+    if (known.has(o.id)) continue;
+    known.add(o.id);
+    objects.push(o);
+  }
   const published = doc.published ?? time;
   objects.push({
     type: 'report',
@@ -204,6 +213,7 @@ export function extractionToBundle(extraction: Extraction, now: Date = new Date(
     report_types: ['threat-report'],
     object_refs: objects.map((o) => o.id),
     ...(doc.lang !== 'und' ? { lang: doc.lang } : {}),
+    ...(iocs.markings.length > 0 ? { object_marking_refs: iocs.markings } : {}),
     ...(doc.url ? { external_references: [{ source_name: doc.source ?? 'source', url: doc.url }] } : {}),
   });
   return createBundle(objects);

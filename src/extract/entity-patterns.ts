@@ -44,7 +44,8 @@ const NEW_ACTOR_EN =
   /\b(?:threat actor|threat group|APT group|hacking group|cybercrime group|ransomware gang|threat cluster|activity cluster|hacker group)s? (?:known as |dubbed |called |named |tracked as )?["“]?((?:[A-Z][A-Za-z0-9]{1,20}|DEV-\d{4})(?: [A-Z][a-z]{2,15}){0,2})/g;
 
 /** "Groove gang", "the Conti group", "the FIN7 crew": a capitalised name before a group noun. */
-const NAMED_GROUP_EN = /\b([A-Z][A-Za-z0-9]{2,20}|[A-Z](?:\.[A-Z]){1,4}\.?) (?:gang|crew|hacking group|threat group|APT group|cybercrime group|group)\b/g;
+const NAMED_GROUP_EN =
+  /\b([A-Z][A-Za-z0-9]{2,20}|[A-Z](?:\.[A-Z]){1,4}\.?) (?:gang|crew|hacking group|threat group|APT group|cybercrime group|group)\b/g;
 
 /** Vendors' tracking names for groups: TA505, UNC2452, DEV-0537, Storm-0558, APT41, FIN7. */
 const VENDOR_ACTOR_ID = /\b(TA\d{3,4}|UNC\d{3,5}|DEV-\d{4}|Storm-\d{4}|APT ?\d{1,3}|FIN\d{1,2}|TAG-\d{2,3}|UAC-\d{4})\b/g;

@@ -191,3 +191,32 @@ describe.skipIf(!HAS_SHARED_DATA)('the sample Japanese daily report (../shared/s
     expectValidStix(x);
   });
 });
+
+describe('indicators in documents', () => {
+  it('groups indicators with their sentences, marks warninglisted ones, and validates as STIX', async () => {
+    const { loadWarninglists } = await import('../kb/warninglists.js');
+    const extractor = createExtractor(starter.kb, await loadWarninglists());
+    const text =
+      'MirrorFaceはLODEINFOを使い、通信先：１９８．５１．１００．２３と45.77.12[.]9に接続した。\nハッシュ 01ba4719c80b6fe911b091a7c05124b64eeece964e09c058ef8f9805daca546b と hxxps://update-check[.]net/api を確認。TLP:AMBER。T1566.001 も参照。';
+    const x = extractDocument(extractor, doc(text));
+    const byValue = new Map(x.indicators.map((i) => [`${i.kind}:${i.value}`, i]));
+    expect(byValue.get('ipv4:198.51.100.23')?.warnings).toEqual(['documentation-ranges']);
+    expect(byValue.get('ipv4:45.77.12.9')?.warnings).toEqual([]);
+    expect(byValue.get('ipv4:45.77.12.9')?.mentions[0]?.defanged).toBe(true);
+    expect(byValue.get('url:https://update-check.net/api')).toBeDefined();
+    expect(
+      x.sentences[byValue.get('sha256:01ba4719c80b6fe911b091a7c05124b64eeece964e09c058ef8f9805daca546b')?.mentions[0]?.sentence ?? -1]
+        ?.text,
+    ).toMatch(/^ハッシュ/);
+    if (HAS_SCHEMAS) {
+      const bundle = extractionToBundle(x, new Date('2026-11-24T00:00:00Z'));
+      expect(bundleErrors(bundle)).toEqual([]);
+      const types = bundle.objects.map((o) => o.type);
+      expect(types).toEqual(expect.arrayContaining(['ipv4-addr', 'url', 'domain-name', 'file', 'indicator']));
+      const indicator = bundle.objects.find((o) => o.type === 'indicator' && o.pattern === "[ipv4-addr:value = '198.51.100.23']");
+      expect(indicator).toMatchObject({ x_kizashi_warning: ['documentation-ranges'], indicator_types: ['benign'] });
+      const report = bundle.objects.find((o) => o.type === 'report');
+      expect(report).toMatchObject({ object_marking_refs: ['marking-definition--f88d31f6-486f-44da-b317-01333bde0b82'] });
+    }
+  });
+});

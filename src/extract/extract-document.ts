@@ -4,8 +4,10 @@ import type { KizashiDocument } from '../core/document.js';
 import type { EntityKind, KbEntity } from '../kb/entity.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import { splitSentences, type Sentence } from '../text/sentences.js';
+import { Warninglists } from '../kb/warninglists.js';
 import { findPatternEntities } from './entity-patterns.js';
 import { Gazetteer } from './gazetteer.js';
+import { extractIndicators, hostOf, type IndicatorKind } from './indicators.js';
 
 export interface Mention {
   readonly start: number;
@@ -34,22 +36,42 @@ export interface ExtractedRelation {
   readonly confidence: number;
 }
 
+export interface IndicatorMention {
+  readonly start: number;
+  readonly end: number;
+  /** As written (possibly defanged). */
+  readonly raw: string;
+  readonly defanged: boolean;
+  readonly sentence: number;
+}
+
+/** One indicator (kind + refanged value) with every place it appears. */
+export interface ExtractedIndicator {
+  readonly kind: IndicatorKind;
+  readonly value: string;
+  /** Warninglists that flag it as probably harmless. */
+  readonly warnings: readonly string[];
+  readonly mentions: readonly IndicatorMention[];
+}
+
 export interface Extraction {
   readonly document: KizashiDocument;
   readonly sentences: readonly Sentence[];
   readonly entities: readonly ExtractedEntity[];
   readonly relations: readonly ExtractedRelation[];
+  readonly indicators: readonly ExtractedIndicator[];
 }
 
 /** A KB compiled for extraction: build once, extract many documents. */
 export interface Extractor {
   readonly kb: KnowledgeBase;
   readonly gazetteer: Gazetteer;
+  readonly warninglists: Warninglists;
 }
 
 /** Compile a knowledge base for extraction (about a second for the full ATT&CK + MISP KB). */
-export function createExtractor(kb: KnowledgeBase): Extractor {
-  return { kb, gazetteer: new Gazetteer(kb) };
+export function createExtractor(kb: KnowledgeBase, warninglists: Warninglists = new Warninglists([])): Extractor {
+  return { kb, gazetteer: new Gazetteer(kb), warninglists };
 }
 
 /**
@@ -61,7 +83,15 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
   const sentences = splitSentences(text);
   const sentenceIndex = makeSentenceIndex(sentences, text.length);
   const sentenceOf = (offset: number): { start: number; end: number } => sentences[sentenceIndex(offset)] ?? { start: 0, end: text.length };
-  const kbMentions = extractor.gazetteer.find(text, sentenceOf);
+  const kbMentions = [...extractor.gazetteer.find(text, sentenceOf)];
+  const found = extractIndicators(text);
+  const indicators = groupIndicators(found, extractor.warninglists, sentenceIndex);
+  // URLs, paths and registry keys hide words that look like names ("/emotet/", "Microsoft\\Windows"): an entity
+  // mention inside one is not a mention.
+  const hidden = found.filter((f) => f.kind === 'url' || f.kind === 'file-path' || f.kind === 'registry-key' || f.kind === 'email');
+  const kbMentionsAll = kbMentions.filter((m) => !hidden.some((h) => m.start >= h.start && m.end <= h.end));
+  kbMentions.length = 0;
+  kbMentions.push(...kbMentionsAll);
   const taken = kbMentions.map((m) => [m.start, m.end] as const);
   const overlaps = (start: number, end: number): boolean => taken.some(([s, e]) => start < e && end > s);
   const patternMentions = findPatternEntities(text, extractor.kb, overlaps);
@@ -83,6 +113,12 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
     patternSpans.push([m.start, m.end]);
     add(m.entity, { start: m.start, end: m.end, surface: m.surface, alias: m.surface, confidence: m.confidence });
   }
+  // ATT&CK ids written in the text name techniques, tactics, groups and software of the KB.
+  for (const f of found) {
+    if (f.kind !== 'attack-id') continue;
+    const entity = extractor.kb.getByMitreId(f.value);
+    if (entity) add(entity, { start: f.start, end: f.end, surface: f.raw, alias: f.value, confidence: 100 });
+  }
   // A name learnt from its shape in one sentence ("Groove gang") is the same name elsewhere in the document.
   const occupied = [...taken, ...patternSpans];
   for (const slot of byKey.values()) {
@@ -102,7 +138,28 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
     confidence: Math.max(...slot.mentions.map((m) => m.confidence)),
   }));
   entities.sort((a, b) => (a.mentions[0]?.start ?? 0) - (b.mentions[0]?.start ?? 0));
-  return { document: doc, sentences, entities, relations: findRelations(text, sentences, entities) };
+  return { document: doc, sentences, entities, relations: findRelations(text, sentences, entities), indicators };
+}
+
+/** One entry per (kind, value), with its mentions and the warninglists that flag it. */
+function groupIndicators(
+  found: ReturnType<typeof extractIndicators>,
+  warninglists: Warninglists,
+  sentenceIndex: (offset: number) => number,
+): ExtractedIndicator[] {
+  const byKey = new Map<string, { kind: IndicatorKind; value: string; warnings: string[]; mentions: IndicatorMention[] }>();
+  for (const f of found) {
+    const key = `${f.kind}|${f.value}`;
+    let slot = byKey.get(key);
+    if (!slot) {
+      slot = { kind: f.kind, value: f.value, warnings: warninglists.check(f.kind, f.value, hostOf(f)), mentions: [] };
+      byKey.set(key, slot);
+    }
+    if (!slot.mentions.some((m) => m.start === f.start && m.end === f.end)) {
+      slot.mentions.push({ start: f.start, end: f.end, raw: f.raw, defanged: f.defanged, sentence: sentenceIndex(f.start) });
+    }
+  }
+  return [...byKey.values()];
 }
 
 function makeSentenceIndex(sentences: readonly Sentence[], length: number): (offset: number) => number {
