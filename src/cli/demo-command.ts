@@ -53,7 +53,11 @@ export async function runDemo(options: DemoOptions, out: Writable): Promise<Extr
     }
   }
   const ja = extractions.filter((x) => x.document.lang === 'ja').length;
-  out.write(`documents: ${extractions.length} (${ja} Japanese, ${extractions.length - ja} English), relationships: ${relations}\n`);
+  const indicators = extractions.flatMap((x) => x.indicators);
+  const warned = indicators.filter((i) => i.warnings.length > 0).length;
+  out.write(
+    `documents: ${extractions.length} (${ja} Japanese, ${extractions.length - ja} English), relationships: ${relations}, indicators: ${indicators.length} (${warned} on warninglists)\n`,
+  );
   for (const kind of ['intrusion-set', 'malware', 'tool', 'vulnerability', 'identity', 'location', 'sector']) {
     const byName = counts.get(kind);
     if (!byName) continue;

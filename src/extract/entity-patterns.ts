@@ -1,4 +1,4 @@
-// Entities found by their shape rather than by name: CVE ids, organisations (〜社, 〜省, "… Inc."), newly
+// Entities found by their shape rather than by name: organisations (〜社, 〜省, "… Inc."), newly
 // named malware and groups ("X ransomware", グループ「X」), and one-kanji country abbreviations (米英豪加).
 // Every regular expression here is linear: bounded repetitions, no nested quantifiers.
 import type { EntityKind, KbEntity } from '../kb/entity.js';
@@ -26,8 +26,6 @@ export function patternEntity(kind: EntityKind, name: string, extra: Partial<KbE
     ...extra,
   };
 }
-
-const CVE = /\bCVE[-‐－](\d{4})[-‐－](\d{4,7})\b/gi;
 
 const SOFTWARE_NOUNS =
   'ransomware|malware|backdoor|trojan|loader|stealer|infostealer|botnet|RAT|wiper|spyware|implant|downloader|dropper|keylogger|rootkit|web shell|webshell';
@@ -212,7 +210,7 @@ function cleanName(raw: string): string | undefined {
 
 /**
  * Find pattern-shaped entities in `text`. `known` tells whether a span is already a KB mention (those win).
- * @example findPatternEntities('LockBit ransomware hit CVE-2024-3400', kb, () => false)
+ * @example findPatternEntities('Zorgon ransomware hit the Ministry of Finance', kb, () => false)
  */
 export function findPatternEntities(text: string, kb: KnowledgeBase, known: (start: number, end: number) => boolean): PatternMention[] {
   const out: PatternMention[] = [];
@@ -225,16 +223,6 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
     out.push({ entity, start, end, surface: text.slice(start, end), confidence: existing ? confidence + 10 : confidence });
   };
 
-  for (const m of text.matchAll(CVE)) {
-    const id = `CVE-${m[1]}-${m[2]}`;
-    out.push({
-      entity: patternEntity('vulnerability', id, { externalRefs: [{ source_name: 'cve', external_id: id }] }),
-      start: m.index,
-      end: m.index + m[0].length,
-      surface: m[0],
-      confidence: 100,
-    });
-  }
   for (const re of [NEW_SOFTWARE_EN, NEW_SOFTWARE_EN_DUBBED, NEW_SOFTWARE_JA, NEW_SOFTWARE_JA_QUOTED]) {
     for (const m of text.matchAll(re)) {
       const name = cleanName(m[1] ?? '');

@@ -220,3 +220,15 @@ describe('indicators in documents', () => {
     }
   });
 });
+
+describe('the reporting site’s own domain', () => {
+  it('is marked, not dropped', () => {
+    const x = extractDocument(starter, {
+      ...doc('詳細は https://www.sample-news.co.jp/archive/1 と、攻撃者の evil-update.net を参照。'),
+      url: 'https://sample-news.co.jp/2025/01/08/a',
+    });
+    const warnings = new Map(x.indicators.map((i) => [`${i.kind}:${i.value}`, i.warnings]));
+    expect(warnings.get('domain:www.sample-news.co.jp')).toEqual(['reporting-source-domain']);
+    expect(warnings.get('domain:evil-update.net')).toEqual([]);
+  });
+});

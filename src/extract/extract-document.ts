@@ -5,7 +5,7 @@ import type { EntityKind, KbEntity } from '../kb/entity.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import { splitSentences, type Sentence } from '../text/sentences.js';
 import { Warninglists } from '../kb/warninglists.js';
-import { findPatternEntities } from './entity-patterns.js';
+import { findPatternEntities, patternEntity } from './entity-patterns.js';
 import { Gazetteer } from './gazetteer.js';
 import { extractIndicators, hostOf, type IndicatorKind } from './indicators.js';
 
@@ -85,7 +85,7 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
   const sentenceOf = (offset: number): { start: number; end: number } => sentences[sentenceIndex(offset)] ?? { start: 0, end: text.length };
   const kbMentions = [...extractor.gazetteer.find(text, sentenceOf)];
   const found = extractIndicators(text);
-  const indicators = groupIndicators(found, extractor.warninglists, sentenceIndex);
+  const indicators = groupIndicators(found, extractor.warninglists, sentenceIndex, sourceSite(doc.url));
   // URLs, paths and registry keys hide words that look like names ("/emotet/", "Microsoft\\Windows"): an entity
   // mention inside one is not a mention.
   const hidden = found.filter((f) => f.kind === 'url' || f.kind === 'file-path' || f.kind === 'registry-key' || f.kind === 'email');
@@ -112,6 +112,12 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
     if (patternSpans.some(([s, e]) => m.start < e && m.end > s)) continue;
     patternSpans.push([m.start, m.end]);
     add(m.entity, { start: m.start, end: m.end, surface: m.surface, alias: m.surface, confidence: m.confidence });
+  }
+  // CVE ids (any spelling: "CVE-2024-3400", "cve 2014-1001") are vulnerabilities.
+  for (const f of found) {
+    if (f.kind !== 'cve') continue;
+    const entity = patternEntity('vulnerability', f.value, { externalRefs: [{ source_name: 'cve', external_id: f.value }] });
+    add(entity, { start: f.start, end: f.end, surface: f.raw, alias: f.value, confidence: 100 });
   }
   // ATT&CK ids written in the text name techniques, tactics, groups and software of the KB.
   for (const f of found) {
@@ -146,13 +152,18 @@ function groupIndicators(
   found: ReturnType<typeof extractIndicators>,
   warninglists: Warninglists,
   sentenceIndex: (offset: number) => number,
+  site: string | undefined,
 ): ExtractedIndicator[] {
   const byKey = new Map<string, { kind: IndicatorKind; value: string; warnings: string[]; mentions: IndicatorMention[] }>();
   for (const f of found) {
     const key = `${f.kind}|${f.value}`;
     let slot = byKey.get(key);
     if (!slot) {
-      slot = { kind: f.kind, value: f.value, warnings: warninglists.check(f.kind, f.value, hostOf(f)), mentions: [] };
+      const warnings = warninglists.check(f.kind, f.value, hostOf(f));
+      // The reporting site's own domain (links to itself, its contact address) is not attacker infrastructure.
+      const host = (f.kind === 'domain' ? f.value : hostOf(f))?.toLowerCase();
+      if (site && host && (host === site || host.endsWith(`.${site}`))) warnings.push('reporting-source-domain');
+      slot = { kind: f.kind, value: f.value, warnings, mentions: [] };
       byKey.set(key, slot);
     }
     if (!slot.mentions.some((m) => m.start === f.start && m.end === f.end)) {
@@ -276,4 +287,18 @@ function findRelations(text: string, sentences: readonly Sentence[], entities: r
     }
   }
   return [...out.values()];
+}
+
+/** The registrable part of the document URL's host (last two labels; three for *.co.jp-style names). */
+function sourceSite(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+  const labels = host.split('.');
+  const keep = labels.length >= 3 && /^(?:co|or|ne|ac|go|com|org|gov|net)$/.test(labels[labels.length - 2] ?? '') ? 3 : 2;
+  return labels.slice(-keep).join('.');
 }
