@@ -66,6 +66,10 @@ export interface KbRecord {
   readonly region?: string;
   /** For countries: the adjectives among the aliases (Chinese, Russian). */
   readonly demonyms?: readonly string[];
+  /** For techniques: procedure examples (sentences of real use, from ATT&CK "uses" relationships). */
+  readonly examples?: readonly string[];
+  /** For techniques: curated phrases that describe it (Japanese news phrasing). */
+  readonly phrases?: readonly string[];
 }
 
 export interface EntityAlias {
@@ -92,4 +96,6 @@ export interface KbEntity {
   readonly needsContext?: boolean;
   readonly region?: string;
   readonly demonyms?: readonly string[];
+  readonly examples?: readonly string[];
+  readonly phrases?: readonly string[];
 }

@@ -202,6 +202,8 @@ function mergeRecords(group: readonly KbRecord[]): KbEntity {
   const mitreId = pick('mitreId');
   const region = pick('region');
   const demonyms = pick('demonyms');
+  const examples = group.flatMap((r) => r.examples ?? []);
+  const phrases = group.flatMap((r) => r.phrases ?? []);
   return {
     key: entityKey(primary.kind, primary.name),
     kind: primary.kind,
@@ -217,6 +219,8 @@ function mergeRecords(group: readonly KbRecord[]): KbEntity {
     ...(mitreId ? { mitreId } : {}),
     ...(region ? { region } : {}),
     ...(demonyms ? { demonyms } : {}),
+    ...(examples.length > 0 ? { examples } : {}),
+    ...(phrases.length > 0 ? { phrases } : {}),
     ...(group.some((r) => r.caseSensitive) ? { caseSensitive: true } : {}),
     ...(group.some((r) => r.needsContext) ? { needsContext: true } : {}),
   };

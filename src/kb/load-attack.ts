@@ -3,6 +3,7 @@ import type { ExternalReference } from '../core/stix.js';
 import type { EntityKind, KbRecord } from './entity.js';
 
 interface AttackObject {
+  id?: unknown;
   type?: unknown;
   name?: unknown;
   description?: unknown;
@@ -43,6 +44,15 @@ export function attackVersion(bundle: unknown): string | undefined {
 export function attackRecords(bundle: unknown): KbRecord[] {
   const objects = (bundle as { objects?: unknown }).objects;
   if (!Array.isArray(objects)) throw new Error('not a STIX bundle: no "objects" array');
+  // Procedure examples: the descriptions of "uses" relationships that point at a technique.
+  const examples = new Map<string, string[]>();
+  for (const raw of objects as Record<string, unknown>[]) {
+    if (raw.type !== 'relationship' || raw.relationship_type !== 'uses' || raw.revoked === true) continue;
+    if (typeof raw.target_ref !== 'string' || !raw.target_ref.startsWith('attack-pattern--') || typeof raw.description !== 'string') continue;
+    const list = examples.get(raw.target_ref) ?? [];
+    list.push(cleanAttackMarkdown(raw.description));
+    examples.set(raw.target_ref, list);
+  }
   const records: KbRecord[] = [];
   for (const raw of objects as AttackObject[]) {
     if (typeof raw !== 'object' || raw === null) continue;
@@ -67,6 +77,7 @@ export function attackRecords(bundle: unknown): KbRecord[] {
         : [],
       ...(mitreRef?.external_id ? { mitreId: mitreRef.external_id } : {}),
       ...(phases ? { killChainPhases: phases } : {}),
+      ...(kind === 'attack-pattern' && typeof raw.id === 'string' && examples.has(raw.id) ? { examples: examples.get(raw.id) } : {}),
     });
   }
   return records;

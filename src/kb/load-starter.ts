@@ -42,6 +42,7 @@ export async function loadStarter(dir: string = STARTER_DIR): Promise<StarterDat
       throw new KbError(path, `invalid YAML: ${(error as Error).message.split('\n')[0]}`, { cause: error });
     }
     if (file === 'countries.yaml') countries = parseCountries(data, path);
+    else if (file === 'techniques.yaml') records.push(...parseTechniques(data, path));
     else records.push(...parseStarterFile(data, path));
   }
   return { records, countries };
@@ -98,4 +99,26 @@ function parseCountries(data: unknown, path: string): CountryData {
     abbreviations: doc.abbreviations as Record<string, string>,
     demonyms: (doc.demonyms ?? {}) as Record<string, string[]>,
   };
+}
+
+/** Technique records of techniques.yaml: ATT&CK id, English name, Japanese phrases. */
+export function parseTechniques(data: unknown, path: string): KbRecord[] {
+  const doc = data as { techniques?: unknown };
+  if (typeof doc !== 'object' || doc === null || !Array.isArray(doc.techniques)) throw new KbError(path, 'expected a "techniques" list');
+  return doc.techniques.map((raw: unknown, index: number) => {
+    const t = raw as { id?: unknown; name?: unknown; ja?: unknown; en?: unknown };
+    if (typeof t.id !== 'string' || !/^T\d{4}(?:\.\d{3})?$/.test(t.id)) throw new KbError(path, `entry ${index + 1}: "id" must be an ATT&CK technique id`);
+    if (typeof t.name !== 'string') throw new KbError(path, `entry ${index + 1} (${t.id}): "name" must be a string`);
+    if (!Array.isArray(t.ja) || t.ja.some((p) => typeof p !== 'string')) throw new KbError(path, `entry ${index + 1} (${t.id}): "ja" must be a list of phrases`);
+    return {
+      source: 'kizashi-starter',
+      sourceId: t.id,
+      kind: 'attack-pattern',
+      name: t.name,
+      aliases: [],
+      mitreId: t.id,
+      phrases: [...(t.ja as string[]), ...(Array.isArray(t.en) ? t.en.filter((p): p is string => typeof p === 'string') : [])],
+      externalRefs: [{ source_name: 'mitre-attack', external_id: t.id, url: `https://attack.mitre.org/techniques/${t.id.replace('.', '/')}` }],
+    } satisfies KbRecord;
+  });
 }

@@ -1,0 +1,198 @@
+// ATT&CK technique mapping from prose: technique names and curated Japanese phrases (exact), and described
+// behaviour scored against ATT&CK's own procedure examples with BM25 (k nearest examples vote). Offline, pure.
+import type { KbEntity } from '../kb/entity.js';
+import type { KnowledgeBase } from '../kb/knowledge-base.js';
+import { isEnglishWord } from '../kb/english-words.js';
+import { foldText, foldTerm } from '../text/fold.js';
+import { isLatinAlnum } from '../text/language.js';
+import type { Sentence } from '../text/sentences.js';
+import { AhoCorasick } from './aho-corasick.js';
+
+export interface TechniqueMention {
+  readonly technique: KbEntity;
+  readonly start: number;
+  readonly end: number;
+  readonly sentence: number;
+  /** 0–100. */
+  readonly confidence: number;
+  readonly method: 'name' | 'phrase' | 'similarity';
+}
+
+/** A labelled example sentence for the similarity index. */
+export interface LabelledSentence {
+  readonly text: string;
+  /** ATT&CK technique id. */
+  readonly label: string;
+}
+
+export interface TechniqueMapperOptions {
+  /** Extra labelled sentences (e.g. a training split) added to ATT&CK's procedure examples. */
+  readonly extraExamples?: readonly LabelledSentence[];
+  /** Minimum BM25 vote for a similarity match (tuned on AnnoCTR train). */
+  readonly threshold?: number;
+  /** Neighbours that vote. */
+  readonly k?: number;
+  /** How much the best label must outscore the second (1 = no margin). */
+  readonly margin?: number;
+}
+
+const STOPWORDS = new Set(
+  `a an the and or of to in on at by for from with without into onto over under as is are was were be been being has have had
+  do does did this that these those it its their them they he she we you i our your his her not no can could may might will would
+  also such than then there here which who whom what when where while after before during via using use used uses other another
+  some any all each both more most many much very so if but about against between through within new one two three first second
+  may able well like just only same etc based including include includes included known observed reported report reports said
+  group actor actors attacker attackers adversary adversaries threat malware campaign operators operator`.split(/\s+/),
+);
+
+/** Lowercase word tokens with a light English stem; Japanese runs become character bigrams. */
+export function tokenize(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.toLowerCase().matchAll(/[a-z0-9][a-z0-9_.-]*[a-z0-9]|[a-z]|[\u3040-\u30ff\u4e00-\u9fff]+/g)) {
+    const w = m[0];
+    if (/^[\u3040-\u30ff\u4e00-\u9fff]/.test(w)) {
+      for (let i = 0; i + 1 < w.length; i++) out.push(w.slice(i, i + 2));
+      continue;
+    }
+    if (w.length < 2 || STOPWORDS.has(w) || /^\d+$/.test(w)) continue;
+    out.push(stem(w));
+  }
+  return out;
+}
+
+function stem(w: string): string {
+  if (w.length > 5 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
+  if (w.length > 5 && w.endsWith('ing')) return w.slice(0, -3);
+  if (w.length > 4 && w.endsWith('ed')) return w.slice(0, -2);
+  if (w.length > 4 && w.endsWith('es') && !w.endsWith('ses')) return w.slice(0, -2);
+  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) return w.slice(0, -1);
+  return w;
+}
+
+/** BM25 index over labelled sentences; a query's k best neighbours vote for their labels. */
+class Bm25Knn {
+  private readonly postings = new Map<string, { doc: number; tf: number }[]>();
+  private readonly lengths: number[] = [];
+  private readonly labels: string[] = [];
+  private readonly avgLength: number;
+
+  constructor(examples: readonly LabelledSentence[]) {
+    examples.forEach((e, doc) => {
+      const tokens = tokenize(e.text);
+      this.lengths.push(tokens.length);
+      this.labels.push(e.label);
+      const tf = new Map<string, number>();
+      for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
+      for (const [t, n] of tf) {
+        const list = this.postings.get(t) ?? [];
+        list.push({ doc, tf: n });
+        this.postings.set(t, list);
+      }
+    });
+    this.avgLength = this.lengths.reduce((a, b) => a + b, 0) / Math.max(1, this.lengths.length);
+  }
+
+  /** Labels ranked by the summed BM25 scores of the k nearest examples. */
+  vote(text: string, k: number): { label: string; score: number }[] {
+    const scores = new Map<number, number>();
+    const n = this.lengths.length;
+    const k1 = 1.2;
+    const b = 0.75;
+    for (const t of new Set(tokenize(text))) {
+      const list = this.postings.get(t);
+      if (!list || list.length > n * 0.2) continue; // near-stopwords carry no signal
+      const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
+      for (const { doc, tf } of list) {
+        const len = this.lengths[doc] ?? 0;
+        const s = (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * len) / this.avgLength));
+        scores.set(doc, (scores.get(doc) ?? 0) + s);
+      }
+    }
+    const top = [...scores.entries()].sort((a, b2) => b2[1] - a[1]).slice(0, k);
+    const byLabel = new Map<string, number>();
+    top.forEach(([doc, s], rank) => {
+      const label = this.labels[doc] ?? '';
+      byLabel.set(label, (byLabel.get(label) ?? 0) + s / (1 + rank * 0.3));
+    });
+    return [...byLabel.entries()].map(([label, score]) => ({ label, score })).sort((a, b2) => b2.score - a.score);
+  }
+}
+
+/** Compiled technique mapper for one KB. */
+export class TechniqueMapper {
+  private readonly byId = new Map<string, KbEntity>();
+  private readonly exact: AhoCorasick;
+  private readonly exactTargets: { entity: KbEntity; method: 'name' | 'phrase'; latin: boolean }[] = [];
+  private readonly knn: Bm25Knn | undefined;
+  private readonly threshold: number;
+  private readonly k: number;
+  private readonly margin: number;
+
+  constructor(kb: KnowledgeBase, options: TechniqueMapperOptions = {}) {
+    const patterns: string[] = [];
+    const examples: LabelledSentence[] = [...(options.extraExamples ?? [])];
+    for (const e of kb.entities) {
+      if (e.kind !== 'attack-pattern' || !e.mitreId?.startsWith('T')) continue;
+      this.byId.set(e.mitreId, e);
+      // Names: multi-word ("Scheduled Task") or not an ordinary word ("PowerShell", "Rundll32").
+      const name = e.name;
+      if (name.length >= 4 && (name.includes(' ') || !isEnglishWord(name))) {
+        patterns.push(foldTerm(name));
+        this.exactTargets.push({ entity: e, method: 'name', latin: true });
+      }
+      for (const phrase of e.phrases ?? []) {
+        patterns.push(foldTerm(phrase));
+        this.exactTargets.push({ entity: e, method: 'phrase', latin: /^[A-Za-z]/.test(phrase) });
+      }
+      for (const ex of e.examples ?? []) examples.push({ text: ex, label: e.mitreId });
+      examples.push({ text: `${e.name}. ${(e.description ?? '').split(/(?<=\.)\s/).slice(0, 2).join(' ')}`, label: e.mitreId });
+    }
+    this.exact = new AhoCorasick(patterns);
+    this.knn = examples.length > 0 ? new Bm25Knn(examples) : undefined;
+    this.threshold = options.threshold ?? 40;
+    this.k = options.k ?? 12;
+    this.margin = options.margin ?? 1.5;
+  }
+
+  technique(id: string): KbEntity | undefined {
+    return this.byId.get(id);
+  }
+
+  /**
+   * Best technique labels for one sentence by similarity (no threshold), for evaluation and tuning.
+   * @example mapper.rank('The malware used PowerShell to download a payload')[0]?.label // 'T1059.001'
+   */
+  rank(sentence: string): { label: string; score: number }[] {
+    return this.knn?.vote(sentence, this.k) ?? [];
+  }
+
+  /** Technique mentions in a text: exact names and phrases, then similarity for sentences with none. */
+  map(text: string, sentences: readonly Sentence[], sentenceIndex: (offset: number) => number): TechniqueMention[] {
+    const out: TechniqueMention[] = [];
+    const folded = foldText(text);
+    const seen = new Set<string>();
+    this.exact.scan(folded.text, (p, fs, fe) => {
+      const target = this.exactTargets[p];
+      if (!target) return;
+      const start = folded.start[fs] ?? 0;
+      const end = folded.end[fe - 1] ?? start;
+      if (target.latin && (isLatinAlnum(text.charCodeAt(start - 1)) || isLatinAlnum(text.charCodeAt(end)))) return;
+      const key = `${target.entity.key}|${start}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      out.push({ technique: target.entity, start, end, sentence: sentenceIndex(start), confidence: target.method === 'name' ? 90 : 80, method: target.method });
+    });
+    const covered = new Set(out.map((m) => m.sentence));
+    sentences.forEach((s, index) => {
+      if (covered.has(index) || s.text.length < 25) return;
+      const [best, second] = this.rank(s.text);
+      // A clear winner only: the best label must beat the runner-up by a margin.
+      if (!best || best.score < this.threshold || (second && second.score * this.margin > best.score)) return;
+      const technique = this.byId.get(best.label);
+      if (!technique) return;
+      const confidence = Math.min(85, Math.round(30 + (best.score - this.threshold) * 2));
+      out.push({ technique, start: s.start, end: s.end, sentence: index, confidence, method: 'similarity' });
+    });
+    return out;
+  }
+}
