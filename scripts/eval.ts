@@ -3,7 +3,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openExtractor } from '../src/main.js';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { TechniqueMapper } from '../src/extract/techniques.js';
 import { LABELS, evaluateEntities, loadAnnoCtr, prf, type Split } from './eval/annoctr-entities.js';
+import { runIocExtract, runIocFinder } from './eval/ioc-peers.js';
+import { annoctrTechniqueGold, evaluateAnnoCtrTechniques, evaluateTram, tramSplit } from './eval/techniques.js';
 
 const SHARED = resolve(process.env.KIZASHI_SHARED ?? '../shared');
 const args = process.argv.slice(2);
@@ -35,4 +40,54 @@ if (showErrors) {
     if (e.missed.length + e.spurious.length === 0) continue;
     console.log(`  ${e.doc}\n    missed: ${e.missed.join(', ')}\n    spurious: ${e.spurious.join(', ')}`);
   }
+}
+
+// Techniques: AnnoCTR document-level technique ids, and TRAM sentence classification.
+const techniqueSplit = splits[0] ?? 'test';
+const techniqueResult = evaluateAnnoCtrTechniques(
+  new TechniqueMapper(extractor.kb),
+  annoctrTechniqueGold(`${SHARED}/data/eval/annoctr`, techniqueSplit),
+);
+const parent = prf(techniqueResult.parent);
+const exact = prf(techniqueResult.exact);
+console.log(`\nAnnoCTR techniques — split ${techniqueSplit}, document level`);
+console.log(`parent technique: P ${pct(parent.p)}  R ${pct(parent.r)}  F1 ${pct(parent.f1)}`);
+console.log(`exact (sub-)technique: P ${pct(exact.p)}  R ${pct(exact.r)}  F1 ${pct(exact.f1)}`);
+if (showErrors) {
+  const top = (m: Map<string, number>): string =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([k, v]) => `${k}×${v}`)
+      .join(', ');
+  console.log(`  largest misses: ${top(techniqueResult.misses)}\n  largest spurious: ${top(techniqueResult.spurious)}`);
+}
+const tram = tramSplit(`${SHARED}/data/eval/tram/single_label.json`);
+const tramRows = techniqueSplit === 'train' ? tram.train : tram[techniqueSplit];
+const tramResult = evaluateTram(extractor.kb, tram.train, tramRows);
+console.log(
+  `\nTRAM — ${techniqueSplit} split by report (${tram.train.length} train / ${tram.dev.length} dev / ${tram.test.length} test sentences), 50 techniques`,
+);
+console.log(`top-1 accuracy ${pct(tramResult.accuracy)}  macro-F1 ${pct(tramResult.macroF1)}`);
+if (showErrors) {
+  const top = [...tramResult.confusions.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10)
+    .map(([k, v]) => `${k}×${v}`);
+  console.log(`  largest confusions: ${top.join(', ')}`);
+}
+
+// Indicators: the peer suites.
+const exclusions = JSON.parse(readFileSync(join(import.meta.dirname, '../src/extract/ioc-peer-exclusions.json'), 'utf8')) as Record<
+  string,
+  Record<string, string>
+>;
+for (const [name, results] of [
+  ['ioc-finder', runIocFinder(`${SHARED}/data/eval/ioc-finder`, exclusions['ioc-finder'] ?? {})],
+  ['iocextract', runIocExtract(`${SHARED}/data/eval/iocextract`, exclusions.iocextract ?? {})],
+] as const) {
+  const applicable = results.filter((r) => !r.excluded);
+  console.log(
+    `${name}: ${applicable.filter((r) => r.passed).length}/${applicable.length} applicable cases pass, ${results.length - applicable.length} not applicable (listed in src/extract/ioc-peer-exclusions.json)`,
+  );
 }

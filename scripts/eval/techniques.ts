@@ -35,7 +35,10 @@ export interface DocTechniqueResult {
 }
 
 /** Document-level P/R/F1 of technique ids, parent-level and exact. */
-export function evaluateAnnoCtrTechniques(mapper: TechniqueMapper, docs: Map<string, { text: string; gold: Set<string> }>): DocTechniqueResult {
+export function evaluateAnnoCtrTechniques(
+  mapper: TechniqueMapper,
+  docs: Map<string, { text: string; gold: Set<string> }>,
+): DocTechniqueResult {
   const parent: Prf = { tp: 0, fp: 0, fn: 0 };
   const exact: Prf = { tp: 0, fp: 0, fn: 0 };
   const misses = new Map<string, number>();
@@ -43,9 +46,14 @@ export function evaluateAnnoCtrTechniques(mapper: TechniqueMapper, docs: Map<str
   for (const { text, gold } of docs.values()) {
     const sentences = splitSentences(text);
     const starts = sentences.map((s) => s.start);
-    const index = (o: number): number => Math.max(0, starts.findLastIndex((s) => s <= o));
+    const index = (o: number): number =>
+      Math.max(
+        0,
+        starts.findLastIndex((s) => s <= o),
+      );
     const predicted = new Set(mapper.map(text, sentences, index).map((m) => m.technique.mitreId ?? ''));
-    for (const f of extractIndicators(text)) if (f.kind === 'attack-id' && f.value.startsWith('T') && !f.value.startsWith('TA')) predicted.add(f.value);
+    for (const f of extractIndicators(text))
+      if (f.kind === 'attack-id' && f.value.startsWith('T') && !f.value.startsWith('TA')) predicted.add(f.value);
     const count = (p: Set<string>, g: Set<string>, c: Prf, track: boolean): void => {
       for (const x of p) {
         if (g.has(x)) c.tp++;
@@ -86,7 +94,11 @@ export function tramSplit(path: string): Record<Split, TramRow[]> {
 }
 
 /** Top-1 accuracy and macro-F1 over TRAM's labels on `rows`, with the mapper restricted to those labels. */
-export function evaluateTram(kb: KnowledgeBase, train: readonly TramRow[], rows: readonly TramRow[]): { accuracy: number; macroF1: number; confusions: Map<string, number> } {
+export function evaluateTram(
+  kb: KnowledgeBase,
+  train: readonly TramRow[],
+  rows: readonly TramRow[],
+): { accuracy: number; macroF1: number; confusions: Map<string, number> } {
   const labels = new Set([...train, ...rows].map((r) => r.label));
   const extra: LabelledSentence[] = train.map((r) => ({ text: r.text, label: r.label }));
   const mapper = new TechniqueMapper(kb, { extraExamples: extra });

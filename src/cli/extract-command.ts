@@ -1,11 +1,12 @@
 // `kizashi extract FILE...`: one STIX bundle (or JSON object, or table) per input file.
 import type { Writable } from 'node:stream';
 import { describeError } from '../core/errors.js';
+import { extractionToLayer } from '../export/navigator.js';
 import { entityStixId, extractionToBundle, stixTypeOf } from '../export/stix-bundle.js';
 import { extractDocument, type Extraction, type Extractor } from '../extract/extract-document.js';
 import { readDocumentFile } from '../ingest/read-document.js';
 
-export type ExtractFormat = 'stix' | 'json' | 'text';
+export type ExtractFormat = 'stix' | 'json' | 'text' | 'navigator';
 
 /** Extract every file; a failing file is reported on `err` and the rest go on. Returns the number that failed. */
 export async function runExtract(
@@ -20,7 +21,7 @@ export async function runExtract(
     try {
       const doc = await readDocumentFile(file);
       const extraction = extractDocument(extractor, doc);
-      out.write(render(extraction, format));
+      out.write(render(extraction, format, extractor));
     } catch (error) {
       failed++;
       err.write(`kizashi: ${describeError(error)}\n`);
@@ -29,8 +30,10 @@ export async function runExtract(
   return failed;
 }
 
-function render(extraction: Extraction, format: ExtractFormat): string {
+function render(extraction: Extraction, format: ExtractFormat, extractor: Extractor): string {
   switch (format) {
+    case 'navigator':
+      return `${JSON.stringify(extractionToLayer(extraction, attackMajorVersion(extractor)))}\n`;
     case 'stix':
       return `${JSON.stringify(extractionToBundle(extraction))}\n`;
     case 'json':
@@ -111,4 +114,11 @@ export function extractionToText(x: Extraction): string {
   }
   if (x.entities.length === 0 && x.indicators.length === 0) lines.push('  (nothing found)');
   return `${lines.join('\n')}\n\n`;
+}
+
+/** The ATT&CK major version of the loaded bundle ("17"), when the bundle states one. */
+function attackMajorVersion(extractor: Extractor): string | undefined {
+  const version = extractor.kb.sources.find((s) => s.name === 'mitre-attack')?.version;
+  const m = version ? /^(\d+)/.exec(version) : null;
+  return m?.[1];
 }

@@ -25,7 +25,7 @@ beforeAll(async () => {
   process.env.KIZASHI_HOME = join(dir, 'home');
   await writeFile(
     join(dir, 'ja.md'),
-    '---\ntitle: 注意喚起\npublished: 2025-01-08\n---\n警察庁は、ミラーフェイスが日本の政府機関を標的にしたと発表した。CVE-2023-27997が悪用された。',
+    '---\ntitle: 注意喚起\npublished: 2025-01-08\n---\n警察庁は、ミラーフェイスが日本の政府機関を標的にしたと発表した。CVE-2023-27997が悪用された。VPN機器の脆弱性を悪用して侵入した。',
   );
   await writeFile(join(dir, 'en.txt'), 'China-linked APT41 used Cobalt Strike against telecom operators in Taiwan.');
   await writeFile(join(dir, 'empty.md'), '');
@@ -66,6 +66,20 @@ describe('kizashi extract', () => {
     const text = (await run('extract', '--format', 'text', join(dir, 'en.txt'))).out;
     expect(text).toContain('intrusion-set  APT41');
     expect(text).toContain('APT41 —uses→ Cobalt Strike');
+  });
+
+  it('prints an ATT&CK Navigator layer per file', async () => {
+    const { code, out } = await run('extract', '--format', 'navigator', join(dir, 'ja.md'));
+    expect(code).toBe(0);
+    const layer = JSON.parse(out) as {
+      versions: { layer: string };
+      domain: string;
+      techniques: { techniqueID: string; score: number; comment: string }[];
+    };
+    expect(layer.versions.layer).toBe('4.5');
+    expect(layer.domain).toBe('enterprise-attack');
+    expect(layer.techniques.map((t) => t.techniqueID)).toEqual(['T1190']);
+    expect(layer.techniques[0]?.comment).toContain('悪用');
   });
 
   it.each([

@@ -24,9 +24,9 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
 
   program
     .command('extract')
-    .description('extract entities and relationships from documents (.md, .txt, .html)')
+    .description('extract entities, indicators, techniques and relationships from documents (.md, .txt, .html)')
     .argument('<files...>', 'document files')
-    .addOption(new Option('--format <format>', 'output format').choices(['stix', 'json', 'text']).default('stix'))
+    .addOption(new Option('--format <format>', 'output format').choices(['stix', 'json', 'text', 'navigator']).default('stix'))
     .addOption(kbOption())
     .action(async (files: string[], opts: { format: ExtractFormat; kb?: string[] }) => {
       const extractor = await openExtractor({ kbDirs: opts.kb ?? [] });

@@ -8,6 +8,7 @@ import { Warninglists } from '../kb/warninglists.js';
 import { findPatternEntities, patternEntity } from './entity-patterns.js';
 import { Gazetteer } from './gazetteer.js';
 import { extractIndicators, hostOf, type IndicatorKind } from './indicators.js';
+import { TechniqueMapper } from './techniques.js';
 
 export interface Mention {
   readonly start: number;
@@ -67,11 +68,12 @@ export interface Extractor {
   readonly kb: KnowledgeBase;
   readonly gazetteer: Gazetteer;
   readonly warninglists: Warninglists;
+  readonly techniques: TechniqueMapper;
 }
 
 /** Compile a knowledge base for extraction (about a second for the full ATT&CK + MISP KB). */
 export function createExtractor(kb: KnowledgeBase, warninglists: Warninglists = new Warninglists([])): Extractor {
-  return { kb, gazetteer: new Gazetteer(kb), warninglists };
+  return { kb, gazetteer: new Gazetteer(kb), warninglists, techniques: new TechniqueMapper(kb) };
 }
 
 /**
@@ -124,6 +126,16 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
     if (f.kind !== 'attack-id') continue;
     const entity = extractor.kb.getByMitreId(f.value);
     if (entity) add(entity, { start: f.start, end: f.end, surface: f.raw, alias: f.value, confidence: 100 });
+  }
+  // Techniques: names, curated phrases and described behaviour.
+  for (const t of extractor.techniques.map(text, sentences, sentenceIndex)) {
+    add(t.technique, {
+      start: t.start,
+      end: t.end,
+      surface: text.slice(t.start, t.end),
+      alias: t.technique.name,
+      confidence: t.confidence,
+    });
   }
   // A name learnt from its shape in one sentence ("Groove gang") is the same name elsewhere in the document.
   const occupied = [...taken, ...patternSpans];
@@ -262,6 +274,10 @@ function findRelations(text: string, sentences: readonly Sentence[], entities: r
     if (USE_CUE.test(sentence.text)) {
       for (const a of actors) for (const s of software) add('uses', a.e.entity, s.e.entity, index, 60);
     }
+    // A technique described in a sentence is used by the actor or malware named there (or referred to).
+    const techniques = items.filter((x) => x.e.entity.kind === 'attack-pattern');
+    const users = actors.length > 0 ? actors : software;
+    for (const t of techniques) for (const u of users) add('uses', u.e.entity, t.e.entity, index, Math.min(70, t.m.confidence));
     if (TARGET_CUE.test(sentence.text)) {
       const attackers = (actors.length > 0 ? actors : software).sort((a, b) => a.m.start - b.m.start);
       for (const t of items) {

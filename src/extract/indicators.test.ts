@@ -129,12 +129,12 @@ describe('regular expressions are safe against catastrophic backtracking', () =>
   };
   const time = (text: string): number => {
     const runs: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 7; i++) {
       const t0 = performance.now();
       extractIndicators(text);
       runs.push(performance.now() - t0);
     }
-    return runs.sort((a, b) => a - b)[2] ?? 0;
+    return Math.min(...runs); // the fastest run: least disturbed by other test files running in parallel
   };
   it.each(Object.keys(ADVERSARIAL))('1 MB of %s finishes well under a second and grows linearly', (name) => {
     const make = ADVERSARIAL[name];
@@ -142,7 +142,16 @@ describe('regular expressions are safe against catastrophic backtracking', () =>
     const small = time(make(100_000));
     const large = time(make(1_000_000));
     expect(large).toBeLessThan(1000);
-    // Linear growth: 10× the input costs at most ~15× the time (medians of 5; small floored at 5 ms against timer noise).
-    expect(large / Math.max(small, 5)).toBeLessThanOrEqual(15);
+    // Linear growth: 10× the input costs at most ~15× the time (best of 7 runs; small floored at 8 ms against timer noise).
+    expect(large / Math.max(small, 8)).toBeLessThanOrEqual(15);
+  });
+});
+
+describe('refanging keeps offsets when it drops characters', () => {
+  it('drops a stray bracket after the scheme', () => {
+    const text = 'see http://[example.com/a now';
+    const [url] = extractIndicators(text).filter((f) => f.kind === 'url');
+    expect(url?.value).toBe('http://example.com/a');
+    expect(text.slice(url?.start, url?.end)).toBe('http://[example.com/a');
   });
 });

@@ -80,7 +80,10 @@ export function refangText(text: string): RefangedText {
       push('://', i, i + 3);
       i += 3;
       const bracketed = /^\[[0-9a-f:.]+\]/i.test(after);
-      if (text[i] === '[' && !bracketed) i++;
+      if (text[i] === '[' && !bracketed) {
+        i++;
+        runStart = i; // drop the stray bracket
+      }
       continue;
     }
     if (i < hostUntil && c === 0x2c && /[a-z0-9]/i.test(text[i - 1] ?? '') && /[a-z0-9]/i.test(text[i + 1] ?? '')) {

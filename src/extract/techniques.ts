@@ -145,7 +145,13 @@ export class TechniqueMapper {
         this.exactTargets.push({ entity: e, method: 'phrase', latin: /^[A-Za-z]/.test(phrase) });
       }
       for (const ex of e.examples ?? []) examples.push({ text: ex, label: e.mitreId });
-      examples.push({ text: `${e.name}. ${(e.description ?? '').split(/(?<=\.)\s/).slice(0, 2).join(' ')}`, label: e.mitreId });
+      examples.push({
+        text: `${e.name}. ${(e.description ?? '')
+          .split(/(?<=\.)\s/)
+          .slice(0, 2)
+          .join(' ')}`,
+        label: e.mitreId,
+      });
     }
     this.exact = new AhoCorasick(patterns);
     this.knn = examples.length > 0 ? new Bm25Knn(examples) : undefined;
@@ -180,7 +186,14 @@ export class TechniqueMapper {
       const key = `${target.entity.key}|${start}`;
       if (seen.has(key)) return;
       seen.add(key);
-      out.push({ technique: target.entity, start, end, sentence: sentenceIndex(start), confidence: target.method === 'name' ? 90 : 80, method: target.method });
+      out.push({
+        technique: target.entity,
+        start,
+        end,
+        sentence: sentenceIndex(start),
+        confidence: target.method === 'name' ? 90 : 80,
+        method: target.method,
+      });
     });
     const covered = new Set(out.map((m) => m.sentence));
     sentences.forEach((s, index) => {

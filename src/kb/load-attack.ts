@@ -48,7 +48,8 @@ export function attackRecords(bundle: unknown): KbRecord[] {
   const examples = new Map<string, string[]>();
   for (const raw of objects as Record<string, unknown>[]) {
     if (raw.type !== 'relationship' || raw.relationship_type !== 'uses' || raw.revoked === true) continue;
-    if (typeof raw.target_ref !== 'string' || !raw.target_ref.startsWith('attack-pattern--') || typeof raw.description !== 'string') continue;
+    if (typeof raw.target_ref !== 'string' || !raw.target_ref.startsWith('attack-pattern--') || typeof raw.description !== 'string')
+      continue;
     const list = examples.get(raw.target_ref) ?? [];
     list.push(cleanAttackMarkdown(raw.description));
     examples.set(raw.target_ref, list);

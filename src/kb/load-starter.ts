@@ -107,9 +107,11 @@ export function parseTechniques(data: unknown, path: string): KbRecord[] {
   if (typeof doc !== 'object' || doc === null || !Array.isArray(doc.techniques)) throw new KbError(path, 'expected a "techniques" list');
   return doc.techniques.map((raw: unknown, index: number) => {
     const t = raw as { id?: unknown; name?: unknown; ja?: unknown; en?: unknown };
-    if (typeof t.id !== 'string' || !/^T\d{4}(?:\.\d{3})?$/.test(t.id)) throw new KbError(path, `entry ${index + 1}: "id" must be an ATT&CK technique id`);
+    if (typeof t.id !== 'string' || !/^T\d{4}(?:\.\d{3})?$/.test(t.id))
+      throw new KbError(path, `entry ${index + 1}: "id" must be an ATT&CK technique id`);
     if (typeof t.name !== 'string') throw new KbError(path, `entry ${index + 1} (${t.id}): "name" must be a string`);
-    if (!Array.isArray(t.ja) || t.ja.some((p) => typeof p !== 'string')) throw new KbError(path, `entry ${index + 1} (${t.id}): "ja" must be a list of phrases`);
+    if (!Array.isArray(t.ja) || t.ja.some((p) => typeof p !== 'string'))
+      throw new KbError(path, `entry ${index + 1} (${t.id}): "ja" must be a list of phrases`);
     return {
       source: 'kizashi-starter',
       sourceId: t.id,
@@ -118,7 +120,9 @@ export function parseTechniques(data: unknown, path: string): KbRecord[] {
       aliases: [],
       mitreId: t.id,
       phrases: [...(t.ja as string[]), ...(Array.isArray(t.en) ? t.en.filter((p): p is string => typeof p === 'string') : [])],
-      externalRefs: [{ source_name: 'mitre-attack', external_id: t.id, url: `https://attack.mitre.org/techniques/${t.id.replace('.', '/')}` }],
+      externalRefs: [
+        { source_name: 'mitre-attack', external_id: t.id, url: `https://attack.mitre.org/techniques/${t.id.replace('.', '/')}` },
+      ],
     } satisfies KbRecord;
   });
 }
