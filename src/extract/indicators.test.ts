@@ -155,3 +155,13 @@ describe('refanging keeps offsets when it drops characters', () => {
     expect(text.slice(url?.start, url?.end)).toBe('http://[example.com/a');
   });
 });
+
+describe('internationalised domain names', () => {
+  it.each([
+    ['C2 at xn--80ak6aa92e.com today', 'xn--80ak6aa92e.com'],
+    ['C2: пример.рф и', 'пример.рф'],
+    ['visit bücher.de now', 'bücher.de'],
+  ])('%s', (text, domain) => {
+    expect(only(text, 'domain')).toEqual([domain]);
+  });
+});
