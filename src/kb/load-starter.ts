@@ -1,11 +1,9 @@
 // Reads kizashi's curated starter knowledge base (data/starter/*.yaml) into KB records.
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { KbError } from '../core/errors.js';
 import type { CountryData } from './countries.js';
 import type { EntityKind, IdentityRole, KbRecord } from './entity.js';
+import { readYamlFiles } from './read-yaml.js';
 
 /** The folder of starter data shipped with the package (works from src/ and from dist/). */
 export const STARTER_DIR = fileURLToPath(new URL('../../data/starter/', import.meta.url));
@@ -30,17 +28,9 @@ export interface StarterData {
 
 /** Load every starter file; a malformed entry is an error naming the file and entry. */
 export async function loadStarter(dir: string = STARTER_DIR): Promise<StarterData> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
   const records: KbRecord[] = [];
   let countries: CountryData = { names: {}, abbreviations: {}, demonyms: {} };
-  for (const file of files) {
-    const path = join(dir, file);
-    let data: unknown;
-    try {
-      data = parseYaml(await readFile(path, 'utf8'));
-    } catch (error) {
-      throw new KbError(path, `invalid YAML: ${(error as Error).message.split('\n')[0]}`, { cause: error });
-    }
+  for (const { file, path, data } of await readYamlFiles(dir)) {
     if (file === 'countries.yaml') countries = parseCountries(data, path);
     else if (file === 'techniques.yaml') records.push(...parseTechniques(data, path));
     else records.push(...parseStarterFile(data, path));

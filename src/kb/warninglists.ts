@@ -1,12 +1,10 @@
 // Warninglists: data files naming indicators that are almost certainly not malicious (private ranges, public
 // resolvers, top sites, reserved domains …). Loaded from data/warninglists and $KIZASHI_HOME/warninglists.
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ipaddr from 'ipaddr.js';
-import { parse as parseYaml } from 'yaml';
 import { KbError } from '../core/errors.js';
+import { readYamlFiles } from './read-yaml.js';
 
 export const WARNINGLIST_DIR = fileURLToPath(new URL('../../data/warninglists/', import.meta.url));
 
@@ -101,16 +99,7 @@ export async function loadWarninglists(dirs: readonly string[] = [WARNINGLIST_DI
   const lists: Warninglist[] = [];
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
-    for (const file of (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort()) {
-      const path = join(dir, file);
-      let data: unknown;
-      try {
-        data = parseYaml(await readFile(path, 'utf8'));
-      } catch (error) {
-        throw new KbError(path, `invalid YAML: ${(error as Error).message.split('\n')[0]}`, { cause: error });
-      }
-      lists.push(parseWarninglist(data, path));
-    }
+    for (const { path, data } of await readYamlFiles(dir)) lists.push(parseWarninglist(data, path));
   }
   return new Warninglists(lists);
 }
