@@ -1,6 +1,8 @@
 // Composition root: loads the knowledge base once and compiles the extractor that every command shares.
 import { createExtractor, type Extractor } from './extract/extract-document.js';
 import { join } from 'node:path';
+import type { GraphStore } from './store/graph-store.js';
+import { openSqliteStore } from './store/sqlite/sqlite-graph-store.js';
 import { kizashiHome, loadKnowledgeBase, type LoadKbOptions } from './kb/load-kb.js';
 import { loadWarninglists, WARNINGLIST_DIR } from './kb/warninglists.js';
 
@@ -9,4 +11,9 @@ export async function openExtractor(options: LoadKbOptions = {}): Promise<Extrac
   const dirs = options.ignoreHome ? [WARNINGLIST_DIR] : [WARNINGLIST_DIR, join(options.home ?? kizashiHome(), 'warninglists')];
   const [kb, warninglists] = await Promise.all([loadKnowledgeBase(options), loadWarninglists(dirs)]);
   return createExtractor(kb, warninglists);
+}
+
+/** The knowledge store: --db PATH, else $KIZASHI_DB, else ./kizashi.db (embedded SQLite). */
+export function openStore(path?: string): GraphStore {
+  return openSqliteStore(path ?? process.env.KIZASHI_DB ?? 'kizashi.db');
 }

@@ -8,7 +8,8 @@ import { describeError } from '../core/errors.js';
 import { extractionToBundle } from '../export/stix-bundle.js';
 import { extractDocument, type Extraction } from '../extract/extract-document.js';
 import { readDocumentFile } from '../ingest/read-document.js';
-import { openExtractor } from '../main.js';
+import { createHash } from 'node:crypto';
+import { openExtractor, openStore } from '../main.js';
 
 /** The sample corpus shipped with the package. */
 export const CORPUS_DIR = fileURLToPath(new URL('../../corpus/', import.meta.url));
@@ -29,17 +30,26 @@ export async function runDemo(options: DemoOptions, out: Writable): Promise<Extr
   const files = (await readdir(corpus)).filter((f) => /\.(md|txt|html?)$/.test(f) && f !== 'README.md').sort();
   const extractions: Extraction[] = [];
   const bundles: string[] = [];
-  for (const file of files) {
-    try {
-      const x = extractDocument(extractor, await readDocumentFile(join(corpus, file)));
-      extractions.push(x);
-      bundles.push(JSON.stringify(extractionToBundle(x)));
-    } catch (error) {
-      out.write(`  skipped ${file}: ${describeError(error)}\n`);
-    }
-  }
   const outDir = resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
+  const dbPath = join(outDir, 'kizashi.db');
+  const store = openStore(dbPath);
+  try {
+    for (const file of files) {
+      try {
+        const doc = await readDocumentFile(join(corpus, file));
+        const x = extractDocument(extractor, doc);
+        extractions.push(x);
+        const bundle = extractionToBundle(x, doc.published ? new Date(doc.published) : new Date());
+        bundles.push(JSON.stringify(bundle));
+        await store.putDocument(doc, bundle, createHash('sha256').update(doc.text).digest('hex'));
+      } catch (error) {
+        out.write(`  skipped ${file}: ${describeError(error)}\n`);
+      }
+    }
+  } finally {
+    await store.close();
+  }
   const bundlePath = join(outDir, 'bundles.jsonl');
   await writeFile(bundlePath, `${bundles.join('\n')}\n`);
   const counts = new Map<string, Map<string, number>>();
@@ -65,5 +75,6 @@ export async function runDemo(options: DemoOptions, out: Writable): Promise<Extr
     out.write(`  ${kind.padEnd(14)} ${String(byName.size).padStart(3)}  ${top.map(([n, c]) => `${n} (${c})`).join(', ')}\n`);
   }
   out.write(`STIX 2.1 bundles, one per document: ${bundlePath}\n`);
+  out.write(`knowledge store (SQLite): ${dbPath} — try: kizashi search --db ${dbPath} ミラーフェイス\n`);
   return extractions;
 }

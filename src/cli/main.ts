@@ -3,9 +3,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { KizashiError, UsageError, describeError } from '../core/errors.js';
 import { loadKnowledgeBase, kizashiHome, syncedKbDir } from '../kb/load-kb.js';
 import { syncFromDirectory, syncFromNetwork } from '../kb/sync.js';
-import { openExtractor } from '../main.js';
+import { openExtractor, openStore } from '../main.js';
 import { runDemo } from './demo-command.js';
 import { runExtract, type ExtractFormat } from './extract-command.js';
+import { runIngest, runSearch, runStories } from './store-commands.js';
 
 /** Run the CLI with `argv` (as process.argv); resolves to the exit code. */
 export async function main(argv: readonly string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
@@ -64,6 +65,64 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
       io.out.write(
         `  ${'total'.padEnd(30)} ${String(base.entities.length).padStart(6)}  (${aliases} aliases, loaded in ${Date.now() - started} ms)\n`,
       );
+    });
+
+  const dbOption = (): Option => new Option('--db <path>', 'SQLite database file (default $KIZASHI_DB or ./kizashi.db)');
+
+  program
+    .command('ingest')
+    .description('extract documents (files and folders) and store them in the knowledge store')
+    .argument('<paths...>', 'files or folders (.md, .txt, .html)')
+    .addOption(dbOption())
+    .addOption(kbOption())
+    .action(async (paths: string[], opts: { db?: string; kb?: string[] }) => {
+      const extractor = await openExtractor({ kbDirs: opts.kb ?? [] });
+      const store = openStore(opts.db);
+      try {
+        const summary = await runIngest(paths, extractor, store, io.out, io.err);
+        if (summary.failed.length > 0) exitCode = 2;
+      } finally {
+        await store.close();
+      }
+    });
+
+  program
+    .command('search')
+    .description('full-text search over documents and entities (Japanese and English)')
+    .argument('<query>', 'words to find; all must match')
+    .addOption(dbOption())
+    .addOption(new Option('--kind <kind>', 'documents or entities only').choices(['document', 'object']))
+    .option('--type <stix-type>', 'entity type, e.g. intrusion-set')
+    .option('--entity <id>', 'only documents that mention this STIX id')
+    .option('--since <date>', 'published on or after (YYYY-MM-DD)')
+    .option('--until <date>', 'published before (YYYY-MM-DD)')
+    .option('--limit <n>', 'results per kind', '20')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (query: string, opts: { db?: string; kind?: 'document' | 'object'; type?: string; entity?: string; since?: string; until?: string; limit: string; format: 'text' | 'json' }) => {
+      const store = openStore(opts.db);
+      try {
+        const { db: _db, limit, ...rest } = opts;
+        await runSearch(query, { ...rest, limit: Number(limit) }, store, io.out);
+      } finally {
+        await store.close();
+      }
+    });
+
+  program
+    .command('stories')
+    .description('list stories (for now one per document) with their sources and entities')
+    .addOption(dbOption())
+    .option('--since <date>', 'published on or after (YYYY-MM-DD)')
+    .option('--until <date>', 'published before (YYYY-MM-DD)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (opts: { db?: string; since?: string; until?: string; format: 'text' | 'json' }) => {
+      const store = openStore(opts.db);
+      try {
+        const { db: _db, ...rest } = opts;
+        await runStories(rest, store, io.out);
+      } finally {
+        await store.close();
+      }
     });
 
   program

@@ -173,7 +173,8 @@ export function extractionToBundle(extraction: Extraction, now: Date = new Date(
     objects.push({
       type: 'relationship',
       spec_version: '2.1',
-      id: stixId('relationship', `${r.type}|${source}|${target}|${doc.id}`),
+      // One relationship per (type, source, target) across documents; each document adds evidence.
+      id: stixId('relationship', `${r.type}|${source}|${target}`),
       created: time,
       modified: time,
       created_by_ref: KIZASHI_IDENTITY_ID,

@@ -1,0 +1,45 @@
+// `kizashi ingest`, `kizashi search`, `kizashi stories`: the commands that read and write the knowledge store.
+import type { Writable } from 'node:stream';
+import type { Extractor } from '../extract/extract-document.js';
+import { ingestFiles, type IngestSummary } from '../ingest/ingest-files.js';
+import type { GraphStore, SearchOptions } from '../store/graph-store.js';
+
+/** Ingest and print progress (a line per item; the summary at the end). Returns the summary. */
+export async function runIngest(paths: readonly string[], extractor: Extractor, store: GraphStore, out: Writable, err: Writable): Promise<IngestSummary> {
+  const summary = await ingestFiles(paths, extractor, store, (item, result, done, total) => {
+    if (result !== 'failed') out.write(`[${done}/${total}] ${result.padEnd(9)} ${item}\n`);
+  });
+  for (const f of summary.failed) err.write(`kizashi: ${f.reason}\n`);
+  const counts = await store.counts();
+  out.write(
+    `ingest: ${summary.new} new, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.failed.length} failed` +
+      ` — store holds ${counts.documents} documents, ${counts.objects} objects, ${counts.relationships} relationships, ${counts.mentions} mentions\n`,
+  );
+  return summary;
+}
+
+export async function runSearch(query: string, options: SearchOptions & { format: 'json' | 'text' }, store: GraphStore, out: Writable): Promise<void> {
+  const hits = await store.search(query, options);
+  if (options.format === 'json') {
+    out.write(`${JSON.stringify(hits)}\n`);
+    return;
+  }
+  if (hits.length === 0) out.write(`no results for "${query}"\n`);
+  for (const h of hits) {
+    const label = h.kind === 'object' ? `${h.type ?? 'object'}` : `document ${h.published?.slice(0, 10) ?? ''}`;
+    out.write(`${label.padEnd(24)} ${h.title}\n${h.kind === 'document' ? `    ${h.snippet.replace(/\s+/g, ' ')}\n` : ''}`);
+  }
+}
+
+export async function runStories(options: { since?: string; until?: string; format: 'json' | 'text' }, store: GraphStore, out: Writable): Promise<void> {
+  const stories = await store.stories(options);
+  if (options.format === 'json') {
+    out.write(`${JSON.stringify(stories)}\n`);
+    return;
+  }
+  for (const s of stories) {
+    const d = s.documents[0];
+    out.write(`${d?.published?.slice(0, 10) ?? '          '}  ${s.title}  (${d?.source ?? d?.url ?? ''})\n`);
+    if (s.entities.length > 0) out.write(`            ${s.entities.map((e) => e.name).join(', ')}\n`);
+  }
+}

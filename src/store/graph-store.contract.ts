@@ -1,0 +1,124 @@
+// The GraphStore contract: one suite, run against every backend (SQLite now; PostgreSQL with the same body).
+import { beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
+import type { KizashiDocument } from '../core/document.js';
+import { extractionToBundle } from '../export/stix-bundle.js';
+import { createExtractor, extractDocument, type Extractor } from '../extract/extract-document.js';
+import { loadKnowledgeBase } from '../kb/load-kb.js';
+import type { GraphStore } from './graph-store.js';
+
+const docJa: KizashiDocument = {
+  id: 'report--11111111-1111-4111-8111-111111111111',
+  title: 'MirrorFaceの攻撃',
+  text: '警察庁は、ミラーフェイスが台湾と日本の政府機関を標的にしたと発表した。LODEINFOが使われた。通信先は45.77.12[.]9。',
+  lang: 'ja',
+  published: '2025-01-08T00:00:00.000Z',
+  url: 'https://news-ja.example/a',
+  source: 'サンプル通信',
+  origin: 'a.md',
+};
+const docEn: KizashiDocument = {
+  id: 'report--22222222-2222-4222-8222-222222222222',
+  title: 'MirrorFace linked to China',
+  text: 'Japan said MirrorFace, also known as Earth Kasha, used LODEINFO against think tanks. Lazarus Group was not involved.',
+  lang: 'en',
+  published: '2025-01-09T00:00:00.000Z',
+  url: 'https://threatwire.example/b',
+  source: 'Example Threat Wire',
+  origin: 'b.md',
+};
+
+/** Run the contract against a backend: `open` returns a fresh, empty store. */
+export function runGraphStoreContract(name: string, open: () => Promise<GraphStore>): void {
+  describe(`GraphStore contract: ${name}`, () => {
+    let extractor: Extractor;
+    let store: GraphStore;
+    const put = (doc: KizashiDocument, hash = doc.text): ReturnType<GraphStore['putDocument']> =>
+      store.putDocument(doc, extractionToBundle(extractDocument(extractor, doc), new Date(doc.published ?? 0)), hash);
+
+    beforeAll(async () => {
+      extractor = createExtractor(await loadKnowledgeBase({ ignoreHome: true }));
+    });
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('stores a document with its objects and mentions', async () => {
+      expect(await put(docJa)).toBe('new');
+      const stored = await store.getDocument(docJa.id);
+      expect(stored).toMatchObject({ title: docJa.title, text: docJa.text, lang: 'ja', url: docJa.url, published: docJa.published });
+      const actors = await store.listObjects({ type: 'intrusion-set' });
+      expect(actors.map((o) => o.name)).toEqual(['MirrorFace']);
+      const mentions = await store.mentions({ objectId: actors[0]?.id ?? '' });
+      expect(mentions).toHaveLength(1);
+      expect(docJa.text.slice(mentions[0]?.start, mentions[0]?.end)).toBe('ミラーフェイス');
+      expect(mentions[0]?.sentence).toContain('標的');
+    });
+
+    it('is idempotent: the same document twice changes nothing', async () => {
+      await put(docJa);
+      const before = await store.counts();
+      expect(await put(docJa)).toBe('unchanged');
+      expect(await store.counts()).toEqual(before);
+    });
+
+    it('merges one entity across documents and languages, accumulating aliases and first/last seen', async () => {
+      await put(docJa);
+      await put(docEn);
+      const [mirrorFace] = (await store.listObjects({ type: 'intrusion-set' })).filter((o) => o.name === 'MirrorFace');
+      expect(mirrorFace?.mentionCount).toBe(3); // ミラーフェイス; MirrorFace and Earth Kasha
+      expect(mirrorFace?.firstSeen).toBe(docJa.published);
+      expect(mirrorFace?.lastSeen).toBe(docEn.published);
+      expect(mirrorFace?.aliases).toEqual(expect.arrayContaining(['ミラーフェイス', 'Earth Kasha']));
+      const docs = new Set((await store.mentions({ objectId: mirrorFace?.id ?? '' })).map((m) => m.documentId));
+      expect(docs).toEqual(new Set([docJa.id, docEn.id]));
+    });
+
+    it('an updated article replaces its own mentions, not others', async () => {
+      await put(docJa);
+      await put(docEn);
+      const updated = { ...docJa, text: '更新：Lazarus Groupの関与が判明した。' };
+      expect(await put(updated, updated.text)).toBe('updated');
+      expect((await store.getDocument(docJa.id))?.text).toBe(updated.text);
+      const ja = await store.mentions({ documentId: docJa.id });
+      const names = await Promise.all(ja.map(async (m) => (await store.getObject(m.objectId))?.name));
+      expect(names).toEqual(['Lazarus Group']);
+      expect((await store.mentions({ documentId: docEn.id })).length).toBeGreaterThan(3);
+    });
+
+    it('searches documents and entities in Japanese and English, including two-character terms', async () => {
+      await put(docJa);
+      await put(docEn);
+      const ids = async (q: string, kind?: 'document' | 'object'): Promise<string[]> =>
+        (await store.search(q, kind ? { kind } : {})).map((h) => h.id);
+      expect(await ids('ミラーフェイス', 'document')).toEqual([docJa.id]);
+      expect(await ids('think tanks', 'document')).toEqual([docEn.id]);
+      expect(await ids('台湾', 'document')).toEqual([docJa.id]);
+      expect(await ids('政府機関 台湾', 'document')).toEqual([docJa.id]);
+      const entity = await store.search('Earth Kasha', { kind: 'object' });
+      expect(entity.map((h) => h.title)).toContain('MirrorFace');
+      const hit = (await store.search('LODEINFO', { kind: 'document' })).find((h) => h.id === docEn.id);
+      expect(hit?.snippet).toContain('«LODEINFO»');
+      expect(await ids('"unbalanced (quote AND', 'document')).toEqual([]);
+    });
+
+    it('filters search by entity and date', async () => {
+      await put(docJa);
+      await put(docEn);
+      const lazarus = (await store.listObjects({ type: 'intrusion-set' })).find((o) => o.name === 'Lazarus Group');
+      expect((await store.search('MirrorFace', { kind: 'document', entity: lazarus?.id ?? '' })).map((h) => h.id)).toEqual([docEn.id]);
+      expect((await store.search('LODEINFO', { kind: 'document', since: '2025-01-09' })).map((h) => h.id)).toEqual([docEn.id]);
+    });
+
+    it('lists one story per document with its sources and entities', async () => {
+      await put(docJa);
+      await put(docEn);
+      const stories = await store.stories({ since: '2025-01-08', until: '2025-01-09' });
+      expect(stories).toHaveLength(1);
+      expect(stories[0]?.documents).toEqual([{ title: docJa.title, url: docJa.url, published: docJa.published, lang: 'ja', source: docJa.source }]);
+      expect(stories[0]?.entities).toEqual(expect.arrayContaining([{ type: 'intrusion-set', name: 'MirrorFace' }]));
+    });
+  });
+}

@@ -1,0 +1,402 @@
+// GraphStore on an embedded SQLite file (better-sqlite3): WAL, versioned migrations, prepared statements, one
+// transaction per document, FTS5 trigram search (works for Japanese) with a LIKE fallback for short terms.
+import Database from 'better-sqlite3';
+import type { KizashiDocument } from '../../core/document.js';
+import { KizashiError } from '../../core/errors.js';
+import type { Bundle, Evidence } from '../../core/stix.js';
+import type {
+  GraphStore,
+  PutResult,
+  SearchHit,
+  SearchOptions,
+  StoreCounts,
+  StoredDocument,
+  StoredMention,
+  StoredObject,
+  StoryListing,
+} from '../graph-store.js';
+
+/** Schema migrations, applied in order; the applied count is kept in `PRAGMA user_version`. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE documents (
+     id TEXT PRIMARY KEY, url TEXT, content_hash TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
+     lang TEXT NOT NULL, published TEXT, source TEXT, origin TEXT NOT NULL, ingested_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+   CREATE INDEX documents_published ON documents(published);
+   CREATE INDEX documents_hash ON documents(content_hash);
+   CREATE TABLE objects (
+     id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL, aliases TEXT NOT NULL, stix TEXT NOT NULL,
+     first_seen TEXT, last_seen TEXT, updated_at TEXT NOT NULL);
+   CREATE INDEX objects_type ON objects(type);
+   CREATE TABLE mentions (
+     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, object_id TEXT NOT NULL REFERENCES objects(id),
+     start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, alias TEXT, sentence TEXT NOT NULL,
+     sentence_start INTEGER NOT NULL, PRIMARY KEY (document_id, object_id, start));
+   CREATE INDEX mentions_object ON mentions(object_id);
+   CREATE TABLE relationship_evidence (
+     relationship_id TEXT NOT NULL REFERENCES objects(id), document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+     start INTEGER NOT NULL, "end" INTEGER NOT NULL, sentence TEXT NOT NULL, PRIMARY KEY (relationship_id, document_id, start));
+   CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents', content_rowid='rowid', tokenize='trigram');
+   CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
+     INSERT INTO documents_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text); END;
+   CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
+     INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text); END;
+   CREATE TRIGGER documents_au AFTER UPDATE ON documents BEGIN
+     INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+     INSERT INTO documents_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text); END;
+   CREATE VIRTUAL TABLE objects_fts USING fts5(name, aliases, content='objects', content_rowid='rowid', tokenize='trigram');
+   CREATE TRIGGER objects_ai AFTER INSERT ON objects BEGIN
+     INSERT INTO objects_fts(rowid, name, aliases) VALUES (new.rowid, new.name, new.aliases); END;
+   CREATE TRIGGER objects_ad AFTER DELETE ON objects BEGIN
+     INSERT INTO objects_fts(objects_fts, rowid, name, aliases) VALUES ('delete', old.rowid, old.name, old.aliases); END;
+   CREATE TRIGGER objects_au AFTER UPDATE ON objects BEGIN
+     INSERT INTO objects_fts(objects_fts, rowid, name, aliases) VALUES ('delete', old.rowid, old.name, old.aliases);
+     INSERT INTO objects_fts(rowid, name, aliases) VALUES (new.rowid, new.name, new.aliases); END;`,
+];
+
+interface DocumentRow {
+  id: string;
+  url: string | null;
+  content_hash: string;
+  title: string;
+  text: string;
+  lang: string;
+  published: string | null;
+  source: string | null;
+  origin: string;
+  ingested_at: string;
+  updated_at: string;
+}
+
+interface ObjectRow {
+  id: string;
+  type: string;
+  name: string;
+  aliases: string;
+  stix: string;
+  first_seen: string | null;
+  last_seen: string | null;
+  mention_count?: number;
+}
+
+/** Open (and migrate) a SQLite store. A file that is not a kizashi database is a clear error. */
+export function openSqliteStore(path: string): SqliteGraphStore {
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('synchronous = NORMAL');
+  } catch (error) {
+    throw new KizashiError(`${path}: cannot open the SQLite database (${(error as Error).message})`, { cause: error });
+  }
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    db.close();
+    throw new KizashiError(`${path}: database schema version ${version} is newer than this kizashi (${MIGRATIONS.length}); upgrade kizashi`);
+  }
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v] ?? '');
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return new SqliteGraphStore(db);
+}
+
+/** Terms of a user query, each quoted for FTS5 (no operators from user input). */
+function ftsTerms(query: string): string[] {
+  return query
+    .normalize('NFKC')
+    .split(/[\s\u3000]+/)
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+}
+
+export class SqliteGraphStore implements GraphStore {
+  private readonly stmt;
+
+  constructor(private readonly db: Database.Database) {
+    this.stmt = {
+      getDoc: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
+      insertDoc: db.prepare(
+        `INSERT INTO documents (id, url, content_hash, title, text, lang, published, source, origin, ingested_at, updated_at)
+         VALUES (@id, @url, @content_hash, @title, @text, @lang, @published, @source, @origin, @now, @now)`,
+      ),
+      updateDoc: db.prepare(
+        `UPDATE documents SET url = @url, content_hash = @content_hash, title = @title, text = @text, lang = @lang,
+         published = @published, source = @source, origin = @origin, updated_at = @now WHERE id = @id`,
+      ),
+      deleteMentions: db.prepare('DELETE FROM mentions WHERE document_id = ?'),
+      deleteEvidence: db.prepare('DELETE FROM relationship_evidence WHERE document_id = ?'),
+      getObject: db.prepare<[string], ObjectRow>('SELECT * FROM objects WHERE id = ?'),
+      upsertObject: db.prepare(
+        `INSERT INTO objects (id, type, name, aliases, stix, first_seen, last_seen, updated_at)
+         VALUES (@id, @type, @name, @aliases, @stix, @seen, @seen, @now)
+         ON CONFLICT(id) DO UPDATE SET name = excluded.name, aliases = @aliases, stix = excluded.stix,
+           first_seen = CASE WHEN @seen IS NULL THEN first_seen WHEN first_seen IS NULL OR @seen < first_seen THEN @seen ELSE first_seen END,
+           last_seen = CASE WHEN @seen IS NULL THEN last_seen WHEN last_seen IS NULL OR @seen > last_seen THEN @seen ELSE last_seen END,
+           updated_at = @now`,
+      ),
+      insertMention: db.prepare(
+        `INSERT OR IGNORE INTO mentions (document_id, object_id, start, "end", text, alias, sentence, sentence_start)
+         VALUES (@document_id, @object_id, @start, @end, @text, @alias, @sentence, @sentence_start)`,
+      ),
+      insertEvidence: db.prepare(
+        `INSERT OR IGNORE INTO relationship_evidence (relationship_id, document_id, start, "end", sentence)
+         VALUES (@relationship_id, @document_id, @start, @end, @sentence)`,
+      ),
+    };
+  }
+
+  putDocument(doc: KizashiDocument, bundle: Bundle, contentHash: string): Promise<PutResult> {
+    const now = new Date().toISOString();
+    const run = this.db.transaction((): PutResult => {
+      const existing = this.stmt.getDoc.get(doc.id);
+      if (existing && existing.content_hash === contentHash) return 'unchanged';
+      const row = {
+        id: doc.id,
+        url: doc.url ?? null,
+        content_hash: contentHash,
+        title: doc.title,
+        text: doc.text,
+        lang: doc.lang,
+        published: doc.published ?? null,
+        source: doc.source ?? null,
+        origin: doc.origin,
+        now,
+      };
+      if (existing) {
+        this.stmt.deleteMentions.run(doc.id);
+        this.stmt.deleteEvidence.run(doc.id);
+        this.stmt.updateDoc.run(row);
+      } else this.stmt.insertDoc.run(row);
+      const seen = doc.published ?? null;
+      for (const raw of bundle.objects) {
+        if (raw.type === 'report') continue;
+        const object = raw as unknown as Record<string, unknown> & { id: string; type: string };
+        const { x_kizashi_evidence: evidence, ...stix } = object as { x_kizashi_evidence?: Evidence[] } & Record<string, unknown>;
+        const prior = this.stmt.getObject.get(object.id);
+        const aliases = new Set<string>(prior ? (JSON.parse(prior.aliases) as string[]) : []);
+        for (const a of [stix.aliases, stix.x_kizashi_aliases]) if (Array.isArray(a)) for (const v of a) aliases.add(String(v));
+        this.stmt.upsertObject.run({
+          id: object.id,
+          type: object.type,
+          name: objectName(stix),
+          aliases: JSON.stringify([...aliases]),
+          stix: JSON.stringify(stix),
+          seen,
+          now,
+        });
+        for (const e of evidence ?? []) {
+          if (object.type === 'relationship') {
+            this.stmt.insertEvidence.run({ relationship_id: object.id, document_id: doc.id, start: e.start, end: e.end, sentence: e.sentence });
+          } else {
+            this.stmt.insertMention.run({
+              document_id: doc.id,
+              object_id: object.id,
+              start: e.start,
+              end: e.end,
+              text: e.text,
+              alias: e.alias ?? null,
+              sentence: e.sentence,
+              sentence_start: e.sentence_start,
+            });
+          }
+        }
+      }
+      return existing ? 'updated' : 'new';
+    });
+    return Promise.resolve(run.immediate());
+  }
+
+  getDocument(id: string): Promise<StoredDocument | undefined> {
+    const row = this.stmt.getDoc.get(id);
+    return Promise.resolve(row ? toDocument(row) : undefined);
+  }
+
+  listDocuments(options: { since?: string; until?: string; limit?: number; offset?: number } = {}): Promise<StoredDocument[]> {
+    const rows = this.db
+      .prepare<unknown[], DocumentRow>(
+        `SELECT * FROM documents WHERE (@since IS NULL OR published >= @since) AND (@until IS NULL OR published < @until)
+         ORDER BY published DESC, id LIMIT @limit OFFSET @offset`,
+      )
+      .all({ since: options.since ?? null, until: options.until ?? null, limit: options.limit ?? 100, offset: options.offset ?? 0 });
+    return Promise.resolve(rows.map(toDocument));
+  }
+
+  getObject(id: string): Promise<StoredObject | undefined> {
+    const row = this.db
+      .prepare<[string], ObjectRow>('SELECT o.*, (SELECT count(*) FROM mentions m WHERE m.object_id = o.id) AS mention_count FROM objects o WHERE id = ?')
+      .get(id);
+    return Promise.resolve(row ? toObject(row) : undefined);
+  }
+
+  listObjects(options: { type?: string; limit?: number; offset?: number } = {}): Promise<StoredObject[]> {
+    const rows = this.db
+      .prepare<unknown[], ObjectRow>(
+        `SELECT o.*, (SELECT count(*) FROM mentions m WHERE m.object_id = o.id) AS mention_count FROM objects o
+         WHERE (@type IS NULL OR type = @type) ORDER BY mention_count DESC, name LIMIT @limit OFFSET @offset`,
+      )
+      .all({ type: options.type ?? null, limit: options.limit ?? 100, offset: options.offset ?? 0 });
+    return Promise.resolve(rows.map(toObject));
+  }
+
+  mentions(options: { objectId?: string; documentId?: string }): Promise<StoredMention[]> {
+    const rows = this.db
+      .prepare<unknown[], Record<string, unknown>>(
+        `SELECT * FROM mentions WHERE (@object IS NULL OR object_id = @object) AND (@doc IS NULL OR document_id = @doc)
+         ORDER BY document_id, start`,
+      )
+      .all({ object: options.objectId ?? null, doc: options.documentId ?? null });
+    return Promise.resolve(
+      rows.map((r) => ({
+        documentId: String(r.document_id),
+        objectId: String(r.object_id),
+        start: Number(r.start),
+        end: Number(r.end),
+        text: String(r.text),
+        ...(r.alias ? { alias: String(r.alias) } : {}),
+        sentence: String(r.sentence),
+        sentenceStart: Number(r.sentence_start),
+      })),
+    );
+  }
+
+  search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
+    const terms = ftsTerms(query);
+    if (terms.length === 0) return Promise.resolve([]);
+    const limit = Math.min(options.limit ?? 20, 200);
+    const hits: SearchHit[] = [];
+    // FTS5 trigram never matches terms shorter than three characters (台湾, 米国): those use LIKE instead.
+    const long = terms.filter((t) => [...t].length >= 3);
+    const short = terms.filter((t) => [...t].length < 3);
+    const match = long.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
+    const likeClauses = (columns: string[]): string =>
+      short.map((_, i) => `(${columns.map((c) => `${c} LIKE @short${i} ESCAPE '\\'`).join(' OR ')})`).join(' AND ');
+    const params: Record<string, unknown> = { match, limit, since: options.since ?? null, until: options.until ?? null };
+    short.forEach((t, i) => (params[`short${i}`] = `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+    if (options.kind !== 'object') {
+      const where = [
+        long.length > 0 ? 'documents_fts MATCH @match' : '1',
+        short.length > 0 ? likeClauses(['d.title', 'd.text']) : '1',
+        '(@since IS NULL OR d.published >= @since)',
+        '(@until IS NULL OR d.published < @until)',
+        options.source ? 'd.source = @source' : '1',
+        options.entity ? 'd.id IN (SELECT document_id FROM mentions WHERE object_id = @entity)' : '1',
+      ].join(' AND ');
+      if (options.source) params.source = options.source;
+      if (options.entity) params.entity = options.entity;
+      const sql =
+        long.length > 0
+          ? `SELECT d.id, d.title, d.published, d.text, snippet(documents_fts, 1, '«', '»', '…', 12) AS snip, bm25(documents_fts) AS score
+             FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid WHERE ${where} ORDER BY score LIMIT @limit`
+          : `SELECT d.id, d.title, d.published, d.text, NULL AS snip, 0 AS score FROM documents d WHERE ${where}
+             ORDER BY d.published DESC LIMIT @limit`;
+      for (const r of this.db.prepare<unknown[], Record<string, unknown>>(sql).all(params)) {
+        hits.push({
+          kind: 'document',
+          id: String(r.id),
+          title: String(r.title),
+          snippet: typeof r.snip === 'string' ? r.snip : likeSnippet(String(r.text), short[0] ?? ''),
+          ...(r.published ? { published: String(r.published) } : {}),
+          score: -Number(r.score),
+        });
+      }
+    }
+    if (options.kind !== 'document') {
+      const where = [
+        long.length > 0 ? 'objects_fts MATCH @match' : '1',
+        short.length > 0 ? likeClauses(['o.name', 'o.aliases']) : '1',
+        options.type ? 'o.type = @type' : '1',
+        "o.type <> 'relationship'",
+      ].join(' AND ');
+      if (options.type) params.type = options.type;
+      const sql =
+        long.length > 0
+          ? `SELECT o.id, o.name, o.type, bm25(objects_fts) AS score FROM objects_fts JOIN objects o ON o.rowid = objects_fts.rowid
+             WHERE ${where} ORDER BY score LIMIT @limit`
+          : `SELECT o.id, o.name, o.type, 0 AS score FROM objects o WHERE ${where} LIMIT @limit`;
+      for (const r of this.db.prepare<unknown[], Record<string, unknown>>(sql).all(params)) {
+        hits.push({ kind: 'object', id: String(r.id), title: String(r.name), snippet: String(r.name), type: String(r.type), score: -Number(r.score) });
+      }
+    }
+    return Promise.resolve(hits);
+  }
+
+  async stories(options: { since?: string; until?: string } = {}): Promise<StoryListing[]> {
+    const docs = await this.listDocuments({ ...options, limit: 10_000 });
+    const entityStmt = this.db.prepare<[string], { type: string; name: string }>(
+      `SELECT DISTINCT o.type, o.name FROM mentions m JOIN objects o ON o.id = m.object_id WHERE m.document_id = ?
+       AND o.type IN ('intrusion-set','threat-actor','malware','tool','campaign','vulnerability','identity','location','attack-pattern')
+       ORDER BY o.type, o.name`,
+    );
+    return docs.map((d) => ({
+      id: d.id.replace(/^report--/, 'story--'),
+      title: d.title,
+      documents: [{ title: d.title, lang: d.lang, ...(d.url ? { url: d.url } : {}), ...(d.published ? { published: d.published } : {}), ...(d.source ? { source: d.source } : {}) }],
+      entities: entityStmt.all(d.id),
+    }));
+  }
+
+  counts(): Promise<StoreCounts> {
+    const one = (sql: string): number => (this.db.prepare(sql).pluck().get() as number) ?? 0;
+    return Promise.resolve({
+      documents: one('SELECT count(*) FROM documents'),
+      objects: one("SELECT count(*) FROM objects WHERE type <> 'relationship'"),
+      mentions: one('SELECT count(*) FROM mentions'),
+      relationships: one("SELECT count(*) FROM objects WHERE type = 'relationship'"),
+    });
+  }
+
+  close(): Promise<void> {
+    this.db.close();
+    return Promise.resolve();
+  }
+}
+
+function objectName(stix: Record<string, unknown>): string {
+  for (const key of ['name', 'value', 'key', 'pattern', 'relationship_type']) {
+    const v = stix[key];
+    if (typeof v === 'string' && v !== '') return v;
+  }
+  if (typeof stix.number === 'number') return `AS${stix.number}`;
+  const hashes = stix.hashes as Record<string, string> | undefined;
+  if (hashes) return Object.values(hashes)[0] ?? String(stix.id);
+  return String(stix.id);
+}
+
+function likeSnippet(text: string, term: string): string {
+  const at = text.indexOf(term);
+  if (at < 0) return text.slice(0, 80);
+  return `${at > 30 ? '…' : ''}${text.slice(Math.max(0, at - 30), at)}«${term}»${text.slice(at + term.length, at + term.length + 30)}…`;
+}
+
+function toDocument(r: DocumentRow): StoredDocument {
+  return {
+    id: r.id,
+    title: r.title,
+    text: r.text,
+    lang: r.lang,
+    origin: r.origin,
+    contentHash: r.content_hash,
+    ingestedAt: r.ingested_at,
+    updatedAt: r.updated_at,
+    ...(r.url ? { url: r.url } : {}),
+    ...(r.published ? { published: r.published } : {}),
+    ...(r.source ? { source: r.source } : {}),
+  };
+}
+
+function toObject(r: ObjectRow): StoredObject {
+  return {
+    id: r.id,
+    type: r.type,
+    name: r.name,
+    aliases: JSON.parse(r.aliases) as string[],
+    stix: JSON.parse(r.stix) as Record<string, unknown>,
+    mentionCount: r.mention_count ?? 0,
+    ...(r.first_seen ? { firstSeen: r.first_seen } : {}),
+    ...(r.last_seen ? { lastSeen: r.last_seen } : {}),
+  };
+}
