@@ -2,6 +2,7 @@
 import { createExtractor, type Extractor } from './extract/extract-document.js';
 import { join } from 'node:path';
 import type { GraphStore } from './store/graph-store.js';
+import { openPostgresStore } from './store/postgres/postgres-graph-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-graph-store.js';
 import { kizashiHome, loadKnowledgeBase, type LoadKbOptions } from './kb/load-kb.js';
 import { loadWarninglists, WARNINGLIST_DIR } from './kb/warninglists.js';
@@ -13,7 +14,12 @@ export async function openExtractor(options: LoadKbOptions = {}): Promise<Extrac
   return createExtractor(kb, warninglists);
 }
 
-/** The knowledge store: --db PATH, else $KIZASHI_DB, else ./kizashi.db (embedded SQLite). */
-export function openStore(path?: string): GraphStore {
+/**
+ * The knowledge store: PostgreSQL when $KIZASHI_DATABASE_URL is set (and no --db path is given), else the
+ * embedded SQLite file --db PATH, $KIZASHI_DB or ./kizashi.db.
+ */
+export async function openStore(path?: string): Promise<GraphStore> {
+  const url = process.env.KIZASHI_DATABASE_URL;
+  if (url && !path) return openPostgresStore(url);
   return openSqliteStore(path ?? process.env.KIZASHI_DB ?? 'kizashi.db');
 }

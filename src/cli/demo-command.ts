@@ -33,7 +33,7 @@ export async function runDemo(options: DemoOptions, out: Writable): Promise<Extr
   const outDir = resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
   const dbPath = join(outDir, 'kizashi.db');
-  const store = openStore(dbPath);
+  const store = await openStore(dbPath);
   try {
     for (const file of files) {
       try {

@@ -132,8 +132,14 @@ describe('kizashi ingest, search and stories (real SQLite file)', () => {
   it('ingests a folder, is idempotent, keeps going past a bad file, and searches in both languages', async () => {
     const folder = join(dir, 'feed');
     await mkdir(folder, { recursive: true });
-    await writeFile(join(folder, 'a.md'), '---\ntitle: 台湾を狙う攻撃\npublished: 2025-02-01\nsource: テスト通信\n---\nミラーフェイスが台湾の大学を標的にした。');
-    await writeFile(join(folder, 'b.md'), '---\ntitle: LockBit returns\npublished: 2025-02-02\n---\nLockBit ransomware hit a hospital in Canada.');
+    await writeFile(
+      join(folder, 'a.md'),
+      '---\ntitle: 台湾を狙う攻撃\npublished: 2025-02-01\nsource: テスト通信\n---\nミラーフェイスが台湾の大学を標的にした。',
+    );
+    await writeFile(
+      join(folder, 'b.md'),
+      '---\ntitle: LockBit returns\npublished: 2025-02-02\n---\nLockBit ransomware hit a hospital in Canada.',
+    );
     await writeFile(join(folder, 'c.md'), '');
     const db = join(dir, 'k.db');
     const first = await run('ingest', '--db', db, folder);
@@ -149,13 +155,22 @@ describe('kizashi ingest, search and stories (real SQLite file)', () => {
     const en = JSON.parse((await run('search', '--db', db, '--format', 'json', 'lockbit hospital')).out) as { title: string }[];
     expect(en.map((h) => h.title)).toEqual(['LockBit returns']);
 
-    const stories = JSON.parse((await run('stories', '--db', db, '--format', 'json', '--since', '2025-02-01', '--until', '2025-02-02')).out) as {
+    const stories = JSON.parse(
+      (await run('stories', '--db', db, '--format', 'json', '--since', '2025-02-01', '--until', '2025-02-02')).out,
+    ) as {
       title: string;
       documents: { title: string; lang: string; source?: string }[];
       entities: { type: string; name: string }[];
     }[];
     expect(stories).toHaveLength(1);
-    expect(stories[0]?.documents).toEqual([{ title: '台湾を狙う攻撃', lang: 'ja', published: '2025-02-01T00:00:00.000Z', source: 'テスト通信' }]);
-    expect(stories[0]?.entities).toEqual(expect.arrayContaining([{ type: 'intrusion-set', name: 'MirrorFace' }, { type: 'location', name: 'Taiwan' }]));
+    expect(stories[0]?.documents).toEqual([
+      { title: '台湾を狙う攻撃', lang: 'ja', published: '2025-02-01T00:00:00.000Z', source: 'テスト通信' },
+    ]);
+    expect(stories[0]?.entities).toEqual(
+      expect.arrayContaining([
+        { type: 'intrusion-set', name: 'MirrorFace' },
+        { type: 'location', name: 'Taiwan' },
+      ]),
+    );
   });
 });

@@ -77,7 +77,7 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     .addOption(kbOption())
     .action(async (paths: string[], opts: { db?: string; kb?: string[] }) => {
       const extractor = await openExtractor({ kbDirs: opts.kb ?? [] });
-      const store = openStore(opts.db);
+      const store = await openStore(opts.db);
       try {
         const summary = await runIngest(paths, extractor, store, io.out, io.err);
         if (summary.failed.length > 0) exitCode = 2;
@@ -98,15 +98,29 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     .option('--until <date>', 'published before (YYYY-MM-DD)')
     .option('--limit <n>', 'results per kind', '20')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (query: string, opts: { db?: string; kind?: 'document' | 'object'; type?: string; entity?: string; since?: string; until?: string; limit: string; format: 'text' | 'json' }) => {
-      const store = openStore(opts.db);
-      try {
-        const { db: _db, limit, ...rest } = opts;
-        await runSearch(query, { ...rest, limit: Number(limit) }, store, io.out);
-      } finally {
-        await store.close();
-      }
-    });
+    .action(
+      async (
+        query: string,
+        opts: {
+          db?: string;
+          kind?: 'document' | 'object';
+          type?: string;
+          entity?: string;
+          since?: string;
+          until?: string;
+          limit: string;
+          format: 'text' | 'json';
+        },
+      ) => {
+        const store = await openStore(opts.db);
+        try {
+          const { db: _db, limit, ...rest } = opts;
+          await runSearch(query, { ...rest, limit: Number(limit) }, store, io.out);
+        } finally {
+          await store.close();
+        }
+      },
+    );
 
   program
     .command('stories')
@@ -116,7 +130,7 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     .option('--until <date>', 'published before (YYYY-MM-DD)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (opts: { db?: string; since?: string; until?: string; format: 'text' | 'json' }) => {
-      const store = openStore(opts.db);
+      const store = await openStore(opts.db);
       try {
         const { db: _db, ...rest } = opts;
         await runStories(rest, store, io.out);

@@ -5,7 +5,13 @@ import { ingestFiles, type IngestSummary } from '../ingest/ingest-files.js';
 import type { GraphStore, SearchOptions } from '../store/graph-store.js';
 
 /** Ingest and print progress (a line per item; the summary at the end). Returns the summary. */
-export async function runIngest(paths: readonly string[], extractor: Extractor, store: GraphStore, out: Writable, err: Writable): Promise<IngestSummary> {
+export async function runIngest(
+  paths: readonly string[],
+  extractor: Extractor,
+  store: GraphStore,
+  out: Writable,
+  err: Writable,
+): Promise<IngestSummary> {
   const summary = await ingestFiles(paths, extractor, store, (item, result, done, total) => {
     if (result !== 'failed') out.write(`[${done}/${total}] ${result.padEnd(9)} ${item}\n`);
   });
@@ -18,7 +24,12 @@ export async function runIngest(paths: readonly string[], extractor: Extractor, 
   return summary;
 }
 
-export async function runSearch(query: string, options: SearchOptions & { format: 'json' | 'text' }, store: GraphStore, out: Writable): Promise<void> {
+export async function runSearch(
+  query: string,
+  options: SearchOptions & { format: 'json' | 'text' },
+  store: GraphStore,
+  out: Writable,
+): Promise<void> {
   const hits = await store.search(query, options);
   if (options.format === 'json') {
     out.write(`${JSON.stringify(hits)}\n`);
@@ -31,7 +42,11 @@ export async function runSearch(query: string, options: SearchOptions & { format
   }
 }
 
-export async function runStories(options: { since?: string; until?: string; format: 'json' | 'text' }, store: GraphStore, out: Writable): Promise<void> {
+export async function runStories(
+  options: { since?: string; until?: string; format: 'json' | 'text' },
+  store: GraphStore,
+  out: Writable,
+): Promise<void> {
   const stories = await store.stories(options);
   if (options.format === 'json') {
     out.write(`${JSON.stringify(stories)}\n`);

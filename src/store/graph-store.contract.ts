@@ -117,7 +117,9 @@ export function runGraphStoreContract(name: string, open: () => Promise<GraphSto
       await put(docEn);
       const stories = await store.stories({ since: '2025-01-08', until: '2025-01-09' });
       expect(stories).toHaveLength(1);
-      expect(stories[0]?.documents).toEqual([{ title: docJa.title, url: docJa.url, published: docJa.published, lang: 'ja', source: docJa.source }]);
+      expect(stories[0]?.documents).toEqual([
+        { title: docJa.title, url: docJa.url, published: docJa.published, lang: 'ja', source: docJa.source },
+      ]);
       expect(stories[0]?.entities).toEqual(expect.arrayContaining([{ type: 'intrusion-set', name: 'MirrorFace' }]));
     });
   });

@@ -15,6 +15,7 @@ import type {
   StoredObject,
   StoryListing,
 } from '../graph-store.js';
+import { objectName, STORY_ENTITY_TYPES, toDocument, toMention, type DocumentRow, type MentionRow } from '../store-rows.js';
 
 /** Schema migrations, applied in order; the applied count is kept in `PRAGMA user_version`. */
 const MIGRATIONS: readonly string[] = [
@@ -53,20 +54,6 @@ const MIGRATIONS: readonly string[] = [
      INSERT INTO objects_fts(rowid, name, aliases) VALUES (new.rowid, new.name, new.aliases); END;`,
 ];
 
-interface DocumentRow {
-  id: string;
-  url: string | null;
-  content_hash: string;
-  title: string;
-  text: string;
-  lang: string;
-  published: string | null;
-  source: string | null;
-  origin: string;
-  ingested_at: string;
-  updated_at: string;
-}
-
 interface ObjectRow {
   id: string;
   type: string;
@@ -93,7 +80,9 @@ export function openSqliteStore(path: string): SqliteGraphStore {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > MIGRATIONS.length) {
     db.close();
-    throw new KizashiError(`${path}: database schema version ${version} is newer than this kizashi (${MIGRATIONS.length}); upgrade kizashi`);
+    throw new KizashiError(
+      `${path}: database schema version ${version} is newer than this kizashi (${MIGRATIONS.length}); upgrade kizashi`,
+    );
   }
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
@@ -190,7 +179,13 @@ export class SqliteGraphStore implements GraphStore {
         });
         for (const e of evidence ?? []) {
           if (object.type === 'relationship') {
-            this.stmt.insertEvidence.run({ relationship_id: object.id, document_id: doc.id, start: e.start, end: e.end, sentence: e.sentence });
+            this.stmt.insertEvidence.run({
+              relationship_id: object.id,
+              document_id: doc.id,
+              start: e.start,
+              end: e.end,
+              sentence: e.sentence,
+            });
           } else {
             this.stmt.insertMention.run({
               document_id: doc.id,
@@ -227,7 +222,9 @@ export class SqliteGraphStore implements GraphStore {
 
   getObject(id: string): Promise<StoredObject | undefined> {
     const row = this.db
-      .prepare<[string], ObjectRow>('SELECT o.*, (SELECT count(*) FROM mentions m WHERE m.object_id = o.id) AS mention_count FROM objects o WHERE id = ?')
+      .prepare<[string], ObjectRow>(
+        'SELECT o.*, (SELECT count(*) FROM mentions m WHERE m.object_id = o.id) AS mention_count FROM objects o WHERE id = ?',
+      )
       .get(id);
     return Promise.resolve(row ? toObject(row) : undefined);
   }
@@ -244,23 +241,12 @@ export class SqliteGraphStore implements GraphStore {
 
   mentions(options: { objectId?: string; documentId?: string }): Promise<StoredMention[]> {
     const rows = this.db
-      .prepare<unknown[], Record<string, unknown>>(
+      .prepare<unknown[], MentionRow>(
         `SELECT * FROM mentions WHERE (@object IS NULL OR object_id = @object) AND (@doc IS NULL OR document_id = @doc)
          ORDER BY document_id, start`,
       )
       .all({ object: options.objectId ?? null, doc: options.documentId ?? null });
-    return Promise.resolve(
-      rows.map((r) => ({
-        documentId: String(r.document_id),
-        objectId: String(r.object_id),
-        start: Number(r.start),
-        end: Number(r.end),
-        text: String(r.text),
-        ...(r.alias ? { alias: String(r.alias) } : {}),
-        sentence: String(r.sentence),
-        sentenceStart: Number(r.sentence_start),
-      })),
-    );
+    return Promise.resolve(rows.map(toMention));
   }
 
   search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
@@ -299,7 +285,7 @@ export class SqliteGraphStore implements GraphStore {
           id: String(r.id),
           title: String(r.title),
           snippet: typeof r.snip === 'string' ? r.snip : likeSnippet(String(r.text), short[0] ?? ''),
-          ...(r.published ? { published: String(r.published) } : {}),
+          ...(typeof r.published === 'string' ? { published: r.published } : {}),
           score: -Number(r.score),
         });
       }
@@ -318,7 +304,14 @@ export class SqliteGraphStore implements GraphStore {
              WHERE ${where} ORDER BY score LIMIT @limit`
           : `SELECT o.id, o.name, o.type, 0 AS score FROM objects o WHERE ${where} LIMIT @limit`;
       for (const r of this.db.prepare<unknown[], Record<string, unknown>>(sql).all(params)) {
-        hits.push({ kind: 'object', id: String(r.id), title: String(r.name), snippet: String(r.name), type: String(r.type), score: -Number(r.score) });
+        hits.push({
+          kind: 'object',
+          id: String(r.id),
+          title: String(r.name),
+          snippet: String(r.name),
+          type: String(r.type),
+          score: -Number(r.score),
+        });
       }
     }
     return Promise.resolve(hits);
@@ -328,13 +321,21 @@ export class SqliteGraphStore implements GraphStore {
     const docs = await this.listDocuments({ ...options, limit: 10_000 });
     const entityStmt = this.db.prepare<[string], { type: string; name: string }>(
       `SELECT DISTINCT o.type, o.name FROM mentions m JOIN objects o ON o.id = m.object_id WHERE m.document_id = ?
-       AND o.type IN ('intrusion-set','threat-actor','malware','tool','campaign','vulnerability','identity','location','attack-pattern')
+       AND o.type IN ${STORY_ENTITY_TYPES}
        ORDER BY o.type, o.name`,
     );
     return docs.map((d) => ({
       id: d.id.replace(/^report--/, 'story--'),
       title: d.title,
-      documents: [{ title: d.title, lang: d.lang, ...(d.url ? { url: d.url } : {}), ...(d.published ? { published: d.published } : {}), ...(d.source ? { source: d.source } : {}) }],
+      documents: [
+        {
+          title: d.title,
+          lang: d.lang,
+          ...(d.url ? { url: d.url } : {}),
+          ...(d.published ? { published: d.published } : {}),
+          ...(d.source ? { source: d.source } : {}),
+        },
+      ],
       entities: entityStmt.all(d.id),
     }));
   }
@@ -355,37 +356,10 @@ export class SqliteGraphStore implements GraphStore {
   }
 }
 
-function objectName(stix: Record<string, unknown>): string {
-  for (const key of ['name', 'value', 'key', 'pattern', 'relationship_type']) {
-    const v = stix[key];
-    if (typeof v === 'string' && v !== '') return v;
-  }
-  if (typeof stix.number === 'number') return `AS${stix.number}`;
-  const hashes = stix.hashes as Record<string, string> | undefined;
-  if (hashes) return Object.values(hashes)[0] ?? String(stix.id);
-  return String(stix.id);
-}
-
 function likeSnippet(text: string, term: string): string {
   const at = text.indexOf(term);
   if (at < 0) return text.slice(0, 80);
   return `${at > 30 ? '…' : ''}${text.slice(Math.max(0, at - 30), at)}«${term}»${text.slice(at + term.length, at + term.length + 30)}…`;
-}
-
-function toDocument(r: DocumentRow): StoredDocument {
-  return {
-    id: r.id,
-    title: r.title,
-    text: r.text,
-    lang: r.lang,
-    origin: r.origin,
-    contentHash: r.content_hash,
-    ingestedAt: r.ingested_at,
-    updatedAt: r.updated_at,
-    ...(r.url ? { url: r.url } : {}),
-    ...(r.published ? { published: r.published } : {}),
-    ...(r.source ? { source: r.source } : {}),
-  };
 }
 
 function toObject(r: ObjectRow): StoredObject {

@@ -1,0 +1,349 @@
+// GraphStore on PostgreSQL (pg): for teams with several ingestion workers. Versioned migrations, one
+// transaction per document serialised per document id by an advisory lock, pg_trgm search (Japanese-safe).
+import pg from 'pg';
+import type { KizashiDocument } from '../../core/document.js';
+import { KizashiError } from '../../core/errors.js';
+import type { Bundle, Evidence } from '../../core/stix.js';
+import type {
+  GraphStore,
+  PutResult,
+  SearchHit,
+  SearchOptions,
+  StoreCounts,
+  StoredDocument,
+  StoredMention,
+  StoredObject,
+  StoryListing,
+} from '../graph-store.js';
+import { objectName, STORY_ENTITY_TYPES, toDocument, toMention, type DocumentRow, type MentionRow } from '../store-rows.js';
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE documents (
+     id TEXT PRIMARY KEY, url TEXT, content_hash TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL, lang TEXT NOT NULL,
+     published TEXT, source TEXT, origin TEXT NOT NULL, ingested_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+   CREATE INDEX documents_published ON documents(published);
+   CREATE INDEX documents_trgm ON documents USING gin ((title || ' ' || text) gin_trgm_ops);
+   CREATE TABLE objects (
+     id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL, aliases JSONB NOT NULL, stix JSONB NOT NULL,
+     first_seen TEXT, last_seen TEXT, updated_at TEXT NOT NULL);
+   CREATE INDEX objects_type ON objects(type);
+   CREATE INDEX objects_trgm ON objects USING gin ((name || ' ' || aliases::text) gin_trgm_ops);
+   CREATE TABLE mentions (
+     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, object_id TEXT NOT NULL REFERENCES objects(id),
+     start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, alias TEXT, sentence TEXT NOT NULL,
+     sentence_start INTEGER NOT NULL, PRIMARY KEY (document_id, object_id, start));
+   CREATE INDEX mentions_object ON mentions(object_id);
+   CREATE TABLE relationship_evidence (
+     relationship_id TEXT NOT NULL REFERENCES objects(id), document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+     start INTEGER NOT NULL, "end" INTEGER NOT NULL, sentence TEXT NOT NULL, PRIMARY KEY (relationship_id, document_id, start));`,
+];
+
+export interface PostgresStoreOptions {
+  /** Schema to use (created if missing); lets tests and tenants share one server. */
+  readonly schema?: string;
+  readonly poolSize?: number;
+}
+
+/** Connect, create the schema and run pending migrations. Errors name the server (without password). */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<PostgresGraphStore> {
+  const schema = options.schema ?? 'kizashi';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new KizashiError(`invalid PostgreSQL schema name "${schema}"`);
+  const where = safeUrl(url);
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 4, options: `-c search_path=${schema},public` });
+  pool.on('error', () => undefined); // idle clients dropped by the server are replaced on next use
+  try {
+    const client = await pool.connect();
+    try {
+      await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public');
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.query('SELECT pg_advisory_lock(727272)');
+      try {
+        await client.query('CREATE TABLE IF NOT EXISTS kizashi_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+        const row = await client.query<{ value: string }>("SELECT value FROM kizashi_meta WHERE key = 'schema_version'");
+        const version = Number(row.rows[0]?.value ?? 0);
+        if (version > MIGRATIONS.length)
+          throw new KizashiError(`${where}: database schema version ${version} is newer than this kizashi; upgrade kizashi`);
+        for (let v = version; v < MIGRATIONS.length; v++) {
+          await client.query('BEGIN');
+          await client.query(MIGRATIONS[v] ?? '');
+          await client.query(
+            "INSERT INTO kizashi_meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [String(v + 1)],
+          );
+          await client.query('COMMIT');
+        }
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(727272)');
+      }
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    if (error instanceof KizashiError) throw error;
+    throw new KizashiError(`${where}: cannot open the PostgreSQL store (${(error as Error).message})`, { cause: error });
+  }
+  return new PostgresGraphStore(pool);
+}
+
+function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    return u.toString();
+  } catch {
+    return 'PostgreSQL';
+  }
+}
+
+/** `«term»` around the first matched term, with some context: the same shape as SQLite's snippets. */
+export function highlight(text: string, terms: readonly string[]): string {
+  const lower = text.toLowerCase();
+  for (const term of terms) {
+    const at = lower.indexOf(term.toLowerCase());
+    if (at < 0) continue;
+    const end = at + term.length;
+    return `${at > 40 ? '…' : ''}${text.slice(Math.max(0, at - 40), at)}«${text.slice(at, end)}»${text.slice(end, end + 40)}${end + 40 < text.length ? '…' : ''}`;
+  }
+  return text.slice(0, 80);
+}
+
+export class PostgresGraphStore implements GraphStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async putDocument(doc: KizashiDocument, bundle: Bundle, contentHash: string): Promise<PutResult> {
+    const client = await this.pool.connect();
+    const now = new Date().toISOString();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [doc.id]);
+      const existing = await client.query<{ content_hash: string }>('SELECT content_hash FROM documents WHERE id = $1', [doc.id]);
+      const prior = existing.rows[0];
+      if (prior && prior.content_hash === contentHash) {
+        await client.query('COMMIT');
+        return 'unchanged';
+      }
+      const values = [
+        doc.id,
+        doc.url ?? null,
+        contentHash,
+        doc.title,
+        doc.text,
+        doc.lang,
+        doc.published ?? null,
+        doc.source ?? null,
+        doc.origin,
+        now,
+      ];
+      if (prior) {
+        await client.query('DELETE FROM mentions WHERE document_id = $1', [doc.id]);
+        await client.query('DELETE FROM relationship_evidence WHERE document_id = $1', [doc.id]);
+        await client.query(
+          `UPDATE documents SET url = $2, content_hash = $3, title = $4, text = $5, lang = $6, published = $7, source = $8, origin = $9,
+           updated_at = $10 WHERE id = $1`,
+          values,
+        );
+      } else {
+        await client.query(
+          `INSERT INTO documents (id, url, content_hash, title, text, lang, published, source, origin, ingested_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
+          values,
+        );
+      }
+      const seen = doc.published ?? null;
+      // Objects in id order, so concurrent workers take row locks in the same order (no deadlocks).
+      const objects = [...bundle.objects].filter((o) => o.type !== 'report').sort((a, b) => (a.id < b.id ? -1 : 1));
+      for (const raw of objects) {
+        const { x_kizashi_evidence: evidence, ...stix } = raw as unknown as { x_kizashi_evidence?: Evidence[] } & Record<string, unknown>;
+        const aliases = [...new Set([stix.aliases, stix.x_kizashi_aliases].flatMap((a) => (Array.isArray(a) ? a.map(String) : [])))];
+        await client.query(
+          `INSERT INTO objects (id, type, name, aliases, stix, first_seen, last_seen, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)
+           ON CONFLICT (id) DO UPDATE SET name = excluded.name, stix = excluded.stix, updated_at = excluded.updated_at,
+             aliases = (SELECT coalesce(jsonb_agg(DISTINCT a), '[]'::jsonb) FROM jsonb_array_elements(objects.aliases || excluded.aliases) a),
+             first_seen = CASE WHEN excluded.first_seen IS NULL THEN objects.first_seen ELSE LEAST(coalesce(objects.first_seen, excluded.first_seen), excluded.first_seen) END,
+             last_seen = CASE WHEN excluded.last_seen IS NULL THEN objects.last_seen ELSE GREATEST(coalesce(objects.last_seen, excluded.last_seen), excluded.last_seen) END`,
+          [stix.id, stix.type, objectName(stix), JSON.stringify(aliases), JSON.stringify(stix), seen, now],
+        );
+        for (const e of evidence ?? []) {
+          if (stix.type === 'relationship') {
+            await client.query(
+              `INSERT INTO relationship_evidence (relationship_id, document_id, start, "end", sentence) VALUES ($1, $2, $3, $4, $5)
+               ON CONFLICT DO NOTHING`,
+              [stix.id, doc.id, e.start, e.end, e.sentence],
+            );
+          } else {
+            await client.query(
+              `INSERT INTO mentions (document_id, object_id, start, "end", text, alias, sentence, sentence_start)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+              [doc.id, stix.id, e.start, e.end, e.text, e.alias ?? null, e.sentence, e.sentence_start],
+            );
+          }
+        }
+      }
+      await client.query('COMMIT');
+      return prior ? 'updated' : 'new';
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async getDocument(id: string): Promise<StoredDocument | undefined> {
+    const r = await this.pool.query<DocumentRow>('SELECT * FROM documents WHERE id = $1', [id]);
+    return r.rows[0] ? toDocument(r.rows[0]) : undefined;
+  }
+
+  async listDocuments(options: { since?: string; until?: string; limit?: number; offset?: number } = {}): Promise<StoredDocument[]> {
+    const r = await this.pool.query<DocumentRow>(
+      `SELECT * FROM documents WHERE ($1::text IS NULL OR published >= $1) AND ($2::text IS NULL OR published < $2)
+       ORDER BY published DESC NULLS LAST, id LIMIT $3 OFFSET $4`,
+      [options.since ?? null, options.until ?? null, options.limit ?? 100, options.offset ?? 0],
+    );
+    return r.rows.map(toDocument);
+  }
+
+  async getObject(id: string): Promise<StoredObject | undefined> {
+    const r = await this.pool.query<ObjectRow>(
+      'SELECT o.*, (SELECT count(*) FROM mentions m WHERE m.object_id = o.id)::int AS mention_count FROM objects o WHERE id = $1',
+      [id],
+    );
+    return r.rows[0] ? toObject(r.rows[0]) : undefined;
+  }
+
+  async listObjects(options: { type?: string; limit?: number; offset?: number } = {}): Promise<StoredObject[]> {
+    const r = await this.pool.query<ObjectRow>(
+      `SELECT o.*, (SELECT count(*) FROM mentions m WHERE m.object_id = o.id)::int AS mention_count FROM objects o
+       WHERE ($1::text IS NULL OR type = $1) ORDER BY mention_count DESC, name LIMIT $2 OFFSET $3`,
+      [options.type ?? null, options.limit ?? 100, options.offset ?? 0],
+    );
+    return r.rows.map(toObject);
+  }
+
+  async mentions(options: { objectId?: string; documentId?: string }): Promise<StoredMention[]> {
+    const r = await this.pool.query<MentionRow>(
+      `SELECT * FROM mentions WHERE ($1::text IS NULL OR object_id = $1) AND ($2::text IS NULL OR document_id = $2) ORDER BY document_id, start`,
+      [options.objectId ?? null, options.documentId ?? null],
+    );
+    return r.rows.map(toMention);
+  }
+
+  async search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
+    const terms = query
+      .normalize('NFKC')
+      .split(/[\s\u3000]+/)
+      .filter((t) => t !== '');
+    if (terms.length === 0) return [];
+    const limit = Math.min(options.limit ?? 20, 200);
+    const patterns = terms.map((t) => `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    const hits: SearchHit[] = [];
+    if (options.kind !== 'object') {
+      const r = await this.pool.query<DocumentRow>(
+        `SELECT * FROM documents d WHERE (d.title || ' ' || d.text) ILIKE ALL($1::text[])
+           AND ($2::text IS NULL OR d.published >= $2) AND ($3::text IS NULL OR d.published < $3)
+           AND ($4::text IS NULL OR d.source = $4)
+           AND ($5::text IS NULL OR d.id IN (SELECT document_id FROM mentions WHERE object_id = $5))
+         LIMIT $6`,
+        [patterns, options.since ?? null, options.until ?? null, options.source ?? null, options.entity ?? null, limit * 5],
+      );
+      // Rank by how often the terms occur (title counts three times).
+      const score = (d: DocumentRow): number =>
+        terms.reduce((s, t) => s + occurrences(d.text, t) + 3 * occurrences(d.title, t), 0) / Math.sqrt(1 + d.text.length / 1000);
+      for (const d of r.rows.sort((a, b) => score(b) - score(a)).slice(0, limit)) {
+        hits.push({
+          kind: 'document',
+          id: d.id,
+          title: d.title,
+          snippet: highlight(d.text, terms),
+          ...(d.published ? { published: d.published } : {}),
+          score: score(d),
+        });
+      }
+    }
+    if (options.kind !== 'document') {
+      const r = await this.pool.query<ObjectRow>(
+        `SELECT * FROM objects o WHERE (o.name || ' ' || o.aliases::text) ILIKE ALL($1::text[]) AND type <> 'relationship'
+           AND ($2::text IS NULL OR type = $2) ORDER BY length(name) LIMIT $3`,
+        [patterns, options.type ?? null, limit],
+      );
+      for (const o of r.rows) hits.push({ kind: 'object', id: o.id, title: o.name, snippet: o.name, type: o.type, score: 1 });
+    }
+    return hits;
+  }
+
+  async stories(options: { since?: string; until?: string } = {}): Promise<StoryListing[]> {
+    const docs = await this.listDocuments({ ...options, limit: 10_000 });
+    const out: StoryListing[] = [];
+    for (const d of docs) {
+      const r = await this.pool.query<{ type: string; name: string }>(
+        `SELECT DISTINCT o.type, o.name FROM mentions m JOIN objects o ON o.id = m.object_id WHERE m.document_id = $1
+         AND o.type IN ${STORY_ENTITY_TYPES}
+         ORDER BY o.type, o.name`,
+        [d.id],
+      );
+      out.push({
+        id: d.id.replace(/^report--/, 'story--'),
+        title: d.title,
+        documents: [
+          {
+            title: d.title,
+            lang: d.lang,
+            ...(d.url ? { url: d.url } : {}),
+            ...(d.published ? { published: d.published } : {}),
+            ...(d.source ? { source: d.source } : {}),
+          },
+        ],
+        entities: r.rows,
+      });
+    }
+    return out;
+  }
+
+  async counts(): Promise<StoreCounts> {
+    const r = await this.pool.query<Record<string, number>>(
+      `SELECT (SELECT count(*) FROM documents)::int AS documents,
+              (SELECT count(*) FROM objects WHERE type <> 'relationship')::int AS objects,
+              (SELECT count(*) FROM mentions)::int AS mentions,
+              (SELECT count(*) FROM objects WHERE type = 'relationship')::int AS relationships`,
+    );
+    const row = r.rows[0] ?? {};
+    return { documents: row.documents ?? 0, objects: row.objects ?? 0, mentions: row.mentions ?? 0, relationships: row.relationships ?? 0 };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+interface ObjectRow {
+  id: string;
+  type: string;
+  name: string;
+  aliases: string[];
+  stix: Record<string, unknown>;
+  first_seen: string | null;
+  last_seen: string | null;
+  mention_count?: number;
+}
+
+function occurrences(text: string, term: string): number {
+  const lower = text.toLowerCase();
+  const t = term.toLowerCase();
+  let n = 0;
+  for (let at = lower.indexOf(t); at >= 0; at = lower.indexOf(t, at + t.length)) n++;
+  return n;
+}
+
+function toObject(r: ObjectRow): StoredObject {
+  return {
+    id: r.id,
+    type: r.type,
+    name: r.name,
+    aliases: r.aliases,
+    stix: r.stix,
+    mentionCount: r.mention_count ?? 0,
+    ...(r.first_seen ? { firstSeen: r.first_seen } : {}),
+    ...(r.last_seen ? { lastSeen: r.last_seen } : {}),
+  };
+}
