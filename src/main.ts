@@ -2,7 +2,9 @@
 import { createExtractor, type Extractor } from './extract/extract-document.js';
 import { join } from 'node:path';
 import type { GraphStore } from './store/graph-store.js';
+import { UsageError } from './core/errors.js';
 import { openPostgresStore } from './store/postgres/postgres-graph-store.js';
+import { PostgresJobQueue } from './store/postgres/postgres-job-queue.js';
 import { openSqliteStore } from './store/sqlite/sqlite-graph-store.js';
 import { kizashiHome, loadKnowledgeBase, type LoadKbOptions } from './kb/load-kb.js';
 import { loadWarninglists, WARNINGLIST_DIR } from './kb/warninglists.js';
@@ -20,6 +22,13 @@ export async function openExtractor(options: LoadKbOptions = {}): Promise<Extrac
  */
 export async function openStore(path?: string): Promise<GraphStore> {
   const url = process.env.KIZASHI_DATABASE_URL;
-  if (url && !path) return openPostgresStore(url);
+  if (url && !path) return openPostgresStore(url, process.env.KIZASHI_DB_SCHEMA ? { schema: process.env.KIZASHI_DB_SCHEMA } : {});
   return openSqliteStore(path ?? process.env.KIZASHI_DB ?? 'kizashi.db');
+}
+
+/** The PostgreSQL ingestion queue ($KIZASHI_DATABASE_URL); scale-out needs the shared server. */
+export async function openQueue(): Promise<PostgresJobQueue> {
+  const url = process.env.KIZASHI_DATABASE_URL;
+  if (!url) throw new UsageError('the ingestion queue needs PostgreSQL: set KIZASHI_DATABASE_URL=postgres://…');
+  return PostgresJobQueue.open(url, process.env.KIZASHI_DB_SCHEMA ?? 'kizashi');
 }

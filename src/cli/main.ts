@@ -1,9 +1,12 @@
 // The kizashi CLI: parses arguments, runs a command, and is the one place that turns errors into exit codes.
+import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { KizashiError, UsageError, describeError } from '../core/errors.js';
 import { loadKnowledgeBase, kizashiHome, syncedKbDir } from '../kb/load-kb.js';
 import { syncFromDirectory, syncFromNetwork } from '../kb/sync.js';
-import { openExtractor, openStore } from '../main.js';
+import { listDocumentFiles } from '../ingest/ingest-files.js';
+import { runWorker } from '../ingest/worker.js';
+import { openExtractor, openQueue, openStore } from '../main.js';
 import { runDemo } from './demo-command.js';
 import { runExtract, type ExtractFormat } from './extract-command.js';
 import { runIngest, runSearch, runStories } from './store-commands.js';
@@ -75,7 +78,22 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     .argument('<paths...>', 'files or folders (.md, .txt, .html)')
     .addOption(dbOption())
     .addOption(kbOption())
-    .action(async (paths: string[], opts: { db?: string; kb?: string[] }) => {
+    .option('--enqueue', 'PostgreSQL mode: only queue the files for `kizashi worker` processes')
+    .action(async (paths: string[], opts: { db?: string; kb?: string[]; enqueue?: boolean }) => {
+      if (opts.enqueue) {
+        const queue = await openQueue();
+        try {
+          const files = (await listDocumentFiles(paths)).map((f) => resolve(f));
+          const added = await queue.enqueue(files);
+          const c = await queue.counts();
+          io.out.write(
+            `enqueued ${added} of ${files.length} files — queue: ${c.queued} queued, ${c.running} running, ${c.done} done, ${c.failed} failed\n`,
+          );
+        } finally {
+          await queue.close();
+        }
+        return;
+      }
       const extractor = await openExtractor({ kbDirs: opts.kb ?? [] });
       const store = await openStore(opts.db);
       try {
@@ -83,6 +101,36 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
         if (summary.failed.length > 0) exitCode = 2;
       } finally {
         await store.close();
+      }
+    });
+
+  program
+    .command('worker')
+    .description('PostgreSQL mode: process queued ingestion jobs (run any number, on any machine)')
+    .option('--lease <seconds>', 'how long a claimed item is reserved before another worker may retry it', '300')
+    .option('--until-empty', 'exit when the queue has been empty for two seconds')
+    .addOption(kbOption())
+    .action(async (opts: { lease: string; untilEmpty?: boolean; kb?: string[] }) => {
+      const extractor = await openExtractor({ kbDirs: opts.kb ?? [] });
+      const queue = await openQueue();
+      const store = await openStore();
+      const abort = new AbortController();
+      const stop = (): void => abort.abort();
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      try {
+        const n = await runWorker(queue, store, extractor, {
+          leaseSeconds: Number(opts.lease),
+          signal: abort.signal,
+          ...(opts.untilEmpty ? { stopWhenIdleMs: 2000 } : {}),
+          onItem: (payload, result, detail) => io.out.write(`${result.padEnd(9)} ${payload}${detail ? `  ${detail}` : ''}\n`),
+        });
+        io.out.write(`worker: ${n} items done\n`);
+      } finally {
+        process.off('SIGTERM', stop);
+        process.off('SIGINT', stop);
+        await store.close();
+        await queue.close();
       }
     });
 

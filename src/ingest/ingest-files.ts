@@ -51,12 +51,7 @@ export async function ingestFiles(
   let done = 0;
   for (const file of files) {
     try {
-      const doc = await readDocumentFile(file);
-      const extraction = extractDocument(extractor, doc);
-      const published = doc.published ? new Date(doc.published) : new Date();
-      const bundle = extractionToBundle(extraction, published);
-      const hash = createHash('sha256').update(doc.text).digest('hex');
-      const result = await store.putDocument(doc, bundle, hash);
+      const result = await ingestFile(file, extractor, store);
       counts[result]++;
       onItem(file, result, ++done, files.length);
     } catch (error) {
@@ -65,4 +60,14 @@ export async function ingestFiles(
     }
   }
   return { ...counts, failed };
+}
+
+/** Read, extract and store one document file (one transaction). */
+export async function ingestFile(file: string, extractor: Extractor, store: GraphStore): Promise<PutResult> {
+  const doc = await readDocumentFile(file);
+  const extraction = extractDocument(extractor, doc);
+  const published = doc.published ? new Date(doc.published) : new Date();
+  const bundle = extractionToBundle(extraction, published);
+  const hash = createHash('sha256').update(doc.text).digest('hex');
+  return store.putDocument(doc, bundle, hash);
 }
