@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { KizashiError, UsageError, describeError } from '../core/errors.js';
 import { loadKnowledgeBase, kizashiHome, syncedKbDir } from '../kb/load-kb.js';
 import { syncFromDirectory, syncFromNetwork } from '../kb/sync.js';
+import { ingestFeeds, ingestPage, readFeedList } from '../ingest/ingest-feeds.js';
 import { listDocumentFiles } from '../ingest/ingest-files.js';
 import { runWorker } from '../ingest/worker.js';
 import { openExtractor, openQueue, openStore } from '../main.js';
@@ -74,35 +75,68 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
 
   program
     .command('ingest')
-    .description('extract documents (files and folders) and store them in the knowledge store')
-    .argument('<paths...>', 'files or folders (.md, .txt, .html)')
+    .description('extract documents (files, folders, web pages, feeds) and store them in the knowledge store')
+    .argument('[paths...]', 'files or folders (.md, .txt, .html) or http(s) URLs of pages')
     .addOption(dbOption())
     .addOption(kbOption())
     .option('--enqueue', 'PostgreSQL mode: only queue the files for `kizashi worker` processes')
-    .action(async (paths: string[], opts: { db?: string; kb?: string[]; enqueue?: boolean }) => {
-      if (opts.enqueue) {
-        const queue = await openQueue();
-        try {
-          const files = (await listDocumentFiles(paths)).map((f) => resolve(f));
-          const added = await queue.enqueue(files);
-          const c = await queue.counts();
-          io.out.write(
-            `enqueued ${added} of ${files.length} files — queue: ${c.queued} queued, ${c.running} running, ${c.done} done, ${c.failed} failed\n`,
-          );
-        } finally {
-          await queue.close();
+    .option('--feeds <file>', 'poll the feeds listed in FILE (one URL per line, or OPML)')
+    .option('--force', 'poll feeds even when they are not due yet')
+    .addOption(
+      new Option('--allow-host <host>', 'let the fetcher reach this host even on a private address (repeatable)').argParser(
+        (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+      ),
+    )
+    .action(
+      async (
+        paths: string[],
+        opts: { db?: string; kb?: string[]; enqueue?: boolean; feeds?: string; force?: boolean; allowHost?: string[] },
+      ) => {
+        if (opts.enqueue) {
+          const queue = await openQueue();
+          try {
+            const files = (await listDocumentFiles(paths)).map((f) => resolve(f));
+            const added = await queue.enqueue(files);
+            const c = await queue.counts();
+            io.out.write(
+              `enqueued ${added} of ${files.length} files — queue: ${c.queued} queued, ${c.running} running, ${c.done} done, ${c.failed} failed\n`,
+            );
+          } finally {
+            await queue.close();
+          }
+          return;
         }
-        return;
-      }
-      const extractor = await openExtractor({ kbDirs: opts.kb ?? [] });
-      const store = await openStore(opts.db);
-      try {
-        const summary = await runIngest(paths, extractor, store, io.out, io.err);
-        if (summary.failed.length > 0) exitCode = 2;
-      } finally {
-        await store.close();
-      }
-    });
+        const extractor = await openExtractor({ kbDirs: opts.kb ?? [] });
+        const store = await openStore(opts.db);
+        const fetch = { allowHosts: [...(opts.allowHost ?? []), ...(process.env.KIZASHI_ALLOW_HOSTS ?? '').split(',').filter(Boolean)] };
+        try {
+          const urls = paths.filter((p) => /^https?:\/\//i.test(p));
+          const files = paths.filter((p) => !/^https?:\/\//i.test(p));
+          const feeds = opts.feeds ? await readFeedList(opts.feeds) : [];
+          if (files.length > 0 || (urls.length === 0 && feeds.length === 0)) {
+            const summary = await runIngest(files, extractor, store, io.out, io.err);
+            if (summary.failed.length > 0) exitCode = 2;
+          }
+          for (const url of urls) {
+            try {
+              io.out.write(`${(await ingestPage(url, extractor, store, fetch)).padEnd(9)} ${url}\n`);
+            } catch (error) {
+              io.err.write(`kizashi: ${describeError(error)}\n`);
+              exitCode = 2;
+            }
+          }
+          for (const r of await ingestFeeds(feeds, extractor, store, { fetch, ...(opts.force ? { force: true } : {}) })) {
+            const c = r.counts;
+            io.out.write(
+              `feed ${r.outcome.padEnd(12)} ${r.url}  ${c.new} new, ${c.updated} updated, ${c.unchanged} unchanged${r.error ? `  — ${r.error}` : ''}\n`,
+            );
+            if (r.outcome === 'error') exitCode = 2;
+          }
+        } finally {
+          await store.close();
+        }
+      },
+    );
 
   program
     .command('worker')

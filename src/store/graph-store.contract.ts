@@ -112,6 +112,21 @@ export function runGraphStoreContract(name: string, open: () => Promise<GraphSto
       expect((await store.search('LODEINFO', { kind: 'document', since: '2025-01-09' })).map((h) => h.id)).toEqual([docEn.id]);
     });
 
+    it('keeps per-feed polling state', async () => {
+      expect(await store.getFeedState('https://feeds.example/a.xml')).toBeUndefined();
+      const state = {
+        url: 'https://feeds.example/a.xml',
+        etag: '"v1"',
+        consecutiveErrors: 0,
+        itemsSeen: 3,
+        nextFetchAt: '2025-01-01T00:15:00.000Z',
+      };
+      await store.putFeedState(state);
+      await store.putFeedState({ ...state, itemsSeen: 5 });
+      expect(await store.getFeedState(state.url)).toEqual({ ...state, itemsSeen: 5 });
+      expect(await store.listFeedStates()).toHaveLength(1);
+    });
+
     it('lists one story per document with its sources and entities', async () => {
       await put(docJa);
       await put(docEn);

@@ -2,6 +2,7 @@
 // suite (graph-store.contract.ts) runs against both.
 import type { KizashiDocument } from '../core/document.js';
 import type { Bundle } from '../core/stix.js';
+import type { FeedState } from '../ingest/feeds.js';
 
 export type PutResult = 'new' | 'updated' | 'unchanged';
 
@@ -94,5 +95,9 @@ export interface GraphStore {
   /** One story per document until story clustering exists. */
   stories(options?: { since?: string; until?: string }): Promise<StoryListing[]>;
   counts(): Promise<StoreCounts>;
+  /** Per-feed polling state (ETag, Last-Modified, errors, next fetch). */
+  getFeedState(url: string): Promise<FeedState | undefined>;
+  putFeedState(state: FeedState): Promise<void>;
+  listFeedStates(): Promise<FeedState[]>;
   close(): Promise<void>;
 }

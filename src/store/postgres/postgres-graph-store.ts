@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { KizashiDocument } from '../../core/document.js';
 import { KizashiError } from '../../core/errors.js';
 import type { Bundle, Evidence } from '../../core/stix.js';
+import type { FeedState } from '../../ingest/feeds.js';
 import type {
   GraphStore,
   PutResult,
@@ -36,6 +37,7 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE relationship_evidence (
      relationship_id TEXT NOT NULL REFERENCES objects(id), document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
      start INTEGER NOT NULL, "end" INTEGER NOT NULL, sentence TEXT NOT NULL, PRIMARY KEY (relationship_id, document_id, start));`,
+  `CREATE TABLE feeds (url TEXT PRIMARY KEY, state JSONB NOT NULL, updated_at TEXT NOT NULL);`,
 ];
 
 export interface PostgresStoreOptions {
@@ -309,6 +311,23 @@ export class PostgresGraphStore implements GraphStore {
     );
     const row = r.rows[0] ?? {};
     return { documents: row.documents ?? 0, objects: row.objects ?? 0, mentions: row.mentions ?? 0, relationships: row.relationships ?? 0 };
+  }
+
+  async getFeedState(url: string): Promise<FeedState | undefined> {
+    const r = await this.pool.query<{ state: FeedState }>('SELECT state FROM feeds WHERE url = $1', [url]);
+    return r.rows[0]?.state;
+  }
+
+  async putFeedState(state: FeedState): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO feeds (url, state, updated_at) VALUES ($1, $2, $3) ON CONFLICT (url) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
+      [state.url, JSON.stringify(state), new Date().toISOString()],
+    );
+  }
+
+  async listFeedStates(): Promise<FeedState[]> {
+    const r = await this.pool.query<{ state: FeedState }>('SELECT state FROM feeds ORDER BY url');
+    return r.rows.map((x) => x.state);
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { KizashiDocument } from '../../core/document.js';
 import { KizashiError } from '../../core/errors.js';
 import type { Bundle, Evidence } from '../../core/stix.js';
+import type { FeedState } from '../../ingest/feeds.js';
 import type {
   GraphStore,
   PutResult,
@@ -52,6 +53,7 @@ const MIGRATIONS: readonly string[] = [
    CREATE TRIGGER objects_au AFTER UPDATE ON objects BEGIN
      INSERT INTO objects_fts(objects_fts, rowid, name, aliases) VALUES ('delete', old.rowid, old.name, old.aliases);
      INSERT INTO objects_fts(rowid, name, aliases) VALUES (new.rowid, new.name, new.aliases); END;`,
+  `CREATE TABLE feeds (url TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at TEXT NOT NULL);`,
 ];
 
 interface ObjectRow {
@@ -348,6 +350,25 @@ export class SqliteGraphStore implements GraphStore {
       mentions: one('SELECT count(*) FROM mentions'),
       relationships: one("SELECT count(*) FROM objects WHERE type = 'relationship'"),
     });
+  }
+
+  getFeedState(url: string): Promise<FeedState | undefined> {
+    const row = this.db.prepare<[string], { state: string }>('SELECT state FROM feeds WHERE url = ?').get(url);
+    return Promise.resolve(row ? (JSON.parse(row.state) as FeedState) : undefined);
+  }
+
+  putFeedState(state: FeedState): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO feeds (url, state, updated_at) VALUES (?, ?, ?) ON CONFLICT(url) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
+      )
+      .run(state.url, JSON.stringify(state), new Date().toISOString());
+    return Promise.resolve();
+  }
+
+  listFeedStates(): Promise<FeedState[]> {
+    const rows = this.db.prepare<[], { state: string }>('SELECT state FROM feeds ORDER BY url').all();
+    return Promise.resolve(rows.map((r) => JSON.parse(r.state) as FeedState));
   }
 
   close(): Promise<void> {
