@@ -113,7 +113,7 @@ function fetchOnce(url: string, o: typeof DEFAULTS & FetchOptions, deadline: num
         resolvePromise(r);
       }
     };
-    const reject = (e: unknown): void => {
+    const reject = (e: Error): void => {
       if (!settled) {
         settled = true;
         clearTimeout(total);
