@@ -56,10 +56,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   try {
     const client = await pool.connect();
     try {
-      await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public');
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      // One opener at a time creates the extension, schema and tables (concurrent CREATE … IF NOT EXISTS races).
       await client.query('SELECT pg_advisory_lock(727272)');
       try {
+        await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public');
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
         await client.query('CREATE TABLE IF NOT EXISTS kizashi_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
         const row = await client.query<{ value: string }>("SELECT value FROM kizashi_meta WHERE key = 'schema_version'");
         const version = Number(row.rows[0]?.value ?? 0);

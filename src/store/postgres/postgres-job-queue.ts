@@ -35,12 +35,18 @@ export class PostgresJobQueue {
     const pool = new pg.Pool({ connectionString: url, max: 2, options: `-c search_path=${schema},public` });
     pool.on('error', () => undefined);
     try {
-      await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await pool.query('SELECT pg_advisory_lock(727273)');
+      // Advisory locks belong to a session: hold one client for lock, DDL and unlock.
+      const client = await pool.connect();
       try {
-        await pool.query(SCHEMA);
+        await client.query('SELECT pg_advisory_lock(727272)');
+        try {
+          await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+          await client.query(SCHEMA);
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(727272)');
+        }
       } finally {
-        await pool.query('SELECT pg_advisory_unlock(727273)');
+        client.release();
       }
     } catch (error) {
       await pool.end().catch(() => undefined);
