@@ -2,6 +2,7 @@
 import { createExtractor, type Extractor } from './extract/extract-document.js';
 import { join } from 'node:path';
 import type { GraphStore } from './store/graph-store.js';
+import { loadConfig } from './config.js';
 import { UsageError } from './core/errors.js';
 import { openPostgresStore } from './store/postgres/postgres-graph-store.js';
 import { PostgresJobQueue } from './store/postgres/postgres-job-queue.js';
@@ -23,7 +24,7 @@ export async function openExtractor(options: LoadKbOptions = {}): Promise<Extrac
 export async function openStore(path?: string): Promise<GraphStore> {
   const url = process.env.KIZASHI_DATABASE_URL;
   if (url && !path) return openPostgresStore(url, process.env.KIZASHI_DB_SCHEMA ? { schema: process.env.KIZASHI_DB_SCHEMA } : {});
-  return openSqliteStore(path ?? process.env.KIZASHI_DB ?? 'kizashi.db');
+  return openSqliteStore(path ?? process.env.KIZASHI_DB ?? loadConfig().sqlite ?? 'kizashi.db');
 }
 
 /** The PostgreSQL ingestion queue ($KIZASHI_DATABASE_URL); scale-out needs the shared server. */

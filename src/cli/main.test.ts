@@ -174,3 +174,71 @@ describe('kizashi ingest, search and stories (real SQLite file)', () => {
     );
   });
 });
+
+describe('kizashi init, config and feeds', () => {
+  it('writes a config and the default feed list, refuses to overwrite, and the config is read back', async () => {
+    const target = join(dir, 'site');
+    await mkdir(target, { recursive: true });
+    const first = await run('init', target);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/kizashi\.config\.yaml/);
+    const { readFeedList } = await import('../ingest/ingest-feeds.js');
+    const feeds = await readFeedList(join(target, 'feeds.opml'));
+    expect(feeds.length).toBeGreaterThanOrEqual(40);
+    expect(feeds.some((u) => u.includes('jpcert'))).toBe(true);
+    expect((await run('init', target)).code).toBe(64);
+    const { loadConfig } = await import('../config.js');
+    const config = loadConfig(join(target, 'kizashi.config.yaml'));
+    expect(config).toMatchObject({
+      timezone: 'Asia/Tokyo',
+      pollIntervalMinutes: 15,
+      feeds: join(target, 'feeds.opml'),
+      sqlite: join(target, 'kizashi.db'),
+    });
+  });
+
+  it('ingests PDF, STIX and MISP files from a folder', async () => {
+    const folder = join(dir, 'structured');
+    await mkdir(folder, { recursive: true });
+    await writeFile(
+      join(folder, 'event.json'),
+      JSON.stringify({
+        Event: {
+          uuid: 'a1b2',
+          info: 'LockBit affiliate infrastructure',
+          date: '2025-03-01',
+          Attribute: [{ type: 'domain', value: 'lockbit-panel.net' }],
+        },
+      }),
+    );
+    await writeFile(
+      join(folder, 'bundle.json'),
+      JSON.stringify({
+        type: 'bundle',
+        id: 'bundle--5d0092c5-5f74-4287-9642-33f4c354e56d',
+        objects: [
+          {
+            type: 'malware',
+            spec_version: '2.1',
+            id: 'malware--4e78f46f-a023-4e5f-bc24-71b3ca22ec29',
+            name: 'ZorgonLoader',
+            is_family: true,
+            created: '2025-01-01T00:00:00Z',
+            modified: '2025-01-01T00:00:00Z',
+          },
+        ],
+      }),
+    );
+    const db = join(dir, 'structured.db');
+    const result = await run('ingest', '--db', db, folder);
+    expect(result.out).toMatch(/ingest: 2 new, 0 updated, 0 unchanged, 0 failed/);
+    const hits = JSON.parse((await run('search', '--db', db, '--format', 'json', '--kind', 'object', 'ZorgonLoader')).out) as {
+      type: string;
+    }[];
+    expect(hits.map((h) => h.type)).toEqual(['malware']);
+    const domains = JSON.parse((await run('search', '--db', db, '--format', 'json', '--kind', 'object', 'lockbit-panel.net')).out) as {
+      type: string;
+    }[];
+    expect(domains.map((h) => h.type)).toContain('domain-name');
+  });
+});

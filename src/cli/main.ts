@@ -1,10 +1,13 @@
 // The kizashi CLI: parses arguments, runs a command, and is the one place that turns errors into exit codes.
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { generateOpml } from 'feedsmith';
 import { KizashiError, UsageError, describeError } from '../core/errors.js';
 import { loadKnowledgeBase, kizashiHome, syncedKbDir } from '../kb/load-kb.js';
 import { syncFromDirectory, syncFromNetwork } from '../kb/sync.js';
-import { ingestFeeds, ingestPage, readFeedList } from '../ingest/ingest-feeds.js';
+import { loadConfig } from '../config.js';
+import { ingestFeeds, ingestPage, readFeedList, watchFeeds } from '../ingest/ingest-feeds.js';
+import { runInit } from './init-command.js';
 import { listDocumentFiles } from '../ingest/ingest-files.js';
 import { runWorker } from '../ingest/worker.js';
 import { openExtractor, openQueue, openStore } from '../main.js';
@@ -82,6 +85,7 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     .option('--enqueue', 'PostgreSQL mode: only queue the files for `kizashi worker` processes')
     .option('--feeds <file>', 'poll the feeds listed in FILE (one URL per line, or OPML)')
     .option('--force', 'poll feeds even when they are not due yet')
+    .option('--watch', 'keep polling the feeds, each on its own interval (Ctrl-C to stop)')
     .addOption(
       new Option('--allow-host <host>', 'let the fetcher reach this host even on a private address (repeatable)').argParser(
         (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
@@ -90,8 +94,10 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     .action(
       async (
         paths: string[],
-        opts: { db?: string; kb?: string[]; enqueue?: boolean; feeds?: string; force?: boolean; allowHost?: string[] },
+        opts: { db?: string; kb?: string[]; enqueue?: boolean; feeds?: string; force?: boolean; allowHost?: string[]; watch?: boolean },
       ) => {
+        const config = loadConfig();
+        const feedFile = opts.feeds ?? (paths.length === 0 ? config.feeds : undefined);
         if (opts.enqueue) {
           const queue = await openQueue();
           try {
@@ -108,11 +114,17 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
         }
         const extractor = await openExtractor({ kbDirs: opts.kb ?? [] });
         const store = await openStore(opts.db);
-        const fetch = { allowHosts: [...(opts.allowHost ?? []), ...(process.env.KIZASHI_ALLOW_HOSTS ?? '').split(',').filter(Boolean)] };
+        const fetch = {
+          allowHosts: [
+            ...config.allowHosts,
+            ...(opts.allowHost ?? []),
+            ...(process.env.KIZASHI_ALLOW_HOSTS ?? '').split(',').filter(Boolean),
+          ],
+        };
         try {
           const urls = paths.filter((p) => /^https?:\/\//i.test(p));
           const files = paths.filter((p) => !/^https?:\/\//i.test(p));
-          const feeds = opts.feeds ? await readFeedList(opts.feeds) : [];
+          const feeds = feedFile ? await readFeedList(feedFile) : [];
           if (files.length > 0 || (urls.length === 0 && feeds.length === 0)) {
             const summary = await runIngest(files, extractor, store, io.out, io.err);
             if (summary.failed.length > 0) exitCode = 2;
@@ -125,12 +137,22 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
               exitCode = 2;
             }
           }
-          for (const r of await ingestFeeds(feeds, extractor, store, { fetch, ...(opts.force ? { force: true } : {}) })) {
-            const c = r.counts;
-            io.out.write(
-              `feed ${r.outcome.padEnd(12)} ${r.url}  ${c.new} new, ${c.updated} updated, ${c.unchanged} unchanged${r.error ? `  — ${r.error}` : ''}\n`,
-            );
-            if (r.outcome === 'error') exitCode = 2;
+          const report = (results: Awaited<ReturnType<typeof ingestFeeds>>): void => {
+            for (const r of results) {
+              const c = r.counts;
+              io.out.write(
+                `feed ${r.outcome.padEnd(12)} ${r.url}  ${c.new} new, ${c.updated} updated, ${c.unchanged} unchanged${r.error ? `  — ${r.error}` : ''}\n`,
+              );
+              if (r.outcome === 'error') exitCode = 2;
+            }
+          };
+          const intervalMs = config.pollIntervalMinutes * 60_000;
+          if (opts.watch && feeds.length > 0) {
+            const abort = new AbortController();
+            process.once('SIGINT', () => abort.abort());
+            await watchFeeds(feeds, extractor, store, { fetch, intervalMs, signal: abort.signal, onRound: report });
+          } else if (feeds.length > 0) {
+            report(await ingestFeeds(feeds, extractor, store, { fetch, intervalMs, ...(opts.force ? { force: true } : {}) }));
           }
         } finally {
           await store.close();
@@ -216,6 +238,39 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
       try {
         const { db: _db, ...rest } = opts;
         await runStories(rest, store, io.out);
+      } finally {
+        await store.close();
+      }
+    });
+
+  program
+    .command('init')
+    .description('write kizashi.config.yaml and the default feed list (feeds.opml) into a folder')
+    .argument('[dir]', 'folder', '.')
+    .action(async (dir: string) => {
+      await runInit(dir, io.out);
+    });
+
+  program
+    .command('feeds')
+    .description('feed health: last fetch, errors, next poll; --opml prints the list as OPML')
+    .addOption(dbOption())
+    .option('--opml', 'print the polled feeds as OPML (for feed readers)')
+    .action(async (opts: { db?: string; opml?: boolean }) => {
+      const store = await openStore(opts.db);
+      try {
+        const states = await store.listFeedStates();
+        if (opts.opml) {
+          io.out.write(
+            `${generateOpml({ head: { title: 'kizashi feeds' }, body: { outlines: states.map((s) => ({ text: s.url, type: 'rss', xmlUrl: s.url })) } })}\n`,
+          );
+          return;
+        }
+        for (const s of states) {
+          const health = s.consecutiveErrors > 0 ? `FAILING ×${s.consecutiveErrors}: ${s.lastError ?? ''}` : 'ok';
+          io.out.write(`${s.url}\n    last ${s.lastFetchAt ?? 'never'}, next ${s.nextFetchAt ?? 'now'}, ${s.itemsSeen} items, ${health}\n`);
+        }
+        if (states.length === 0) io.out.write('no feeds polled yet: kizashi ingest --feeds FILE\n');
       } finally {
         await store.close();
       }

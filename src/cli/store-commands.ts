@@ -1,5 +1,6 @@
 // `kizashi ingest`, `kizashi search`, `kizashi stories`: the commands that read and write the knowledge store.
 import type { Writable } from 'node:stream';
+import { Presets, SingleBar } from 'cli-progress';
 import type { Extractor } from '../extract/extract-document.js';
 import { ingestFiles, type IngestSummary } from '../ingest/ingest-files.js';
 import type { GraphStore, SearchOptions } from '../store/graph-store.js';
@@ -12,9 +13,18 @@ export async function runIngest(
   out: Writable,
   err: Writable,
 ): Promise<IngestSummary> {
+  // A progress bar on a terminal; plain log lines in a pipe or a log file.
+  const tty = out === process.stdout && process.stdout.isTTY;
+  const bar = tty
+    ? new SingleBar({ format: 'ingest [{bar}] {value}/{total} {item}', hideCursor: true }, Presets.shades_classic)
+    : undefined;
   const summary = await ingestFiles(paths, extractor, store, (item, result, done, total) => {
-    if (result !== 'failed') out.write(`[${done}/${total}] ${result.padEnd(9)} ${item}\n`);
+    if (bar) {
+      if (done === 1) bar.start(total, 0, { item: '' });
+      bar.update(done, { item: item.length > 40 ? `…${item.slice(-39)}` : item });
+    } else if (result !== 'failed') out.write(`[${done}/${total}] ${result.padEnd(9)} ${item}\n`);
   });
+  bar?.stop();
   for (const f of summary.failed) err.write(`kizashi: ${f.reason}\n`);
   const counts = await store.counts();
   out.write(

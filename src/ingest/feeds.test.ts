@@ -196,3 +196,29 @@ describe('feed lists', () => {
     expect(await readFeedList(join(dir, 'feeds.opml'))).toEqual(['https://a.example/feed.xml', 'https://b.example/rss']);
   });
 });
+
+describe('watching feeds', () => {
+  it('polls each round and sleeps until the next feed is due, with jitter', async () => {
+    const { watchFeeds } = await import('./ingest-feeds.js');
+    const extractor = createExtractor(await loadKnowledgeBase({ ignoreHome: true }));
+    const store = openSqliteStore(join(await mkdtemp(join(tmpdir(), 'kizashi-watch-')), 'w.db'));
+    const sleeps: number[] = [];
+    const rounds: string[][] = [];
+    await watchFeeds([`${base}/rss.xml`], extractor, store, {
+      fetch,
+      intervalMs: 10 * 60_000,
+      cycles: 2,
+      sleep: (ms) => {
+        sleeps.push(ms);
+        return Promise.resolve();
+      },
+      onRound: (r) => rounds.push(r.map((x) => x.outcome)),
+    });
+    expect(rounds).toEqual([['items'], ['not-due']]);
+    for (const ms of sleeps) {
+      expect(ms).toBeGreaterThanOrEqual(0.9 * 10 * 60_000 - 5000);
+      expect(ms).toBeLessThanOrEqual(1.1 * 10 * 60_000);
+    }
+    await store.close();
+  });
+});

@@ -27,7 +27,7 @@ export async function readFeedList(path: string): Promise<string[]> {
   } catch (error) {
     throw new InputError(path, `cannot read the feed list (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
   }
-  if (/^\s*(?:<\?xml[^>]*>\s*)?<opml/i.test(text)) {
+  if (/<opml[\s>]/i.test(text.slice(0, 4000))) {
     const opml = parseOpml(text) as unknown as { body?: { outlines?: unknown[] } };
     const urls: string[] = [];
     const walk = (outlines: unknown[] | undefined): void => {
@@ -99,4 +99,49 @@ export async function ingestPage(url: string, extractor: Extractor, store: Graph
   return store1({ ...doc, url: pageUrl, id: documentId({ url: pageUrl }) }, extractor, store).catch((error: unknown) => {
     throw new InputError(url, describeError(error));
   });
+}
+
+/**
+ * Poll the feeds forever (or `cycles` times): after each round, sleep until the next feed is due, with ±10%
+ * jitter so many kizashi instances do not hit a site at the same second.
+ */
+export async function watchFeeds(
+  urls: readonly string[],
+  extractor: Extractor,
+  store: GraphStore,
+  options: {
+    fetch?: FetchOptions;
+    intervalMs: number;
+    cycles?: number;
+    signal?: AbortSignal;
+    sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+    onRound?: (results: FeedRunResult[]) => void;
+  },
+): Promise<void> {
+  const sleep =
+    options.sleep ??
+    ((ms: number, signal?: AbortSignal) =>
+      new Promise<void>((r) => {
+        const t = setTimeout(r, ms);
+        signal?.addEventListener('abort', () => {
+          clearTimeout(t);
+          r();
+        });
+      }));
+  for (let round = 0; options.cycles === undefined || round < options.cycles; round++) {
+    if (options.signal?.aborted) return;
+    const results = await ingestFeeds(urls, extractor, store, {
+      intervalMs: options.intervalMs,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    options.onRound?.(results);
+    const states = await store.listFeedStates();
+    const now = Date.now();
+    const next = Math.min(
+      ...states.filter((s) => urls.includes(s.url)).map((s) => new Date(s.nextFetchAt ?? now).getTime()),
+      now + options.intervalMs,
+    );
+    const jitter = 1 + (Math.random() * 0.2 - 0.1);
+    await sleep(Math.max(1000, (next - now) * jitter), options.signal);
+  }
 }

@@ -8,8 +8,9 @@ import { extractionToBundle } from '../export/stix-bundle.js';
 import { extractDocument, type Extractor } from '../extract/extract-document.js';
 import type { GraphStore, PutResult } from '../store/graph-store.js';
 import { readDocumentFile } from './read-document.js';
+import { readStructuredFile } from './read-structured.js';
 
-const DOCUMENT_FILE = /\.(?:md|markdown|txt|html?)$/i;
+const DOCUMENT_FILE = /\.(?:md|markdown|txt|html?|pdf|json)$/i;
 
 export interface IngestSummary {
   readonly new: number;
@@ -62,12 +63,15 @@ export async function ingestFiles(
   return { ...counts, failed };
 }
 
-/** Read, extract and store one document file (one transaction). */
+/** Read, extract and store one document file (one transaction). PDF, STIX and MISP files are converted first. */
 export async function ingestFile(file: string, extractor: Extractor, store: GraphStore): Promise<PutResult> {
-  const doc = await readDocumentFile(file);
+  const structured = /\.(?:pdf|json)$/i.test(file) ? await readStructuredFile(file) : undefined;
+  const doc = structured?.doc ?? (await readDocumentFile(file));
   const extraction = extractDocument(extractor, doc);
   const published = doc.published ? new Date(doc.published) : new Date();
-  const bundle = extractionToBundle(extraction, published);
+  const extracted = extractionToBundle(extraction, published);
+  const known = new Set(extracted.objects.map((o) => o.id));
+  const bundle = { ...extracted, objects: [...extracted.objects, ...(structured?.objects ?? []).filter((o) => !known.has(o.id))] };
   const hash = createHash('sha256').update(doc.text).digest('hex');
   return store.putDocument(doc, bundle, hash);
 }
