@@ -114,7 +114,10 @@ function isoDate(value: unknown): string | undefined {
 export function parseFeedBytes(bytes: Uint8Array, origin: string, contentType?: string): ParsedFeed {
   const source = decodeFeed(bytes, contentType);
   // Atom 0.3 is Atom 1.0's ancestor with the same shape; read it under the 1.0 namespace.
-  const normalised = source.replace(/xmlns=(["'])http:\/\/purl\.org\/atom\/ns#\1/, 'xmlns="http://www.w3.org/2005/Atom"');
+  let normalised = source.replace(/xmlns=(["'])http:\/\/purl\.org\/atom\/ns#\1/, 'xmlns="http://www.w3.org/2005/Atom"');
+  // RSS written entirely in a prefixed namespace (<r:rss>, <r:channel>): read it unprefixed.
+  const prefix = /<([A-Za-z][\w-]{0,20}):rss[\s>]/.exec(normalised)?.[1];
+  if (prefix) normalised = normalised.replaceAll(`<${prefix}:`, '<').replaceAll(`</${prefix}:`, '</');
   let parsed: { format: string; feed: Record<string, unknown> };
   try {
     parsed = parseFeed(normalised);

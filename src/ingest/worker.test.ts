@@ -30,11 +30,14 @@ async function makeFolder(): Promise<{ dir: string; files: string[] }> {
 }
 
 /** Mentions per document after a plain sequential ingestion into SQLite: the reference for "complete". */
-async function reference(dir: string, extractor: Extractor): Promise<Map<string, number>> {
+async function reference(dir: string, extractor: Extractor): Promise<Map<string, number> & { objects?: number; relationships?: number }> {
   const store = openSqliteStore(join(await mkdtemp(join(tmpdir(), 'kizashi-ref-')), 'ref.db'));
   await ingestFiles([dir], extractor, store);
-  const out = new Map<string, number>();
+  const out: Map<string, number> & { objects?: number; relationships?: number } = new Map<string, number>();
   for (const d of await store.listDocuments({ limit: 1000 })) out.set(d.id, (await store.mentions({ documentId: d.id })).length);
+  const counts = await store.counts();
+  out.objects = counts.objects;
+  out.relationships = counts.relationships;
   await store.close();
   return out;
 }
@@ -72,6 +75,8 @@ describe.skipIf(!URL_)('PostgreSQL queue and workers', () => {
     const counts = await store.counts();
     expect(counts.documents).toBe(expected.size);
     expect(counts.mentions).toBe([...expected.values()].reduce((a, b) => a + b, 0));
+    expect(counts.objects).toBe(expected.objects);
+    expect(counts.relationships).toBe(expected.relationships);
     for (const w of workers) {
       await w.q.close();
       await w.s.close();
