@@ -13,6 +13,7 @@ import { runWorker } from '../ingest/worker.js';
 import { openExtractor, openQueue, openStore } from '../main.js';
 import { runDemo } from './demo-command.js';
 import { runExtract, type ExtractFormat } from './extract-command.js';
+import type { GraphStore } from '../store/graph-store.js';
 import { runIngest, runSearch, runStories } from './store-commands.js';
 
 /** Run the CLI with `argv` (as process.argv); resolves to the exit code. */
@@ -75,6 +76,15 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     });
 
   const dbOption = (): Option => new Option('--db <path>', 'SQLite database file (default $KIZASHI_DB or ./kizashi.db)');
+  /** Run `fn` with the store open, closing it whatever happens. */
+  const withStore = async (db: string | undefined, fn: (store: GraphStore) => Promise<void>): Promise<void> => {
+    const store = await openStore(db);
+    try {
+      await fn(store);
+    } finally {
+      await store.close();
+    }
+  };
 
   program
     .command('ingest')
@@ -216,13 +226,8 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
           format: 'text' | 'json';
         },
       ) => {
-        const store = await openStore(opts.db);
-        try {
-          const { db: _db, limit, ...rest } = opts;
-          await runSearch(query, { ...rest, limit: Number(limit) }, store, io.out);
-        } finally {
-          await store.close();
-        }
+        const { db, limit, ...rest } = opts;
+        await withStore(db, (store) => runSearch(query, { ...rest, limit: Number(limit) }, store, io.out));
       },
     );
 
@@ -234,13 +239,8 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     .option('--until <date>', 'published before (YYYY-MM-DD)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (opts: { db?: string; since?: string; until?: string; format: 'text' | 'json' }) => {
-      const store = await openStore(opts.db);
-      try {
-        const { db: _db, ...rest } = opts;
-        await runStories(rest, store, io.out);
-      } finally {
-        await store.close();
-      }
+      const { db, ...rest } = opts;
+      await withStore(db, (store) => runStories(rest, store, io.out));
     });
 
   program
@@ -257,8 +257,7 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     .addOption(dbOption())
     .option('--opml', 'print the polled feeds as OPML (for feed readers)')
     .action(async (opts: { db?: string; opml?: boolean }) => {
-      const store = await openStore(opts.db);
-      try {
+      await withStore(opts.db, async (store) => {
         const states = await store.listFeedStates();
         if (opts.opml) {
           io.out.write(
@@ -271,9 +270,7 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
           io.out.write(`${s.url}\n    last ${s.lastFetchAt ?? 'never'}, next ${s.nextFetchAt ?? 'now'}, ${s.itemsSeen} items, ${health}\n`);
         }
         if (states.length === 0) io.out.write('no feeds polled yet: kizashi ingest --feeds FILE\n');
-      } finally {
-        await store.close();
-      }
+      });
     });
 
   program
