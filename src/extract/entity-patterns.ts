@@ -39,7 +39,11 @@ const NEW_SOFTWARE_JA_QUOTED = /(?:ランサムウェア|マルウェア|バッ�
 const NEW_ACTOR_JA_QUOTED =
   /(?:サイバースパイグループ|ハッカーグループ|攻撃グループ|脅威グループ|脅威アクター|ハッカー集団|犯罪グループ|APTグループ|グループ)「([^」\n]{2,40})」/g;
 const NEW_ACTOR_EN =
-  /\b(?:threat actor|threat group|APT group|hacking group|cybercrime group|ransomware gang|threat cluster|activity cluster|hacker group)s? (?:known as |dubbed |called |named |tracked as )?["“]?((?:[A-Z][A-Za-z0-9]{1,20}|DEV-\d{4})(?: [A-Z][a-z]{2,15}){0,2})/g;
+  /\b(?:threat actor|threat group|APT group|hacking group|cybercrime group|ransomware gang|threat cluster|activity cluster|hacker group)s? (?:(?:that |which )?(?:we|researchers|analysts)(?: have)?(?: previously)? )?(?:known as |dubbed |called |named |tracked as |track as )?["“‘']?((?:[A-Z][A-Za-z0-9]{1,20}|DEV-\d{4})(?: [A-Z][a-z]{2,15}){0,2})/g;
+
+/** "known by the aliases ‘Hydro’ and ‘JiiN’", "a.k.a. Zorgon": names given as aliases of an actor. */
+const ALIASES_EN =
+  /\b(?:alias(?:es)?|aka|a\.k\.a\.)\s{1,3}[‘'"“]?([A-Z][A-Za-z0-9]{1,30})[’'"”]?(?:\s{0,2}(?:,|and|or)\s{0,2}[‘'"“]?([A-Z][A-Za-z0-9]{1,30})[’'"”]?)?/g;
 
 /** "Groove gang", "the Conti group", "the FIN7 crew": a capitalised name before a group noun. */
 const NAMED_GROUP_EN =
@@ -202,7 +206,8 @@ function cleanName(raw: string): string | undefined {
   const name = words.join(' ');
   if (name.length < 2 || NOT_NAMES.has(name.toLowerCase())) return undefined;
   // Short acronyms before "malware"/"group" are kinds, not names (PoS malware, ATM malware, RaaS group).
-  if (name.length <= 4 && !/\d/.test(name)) return undefined;
+  if (/^[A-Z][A-Za-z]?[A-Z]{0,3}$/.test(name) && name.length <= 4 && name === name.toUpperCase()) return undefined;
+  if (/^(?:[RMSIPDC]aaS|PoS)$/.test(name)) return undefined; // service models and point of sale, not names
   // A single ordinary word ("Final", "Delivering") is not a name; "Hallaj Pro" is.
   if (words.length === 1 && /^[A-Z][a-z]+$/.test(name) && isEnglishWord(name)) return undefined;
   return name;
@@ -238,6 +243,18 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
     // Skip organisations that are not threat actors ("Microsoft group", "NCC Group").
     if (!name || kb.lookup(name).some((e) => e.kind === 'identity' || e.kind === 'location')) continue;
     add('intrusion-set', name, m.index, 55);
+  }
+  for (const m of text.matchAll(ALIASES_EN)) {
+    // The kind comes from the words just before: "threat actor known by the aliases …" or "malware, aka …".
+    const before = text.slice(Math.max(0, m.index - 80), m.index);
+    const kind: EntityKind = /\b(?:malware|ransomware|backdoor|trojan|loader|stealer|botnet|RAT)\b[^.]{0,60}$/i.test(before)
+      ? 'malware'
+      : 'intrusion-set';
+    if (!/\b(?:actor|group|gang|malware|ransomware|backdoor|trojan|loader|stealer|botnet|RAT|operator|crew)\b/i.test(before)) continue;
+    for (const raw of [m[1], m[2]]) {
+      const name = raw ? cleanName(raw) : undefined;
+      if (name) add(kind, name, m.index + m[0].indexOf(name), 55);
+    }
   }
   for (const re of [NEW_ACTOR_JA_QUOTED, NEW_ACTOR_EN]) {
     for (const m of text.matchAll(re)) {

@@ -232,3 +232,18 @@ describe('the reporting site’s own domain', () => {
     expect(warnings.get('domain:evil-update.net')).toEqual([]);
   });
 });
+
+describe('names introduced in the document', () => {
+  it('follows an abbreviation given in parentheses, and names given as aliases', () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        'The Lazarus Group (LG) hit banks. Later LG moved to crypto. The threat actor is known by the aliases ‘Hydrox’ and ‘Qiix’.',
+        'en',
+      ),
+    );
+    const lazarus = x.entities.find((e) => e.entity.name === 'Lazarus Group');
+    expect(lazarus?.mentions.map((m) => m.surface)).toEqual(['Lazarus Group', 'LG', 'LG']);
+    expect(names(x, 'intrusion-set')).toEqual(expect.arrayContaining(['Hydrox', 'Qiix']));
+  });
+});

@@ -137,6 +137,22 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
       confidence: t.confidence,
     });
   }
+  // A name introduced with its abbreviation, "Golden Chickens (GC)", is that entity wherever the document
+  // uses the abbreviation.
+  for (const slot of [...byKey.values()]) {
+    const kind = slot.entity.kind;
+    if (kind !== 'intrusion-set' && kind !== 'threat-actor' && kind !== 'malware' && kind !== 'tool' && kind !== 'identity') continue;
+    for (const m of [...slot.mentions]) {
+      const abbreviation = /^\s?[(（]([A-Z][A-Z0-9]{1,5})[)）]/.exec(text.slice(m.end, m.end + 10))?.[1];
+      if (!abbreviation) continue;
+      for (let at = text.indexOf(abbreviation); at >= 0; at = text.indexOf(abbreviation, at + 1)) {
+        const end = at + abbreviation.length;
+        if (/[\p{L}\p{N}]/u.test(text[at - 1] ?? '') || /[\p{L}\p{N}]/u.test(text[end] ?? '')) continue;
+        if ([...taken, ...patternSpans].some(([s0, e0]) => at < e0 && end > s0)) continue;
+        add(slot.entity, { start: at, end, surface: abbreviation, alias: abbreviation, confidence: 60 });
+      }
+    }
+  }
   // A name learnt from its shape in one sentence ("Groove gang") is the same name elsewhere in the document.
   const occupied = [...taken, ...patternSpans];
   for (const slot of byKey.values()) {
