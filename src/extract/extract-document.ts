@@ -3,6 +3,7 @@
 import type { KizashiDocument } from '../core/document.js';
 import type { EntityKind, KbEntity } from '../kb/entity.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
+import { foldText } from '../text/fold.js';
 import { splitSentences, type Sentence } from '../text/sentences.js';
 import { Warninglists } from '../kb/warninglists.js';
 import { findPatternEntities, patternEntity } from './entity-patterns.js';
@@ -85,7 +86,8 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
   const sentences = splitSentences(text);
   const sentenceIndex = makeSentenceIndex(sentences, text.length);
   const sentenceOf = (offset: number): { start: number; end: number } => sentences[sentenceIndex(offset)] ?? { start: 0, end: text.length };
-  const kbMentions = [...extractor.gazetteer.find(text, sentenceOf)];
+  const folded = foldText(text);
+  const kbMentions = [...extractor.gazetteer.find(text, sentenceOf, folded)];
   const found = extractIndicators(text);
   const indicators = groupIndicators(found, extractor.warninglists, sentenceIndex, sourceSite(doc.url));
   // URLs, paths and registry keys hide words that look like names ("/emotet/", "Microsoft\\Windows"): an entity
@@ -128,7 +130,7 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
     if (entity) add(entity, { start: f.start, end: f.end, surface: f.raw, alias: f.value, confidence: 100 });
   }
   // Techniques: names, curated phrases and described behaviour.
-  for (const t of extractor.techniques.map(text, sentences, sentenceIndex)) {
+  for (const t of extractor.techniques.map(text, sentences, sentenceIndex, folded)) {
     add(t.technique, {
       start: t.start,
       end: t.end,

@@ -3,7 +3,7 @@
 import type { EntityKind, KbEntity } from '../kb/entity.js';
 import { isEnglishWord } from '../kb/english-words.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
-import { foldTerm, foldText, isDroppedChar } from '../text/fold.js';
+import { foldTerm, foldText, isDroppedChar, type FoldedText } from '../text/fold.js';
 import { isJapaneseChar, isLatinAlnum } from '../text/language.js';
 import { AhoCorasick } from './aho-corasick.js';
 
@@ -257,8 +257,7 @@ export class Gazetteer {
    * Every entity mention in `text`, longest-leftmost, non-overlapping.
    * @param sentenceOf maps an offset to the [start, end) of its sentence, for context rules.
    */
-  find(text: string, sentenceOf: (offset: number) => { start: number; end: number }): EntityMention[] {
-    const folded = foldText(text);
+  find(text: string, sentenceOf: (offset: number) => { start: number; end: number }, folded: FoldedText = foldText(text)): EntityMention[] {
     const raw: { start: number; end: number; list: Candidate[] }[] = [];
     this.automaton.scan(folded.text, (pattern, fs, fe) => {
       const list = this.candidates[pattern];

@@ -3,7 +3,7 @@
 import type { KbEntity } from '../kb/entity.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import { isEnglishWord } from '../kb/english-words.js';
-import { foldText, foldTerm } from '../text/fold.js';
+import { foldText, foldTerm, type FoldedText } from '../text/fold.js';
 import { isLatinAlnum } from '../text/language.js';
 import type { Sentence } from '../text/sentences.js';
 import { AhoCorasick } from './aho-corasick.js';
@@ -71,48 +71,79 @@ function stem(w: string): string {
 
 /** BM25 index over labelled sentences; a query's k best neighbours vote for their labels. */
 class Bm25Knn {
-  private readonly postings = new Map<string, { doc: number; tf: number }[]>();
-  private readonly lengths: number[] = [];
+  /** Per token: documents and term frequencies, as flat typed arrays. */
+  private readonly postings = new Map<string, { docs: Int32Array; tfs: Float64Array; idf: number }>();
+  private readonly norms: Float64Array;
   private readonly labels: string[] = [];
-  private readonly avgLength: number;
+  private readonly scores: Float64Array;
+  private readonly touched: Int32Array;
 
   constructor(examples: readonly LabelledSentence[]) {
+    const k1 = 1.2;
+    const b = 0.75;
+    const lengths: number[] = [];
+    const build = new Map<string, { docs: number[]; tfs: number[] }>();
     examples.forEach((e, doc) => {
       const tokens = tokenize(e.text);
-      this.lengths.push(tokens.length);
+      lengths.push(tokens.length);
       this.labels.push(e.label);
       const tf = new Map<string, number>();
       for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
       for (const [t, n] of tf) {
-        const list = this.postings.get(t) ?? [];
-        list.push({ doc, tf: n });
-        this.postings.set(t, list);
+        const list = build.get(t) ?? { docs: [], tfs: [] };
+        list.docs.push(doc);
+        list.tfs.push(n);
+        build.set(t, list);
       }
     });
-    this.avgLength = this.lengths.reduce((a, b) => a + b, 0) / Math.max(1, this.lengths.length);
+    const n = lengths.length;
+    const avg = lengths.reduce((x, y) => x + y, 0) / Math.max(1, n);
+    // Length normalisation folded in at build time: score = idf · tf·(k1+1) / (tf + norm[doc]).
+    this.norms = Float64Array.from(lengths, (len) => k1 * (1 - b + (b * len) / avg));
+    for (const [t, list] of build) {
+      if (list.docs.length > n * 0.2) continue; // near-stopwords carry no signal
+      const idf = Math.log(1 + (n - list.docs.length + 0.5) / (list.docs.length + 0.5));
+      this.postings.set(t, { docs: Int32Array.from(list.docs), tfs: Float64Array.from(list.tfs), idf: idf * (k1 + 1) });
+    }
+    this.scores = new Float64Array(n);
+    this.touched = new Int32Array(n);
   }
 
   /** Labels ranked by the summed BM25 scores of the k nearest examples. */
   vote(text: string, k: number): { label: string; score: number }[] {
-    const scores = new Map<number, number>();
-    const n = this.lengths.length;
-    const k1 = 1.2;
-    const b = 0.75;
+    const scores = this.scores;
+    let touchedCount = 0;
     for (const t of new Set(tokenize(text))) {
-      const list = this.postings.get(t);
-      if (!list || list.length > n * 0.2) continue; // near-stopwords carry no signal
-      const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
-      for (const { doc, tf } of list) {
-        const len = this.lengths[doc] ?? 0;
-        const s = (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * len) / this.avgLength));
-        scores.set(doc, (scores.get(doc) ?? 0) + s);
+      const p = this.postings.get(t);
+      if (!p) continue;
+      for (let i = 0; i < p.docs.length; i++) {
+        const doc = p.docs[i] ?? 0;
+        const tf = p.tfs[i] ?? 0;
+        if (scores[doc] === 0) this.touched[touchedCount++] = doc;
+        scores[doc] = (scores[doc] ?? 0) + (p.idf * tf) / (tf + (this.norms[doc] ?? 1));
       }
     }
-    const top = [...scores.entries()].sort((a, b2) => b2[1] - a[1]).slice(0, k);
+    // Top k by a small insertion list (k is about a dozen), then reset the touched scores.
+    const topDocs: number[] = [];
+    const topScores: number[] = [];
+    for (let i = 0; i < touchedCount; i++) {
+      const doc = this.touched[i] ?? 0;
+      const sc = scores[doc] ?? 0;
+      scores[doc] = 0;
+      if (topScores.length === k && sc <= (topScores[k - 1] ?? 0)) continue;
+      let at = topScores.length;
+      while (at > 0 && (topScores[at - 1] ?? 0) < sc) at--;
+      topScores.splice(at, 0, sc);
+      topDocs.splice(at, 0, doc);
+      if (topScores.length > k) {
+        topScores.pop();
+        topDocs.pop();
+      }
+    }
     const byLabel = new Map<string, number>();
-    top.forEach(([doc, s], rank) => {
+    topDocs.forEach((doc, rank) => {
       const label = this.labels[doc] ?? '';
-      byLabel.set(label, (byLabel.get(label) ?? 0) + s / (1 + rank * 0.3));
+      byLabel.set(label, (byLabel.get(label) ?? 0) + (topScores[rank] ?? 0) / (1 + rank * 0.3));
     });
     return [...byLabel.entries()].map(([label, score]) => ({ label, score })).sort((a, b2) => b2.score - a.score);
   }
@@ -173,9 +204,13 @@ export class TechniqueMapper {
   }
 
   /** Technique mentions in a text: exact names and phrases, then similarity for sentences with none. */
-  map(text: string, sentences: readonly Sentence[], sentenceIndex: (offset: number) => number): TechniqueMention[] {
+  map(
+    text: string,
+    sentences: readonly Sentence[],
+    sentenceIndex: (offset: number) => number,
+    folded: FoldedText = foldText(text),
+  ): TechniqueMention[] {
     const out: TechniqueMention[] = [];
-    const folded = foldText(text);
     const seen = new Set<string>();
     this.exact.scan(folded.text, (p, fs, fe) => {
       const target = this.exactTargets[p];

@@ -24,46 +24,61 @@ export function isDroppedChar(code: number): boolean {
   return DROPPED.has(code) || SPACES.has(code);
 }
 
+/** Characters that NFKC and lowercasing leave as they are: skip the (slow) normalisation for them. */
+function isStableCjk(c: number): boolean {
+  return (c >= 0x3041 && c <= 0x30fa) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf);
+}
+
 /**
  * Fold `text` for matching, keeping offsets.
  * @example foldText('ＡＰＴ４１').text // 'apt41'
  */
 export function foldText(text: string): FoldedText {
   const n = text.length;
-  let out = '';
-  const start = new Int32Array(n + 8);
-  const end = new Int32Array(n + 8);
+  // Output code units and offsets in typed arrays (a few extra slots: NFKC can expand a character).
+  let cap = n + 16;
+  let units = new Uint16Array(cap);
+  let startArr = new Int32Array(cap);
+  let endArr = new Int32Array(cap);
   let len = 0;
-  let cap = start.length;
-  let startArr = start;
-  let endArr = end;
-  const push = (s: string, from: number, to: number): void => {
-    for (let k = 0; k < s.length; k++) {
-      if (len >= cap) {
-        cap *= 2;
-        const ns = new Int32Array(cap);
-        ns.set(startArr);
-        startArr = ns;
-        const ne = new Int32Array(cap);
-        ne.set(endArr);
-        endArr = ne;
-      }
-      startArr[len] = from;
-      endArr[len] = to;
-      len++;
-    }
-    out += s;
+  const grow = (): void => {
+    cap *= 2;
+    const u = new Uint16Array(cap);
+    u.set(units);
+    units = u;
+    const ns = new Int32Array(cap);
+    ns.set(startArr);
+    startArr = ns;
+    const ne = new Int32Array(cap);
+    ne.set(endArr);
+    endArr = ne;
+  };
+  const put = (code: number, from: number, to: number): void => {
+    if (len >= cap) grow();
+    units[len] = code;
+    startArr[len] = from;
+    endArr[len] = to;
+    len++;
+  };
+  const space = (from: number): void => {
+    if (len > 0 && units[len - 1] !== 0x20) put(0x20, from, from + 1);
   };
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (SPACES.has(c)) {
-      if (len > 0 && out.charCodeAt(out.length - 1) !== 0x20) push(' ', i, i + 1);
+    if (c < 0x80) {
+      if (SPACES.has(c)) space(i);
+      else put(c >= 0x41 && c <= 0x5a ? c + 32 : c, i, i + 1);
       i++;
       continue;
     }
-    if (c < 0x80) {
-      push(String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 32 : c), i, i + 1);
+    if (SPACES.has(c)) {
+      space(i);
+      i++;
+      continue;
+    }
+    if (isStableCjk(c)) {
+      put(c, i, i + 1);
       i++;
       continue;
     }
@@ -76,15 +91,15 @@ export function foldText(text: string): FoldedText {
       continue;
     }
     const piece = text.slice(i, j).normalize('NFKC').toLowerCase();
-    let kept = '';
-    for (const ch of piece) {
-      const code = ch.charCodeAt(0);
-      if (SPACES.has(code)) kept += kept.endsWith(' ') || (kept === '' && out.endsWith(' ')) ? '' : ' ';
-      else if (!DROPPED.has(code)) kept += ch;
+    for (let k = 0; k < piece.length; k++) {
+      const code = piece.charCodeAt(k);
+      if (SPACES.has(code)) space(i);
+      else if (!DROPPED.has(code)) put(code, i, j);
     }
-    if (kept) push(kept, i, j);
     i = j;
   }
+  let out = '';
+  for (let k = 0; k < len; k += 8192) out += String.fromCharCode(...units.subarray(k, Math.min(len, k + 8192)));
   return { text: out, start: startArr.subarray(0, len), end: endArr.subarray(0, len) };
 }
 
