@@ -233,7 +233,7 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
     if (overlaps(m.index, m.index + m[0].length)) continue;
     const raw = trimUrl(m[0], m.index);
     const host = raw.split(/[/:]/)[0] ?? '';
-    const isIp = /^\d/.test(host) && ipaddr.IPv4.isValidFourPartDecimal(host);
+    const isIp = /^\d+\.\d+\.\d+\.\d+$/.test(host) && ipaddr.IPv4.isValidFourPartDecimal(host);
     if (isIp && /^\/(?:3[0-2]|[12]?\d)$/.test(raw.slice(host.length))) continue; // a CIDR block, not a URL
     if (
       !isIp &&
@@ -319,7 +319,8 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
   for (const x of [...out]) {
     if (x.kind !== 'url' && x.kind !== 'email') continue;
     const host = hostOf(x);
-    if (host && ipaddr.IPv4.isValidFourPartDecimal(host)) out.push({ ...x, kind: 'ipv4', value: host });
+    if (host && /^\d+\.\d+\.\d+\.\d+$/.test(host) && ipaddr.IPv4.isValidFourPartDecimal(host))
+      out.push({ ...x, kind: 'ipv4', value: host });
     else if (host && !host.includes(':') && isLikelyDomain(host, { defanged: x.defanged, inUrl: true })) {
       out.push({ ...x, kind: 'domain', value: host.toLowerCase() });
     }

@@ -46,7 +46,8 @@ export class Warninglists {
       let hit = false;
       if (list.type === 'cidr') {
         const address = subject.split('/')[0] ?? '';
-        if (ipaddr.isValid(address)) {
+        // ipaddr.isValid throws internally on names: test the shape first (hot path).
+        if (/^[\d.]+$|:/.test(address) && ipaddr.isValid(address)) {
           const parsed = ipaddr.process(address);
           hit = cidrs.some(([net, bits]) => net.kind() === parsed.kind() && parsed.match(net, bits));
         }
