@@ -1,0 +1,84 @@
+// `npm run bench`: performance measurements (not part of `npm test`). This first slice covers the knowledge-base
+// load and extraction throughput against the ioc-extractor peer and a single-pass regex floor. Ingestion and
+// search at 10k/100k documents come with the benchmark issue's next step.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { extractIOC } from 'ioc-extractor';
+import { extractDocument } from '../src/extract/extract-document.js';
+import { extractIndicators } from '../src/extract/indicators.js';
+import { openExtractor } from '../src/main.js';
+
+const SHARED = resolve(process.env.KIZASHI_SHARED ?? '../shared');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const mb = (texts: readonly string[]): number => texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / 1e6;
+
+function timeRuns(f: () => void): number {
+  f(); // warm-up
+  const runs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    f();
+    runs.push(performance.now() - t0);
+  }
+  return median(runs);
+}
+
+const t0 = performance.now();
+const extractor = await openExtractor({ kbDirs: [join(SHARED, 'data')], ignoreHome: true });
+const kbLoadMs = performance.now() - t0;
+const kbRssMb = process.memoryUsage().rss / 1e6;
+
+const english = readdirSync(join(SHARED, 'data/eval/annoctr/text')).map((f) =>
+  readFileSync(join(SHARED, 'data/eval/annoctr/text', f), 'utf8'),
+);
+const japaneseBase = readdirSync('corpus')
+  .filter((f) => f.endsWith('-ja.md'))
+  .map((f) => readFileSync(join('corpus', f), 'utf8'));
+japaneseBase.push(readFileSync(join(SHARED, 'seeds/000_4b43a1ed214ff49b.txt'), 'utf8'));
+const japanese = Array.from({ length: 8 }, () => japaneseBase).flat(); // the Japanese sample items, 8 times
+
+const rows: { name: string; mb: number; docs: number; ms: number }[] = [];
+const run = (name: string, texts: readonly string[], f: (t: string) => unknown): void => {
+  const ms = timeRuns(() => {
+    for (const t of texts) f(t);
+  });
+  rows.push({ name, mb: mb(texts), docs: texts.length, ms });
+};
+const doc = (text: string, lang: 'en' | 'ja') =>
+  ({ id: 'report--00000000-0000-4000-8000-000000000000', title: 't', text, lang, origin: 'bench' }) as const;
+run('kizashi full extraction, English (entities + indicators + techniques)', english, (t) => extractDocument(extractor, doc(t, 'en')));
+run('kizashi full extraction, Japanese', japanese, (t) => extractDocument(extractor, doc(t, 'ja')));
+run('kizashi indicators only, English', english, (t) => extractIndicators(t));
+run('ioc-extractor 8.2 (indicators only), English', english, (t) => extractIOC(t));
+const FLOOR = /\b(?:\d{1,3}\.){3}\d{1,3}\b|\b[a-z0-9-]{1,63}\.[a-z]{2,24}\b|\b[a-f0-9]{32,64}\b/gi;
+run('single-pass regex scan (the floor), English', english, (t) => t.match(FLOOR)?.length ?? 0);
+
+const peak = process.memoryUsage().rss / 1e6;
+const table = [
+  `| measurement | input | median time | throughput |`,
+  `|---|---|---|---|`,
+  `| KB load (starter + ATT&CK + MISP galaxies, compiled) | — | ${kbLoadMs.toFixed(0)} ms | RSS ${kbRssMb.toFixed(0)} MB |`,
+  ...rows.map(
+    (r) =>
+      `| ${r.name} | ${r.docs} docs, ${r.mb.toFixed(2)} MB | ${r.ms.toFixed(0)} ms | ${(r.mb / (r.ms / 1000)).toFixed(2)} MB/s, ${(r.docs / (r.ms / 1000)).toFixed(0)} docs/s |`,
+  ),
+];
+const en = rows[0];
+const peer = rows[3];
+const floor = rows[4];
+if (en && peer && floor) {
+  const rate = (r: typeof en): number => r.mb / (r.ms / 1000);
+  table.push(
+    '',
+    `kizashi/ioc-extractor throughput ratio (English): ${(rate(en) / rate(peer)).toFixed(2)}; kizashi/floor: ${(rate(en) / rate(floor)).toFixed(3)}; peak RSS ${peak.toFixed(0)} MB`,
+  );
+}
+console.log(`\nkizashi benchmark — ${RUNS} runs per row, medians, one core (node ${process.version})\n`);
+console.log(table.join('\n'));
+mkdirSync('bench-results', { recursive: true });
+writeFileSync(
+  'bench-results/latest.json',
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, kbLoadMs, kbRssMb, peakRssMb: peak, rows }, null, 2),
+);
+console.log('\nJSON: bench-results/latest.json');
