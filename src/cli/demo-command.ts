@@ -10,6 +10,7 @@ import { extractDocument, type Extraction } from '../extract/extract-document.js
 import { readDocumentFile } from '../ingest/read-document.js';
 import { createHash } from 'node:crypto';
 import { openExtractor, openStore } from '../main.js';
+import { listStories } from '../stories/list-stories.js';
 
 /** The sample corpus shipped with the package. */
 export const CORPUS_DIR = fileURLToPath(new URL('../../corpus/', import.meta.url));
@@ -46,6 +47,12 @@ export async function runDemo(options: DemoOptions, out: Writable): Promise<Extr
       } catch (error) {
         out.write(`  skipped ${file}: ${describeError(error)}\n`);
       }
+    }
+    const stories = await listStories(store);
+    const multi = stories.filter((st) => st.documents.length > 1).sort((a, b) => b.documents.length - a.documents.length);
+    out.write(`stories: ${stories.length} from ${files.length} documents; ${multi.length} told by several sources:\n`);
+    for (const st of multi.slice(0, 6)) {
+      out.write(`  ${st.documents.length} sources (${[...new Set(st.documents.map((d) => d.lang))].join('+')}): ${st.title}\n`);
     }
   } finally {
     await store.close();

@@ -4,6 +4,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Extractor } from '../extract/extract-document.js';
 import { ingestFiles, type IngestSummary } from '../ingest/ingest-files.js';
 import type { GraphStore, SearchOptions } from '../store/graph-store.js';
+import { listStories } from '../stories/list-stories.js';
 
 /** Ingest and print progress (a line per item; the summary at the end). Returns the summary. */
 export async function runIngest(
@@ -57,7 +58,7 @@ export async function runStories(
   store: GraphStore,
   out: Writable,
 ): Promise<void> {
-  const stories = await store.stories(options);
+  const stories = await listStories(store, options);
   if (options.format === 'json') {
     out.write(`${JSON.stringify(stories)}\n`);
     return;

@@ -1,0 +1,76 @@
+// Stories from the store: the documents of a time window (with a week of context before it) clustered into
+// events, listed with their sources and key entities.
+import type { GraphStore, StoryListing } from '../store/graph-store.js';
+import { clusterStories, type ClusterDocument, type ClusterOptions } from './cluster.js';
+
+const LISTED_TYPES = new Set([
+  'intrusion-set',
+  'threat-actor',
+  'malware',
+  'tool',
+  'campaign',
+  'vulnerability',
+  'identity',
+  'location',
+  'attack-pattern',
+]);
+
+/**
+ * Stories with at least one document published in [since, until).
+ * @example await listStories(store, { since: '2025-01-08', until: '2025-01-09' })
+ */
+export async function listStories(
+  store: GraphStore,
+  options: { since?: string; until?: string } & ClusterOptions = {},
+): Promise<StoryListing[]> {
+  const contextSince = options.since
+    ? new Date(Date.parse(options.since) - (options.maxGapDays ?? 7) * 86_400_000).toISOString()
+    : undefined;
+  const docs = await store.listDocuments({
+    ...(contextSince ? { since: contextSince } : {}),
+    ...(options.until ? { until: options.until } : {}),
+    limit: 100_000,
+  });
+  const clusterDocs: ClusterDocument[] = [];
+  for (const d of docs) {
+    const mentions = await store.mentions({ documentId: d.id });
+    const objects = [...new Set(mentions.map((m) => m.objectId))].map((id) => ({ id, type: id.split('--')[0] ?? '' }));
+    clusterDocs.push({ id: d.id, lang: d.lang, title: d.title, text: d.text, objects, ...(d.published ? { published: d.published } : {}) });
+  }
+  const byId = new Map(docs.map((d) => [d.id, d]));
+  const names = new Map<string, string>();
+  const out: StoryListing[] = [];
+  for (const story of clusterStories(clusterDocs, options)) {
+    const inWindow = story.documents.some((d) => !options.since || (d.published ?? '') >= options.since);
+    if (!inWindow) continue;
+    const entities = new Map<string, { type: string; name: string }>();
+    for (const d of story.documents) {
+      for (const o of d.objects) {
+        if (!LISTED_TYPES.has(o.type) || entities.has(o.id)) continue;
+        let name = names.get(o.id);
+        if (name === undefined) {
+          name = (await store.getObject(o.id))?.name ?? o.id;
+          names.set(o.id, name);
+        }
+        entities.set(o.id, { type: o.type, name });
+      }
+    }
+    const documents = story.documents.map((c) => {
+      const d = byId.get(c.id);
+      return {
+        title: c.title,
+        lang: c.lang,
+        ...(d?.url ? { url: d.url } : {}),
+        ...(d?.published ? { published: d.published } : {}),
+        ...(d?.source ? { source: d.source } : {}),
+      };
+    });
+    out.push({
+      id: story.id,
+      title: story.documents[0]?.title ?? '',
+      documents,
+      entities: [...entities.values()].sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name)),
+    });
+  }
+  return out.reverse(); // newest first
+}
