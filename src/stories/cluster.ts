@@ -117,7 +117,7 @@ export function clusterStories(documents: readonly ClusterDocument[], options: C
       // Similarity to the story = to its most similar document (single link within the time window).
       let score = 0;
       s.docs.forEach((other, i) => {
-        const sim = entitySimilarity(w, s.weights[i] ?? new Map()) + 0.5 * textSimilarity(d, other);
+        const sim = entitySimilarity(w, s.weights[i] ?? new Map<string, number>()) + 0.5 * textSimilarity(d, other);
         score = Math.max(score, sim);
       });
       if (score > bestScore) {
