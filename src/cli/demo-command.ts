@@ -10,6 +10,7 @@ import { extractDocument, type Extraction } from '../extract/extract-document.js
 import { readDocumentFile } from '../ingest/read-document.js';
 import { createHash } from 'node:crypto';
 import { openExtractor, openStore } from '../main.js';
+import { buildDigest, digestToMarkdown } from '../stories/digest.js';
 import { listStories } from '../stories/list-stories.js';
 
 /** The sample corpus shipped with the package. */
@@ -53,6 +54,31 @@ export async function runDemo(options: DemoOptions, out: Writable): Promise<Extr
     out.write(`stories: ${stories.length} from ${files.length} documents; ${multi.length} told by several sources:\n`);
     for (const st of multi.slice(0, 6)) {
       out.write(`  ${st.documents.length} sources (${[...new Set(st.documents.map((d) => d.lang))].join('+')}): ${st.title}\n`);
+    }
+    // The digest of the corpus's busiest day (Japan time), in Japanese and English.
+    const perDay = new Map<string, number>();
+    for (const x of extractions) {
+      if (!x.document.published) continue;
+      const day = new Date(Date.parse(x.document.published) + 9 * 3_600_000).toISOString().slice(0, 10);
+      perDay.set(day, (perDay.get(day) ?? 0) + 1);
+    }
+    // Of the days with the most articles, the one whose digest has the most stories.
+    let busiest: string | undefined;
+    let most = 0;
+    for (const [day] of [...perDay.entries()].sort((a, b) => b[1] - a[1] || b[0].localeCompare(a[0])).slice(0, 8)) {
+      const n = (await buildDigest(store, { date: day, lang: 'ja', tz: 'Asia/Tokyo' })).stories.length;
+      if (n > most) {
+        most = n;
+        busiest = day;
+      }
+    }
+    if (busiest) {
+      for (const lang of ['ja', 'en'] as const) {
+        const digest = await buildDigest(store, { date: busiest, lang, tz: 'Asia/Tokyo' });
+        const path = join(outDir, `digest-${busiest}.${lang}.md`);
+        await writeFile(path, digestToMarkdown(digest));
+        out.write(`digest (${lang}, ${digest.stories.length} stories): ${path}\n`);
+      }
     }
   } finally {
     await store.close();

@@ -19,32 +19,39 @@ describe('story clustering on the bilingual sample corpus', () => {
     stories = await listStories(store);
     await store.close();
   });
-  const storyOf = (fragment: string): StoryListing | undefined => stories.find((s) => s.documents.some((d) => d.title.includes(fragment)));
+  const storyOf = (fragment: string): StoryListing => {
+    const story = stories.find((s) => s.documents.some((d) => d.title.includes(fragment)));
+    if (!story) throw new Error(`no story with a document titled like "${fragment}"`);
+    return story;
+  };
 
   it('puts the Japanese and English reports of one event in one story', () => {
     const mirrorFace = storyOf('MirrorFaceの手口');
-    expect(mirrorFace?.documents.map((d) => d.lang).sort()).toEqual(['en', 'ja', 'ja']);
+    expect(mirrorFace.documents.map((d) => d.lang).sort()).toEqual(['en', 'ja', 'ja']);
     for (const [ja, en] of [
       ['DMMビットコイン', 'DMM Bitcoin theft'],
       ['ソルト・タイフーン', 'Salt Typhoon'],
       ['国連総会', 'UN General Assembly'],
       ['LockBit」の基盤', 'Operation Cronos'],
-      ['Ivanti製VPN', 'Ivanti Connect Secure'],
+      ['Ivanti製VPN', 'Attackers chain two Ivanti'],
+      ['Connect Secureにゼロデイ', 'CVE-2025-0282'],
       ['KADOKAWAへの', 'KADOKAWA'],
       ['「Earth Estries」', 'Earth Estries espionage'],
       ['能動的サイバー防御法', 'active cyber defense'],
     ]) {
       expect(storyOf(ja ?? ''), `${ja} / ${en}`).toBe(storyOf(en ?? ''));
     }
-    expect(mirrorFace?.entities).toEqual(expect.arrayContaining([{ type: 'intrusion-set', name: 'MirrorFace' }]));
+    expect(mirrorFace.entities).toEqual(expect.arrayContaining([{ type: 'intrusion-set', name: 'MirrorFace' }]));
   });
 
   it('keeps different events apart even when they share an actor, a country or a day', () => {
     expect(storyOf('Five Eyes warn of Volt Typhoon')).not.toBe(storyOf('ボルト・タイフーンが重要インフラ')); // 2023 vs 2024
     expect(storyOf('Earth Estries espionage')).not.toBe(storyOf('Salt Typhoon')); // FamousSparrow in both
     expect(storyOf('DMM Bitcoin theft')).not.toBe(storyOf('UN General Assembly')); // same day
+    expect(storyOf('Attackers chain two Ivanti')).not.toBe(storyOf('CVE-2025-0282')); // one vendor, a year apart
+    expect(storyOf('CVE-2025-0282')).not.toBe(storyOf('links MirrorFace campaign')); // same day, both VPN-related
     expect(storyOf('Leaked i-Soon files')).not.toBe(storyOf('i-Soon」の社員らを起訴')); // a year apart
-    expect(stories).toHaveLength(19);
+    expect(stories).toHaveLength(20);
   });
 });
 

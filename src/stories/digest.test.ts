@@ -1,0 +1,61 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExtractor } from '../extract/extract-document.js';
+import { ingestFiles } from '../ingest/ingest-files.js';
+import { loadKnowledgeBase } from '../kb/load-kb.js';
+import type { GraphStore } from '../store/graph-store.js';
+import { openSqliteStore } from '../store/sqlite/sqlite-graph-store.js';
+import { buildDigest, dayBounds, digestToHtml, digestToMarkdown } from './digest.js';
+
+let store: GraphStore;
+beforeAll(async () => {
+  const extractor = createExtractor(await loadKnowledgeBase({ ignoreHome: true }));
+  store = openSqliteStore(join(await mkdtemp(join(tmpdir(), 'kizashi-digest-')), 'd.db'));
+  await ingestFiles([resolve(import.meta.dirname, '../../corpus')], extractor, store);
+});
+afterAll(() => store.close());
+
+describe('the daily digest', () => {
+  it('covers the calendar day in the given time zone', () => {
+    expect(dayBounds('2025-01-08', 'Asia/Tokyo')).toEqual({ since: '2025-01-07T15:00:00.000Z', until: '2025-01-08T15:00:00.000Z' });
+    expect(dayBounds('2025-01-08', 'UTC')).toEqual({ since: '2025-01-08T00:00:00.000Z', until: '2025-01-09T00:00:00.000Z' });
+  });
+
+  it.each(['ja', 'en'] as const)(
+    'in %s: ranked stories, each summary sentence a source sentence, every story with its sources',
+    async (lang) => {
+      const digest = await buildDigest(store, { date: '2025-01-08', lang, tz: 'Asia/Tokyo' });
+      expect(digest.stories.length).toBe(2);
+      const titles = digest.stories.map((s) => s.title).join(' ');
+      expect(titles).toMatch(/MirrorFace/);
+      expect(titles).toMatch(/Ivanti/);
+      for (const story of digest.stories) {
+        expect(story.sources.length).toBeGreaterThanOrEqual(2);
+        expect(story.sentences.length).toBeGreaterThan(0);
+        for (const sentence of story.sentences) {
+          const doc = await store.getDocument(sentence.document);
+          expect(doc?.text.slice(sentence.start, sentence.end)).toBe(sentence.text);
+          expect(story.summary).toContain(sentence.text);
+        }
+        // The summary is in the digest's language when a source in that language exists.
+        expect(/[\u3040-\u30ff]/.test(story.summary)).toBe(lang === 'ja');
+      }
+      const md = digestToMarkdown(digest);
+      expect(md).toContain(lang === 'ja' ? 'その他の注目ニュース' : 'Other notable news');
+      expect(md).toContain(lang === 'ja' ? '情報源' : 'Sources');
+    },
+  );
+
+  it('renders facts from the knowledge graph in the chosen language and escapes HTML', async () => {
+    const ja = await buildDigest(store, { date: '2025-01-08', lang: 'ja', tz: 'Asia/Tokyo' });
+    const mirrorFace = ja.stories.find((s) => s.title.includes('MirrorFace'));
+    expect(mirrorFace?.facts).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^攻撃グループ：.*MirrorFace/), expect.stringMatching(/^マルウェア：.*LODEINFO/)]),
+    );
+    const html = digestToHtml({ ...ja, stories: [{ ...ja.stories[0]!, title: '<script>alert(1)</script>' }] });
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).toContain('&lt;script&gt;');
+  });
+});

@@ -1,0 +1,186 @@
+// The daily digest: the stories with a document published on a day (in a time zone), ranked, each with an
+// extractive summary (source sentences only, with their offsets) and the language-independent facts rendered
+// from the knowledge graph by templates in the chosen language, plus the list of sources.
+import type { GraphStore, StoredDocument } from '../store/graph-store.js';
+import { splitSentences } from '../text/sentences.js';
+import { listStories } from './list-stories.js';
+
+export type DigestLang = 'ja' | 'en';
+
+export interface DigestSentence {
+  readonly text: string;
+  readonly document: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface DigestStory {
+  readonly title: string;
+  readonly summary: string;
+  /** Every summary sentence with the source sentence it is (document id and offsets). */
+  readonly sentences: readonly DigestSentence[];
+  /** Facts from the knowledge graph, rendered in the digest's language. */
+  readonly facts: readonly string[];
+  readonly sources: readonly { title: string; url?: string; published?: string; source?: string }[];
+  readonly entities: readonly { type: string; name: string }[];
+  readonly score: number;
+}
+
+export interface Digest {
+  readonly date: string;
+  readonly lang: DigestLang;
+  readonly stories: readonly DigestStory[];
+}
+
+const FACT_TYPES: Readonly<Record<string, { ja: string; en: string; weight: number }>> = {
+  'intrusion-set': { ja: '攻撃グループ', en: 'Actors', weight: 3 },
+  malware: { ja: 'マルウェア', en: 'Malware', weight: 3 },
+  vulnerability: { ja: '脆弱性', en: 'Vulnerabilities', weight: 3 },
+  tool: { ja: 'ツール', en: 'Tools', weight: 1 },
+  'attack-pattern': { ja: '手口（ATT&CK）', en: 'Techniques (ATT&CK)', weight: 1 },
+  location: { ja: '関係国・地域', en: 'Countries', weight: 0.5 },
+  identity: { ja: '組織', en: 'Organisations', weight: 0.5 },
+};
+
+/** Start and end of the calendar day `date` in time zone `tz`, as ISO instants. */
+export function dayBounds(date: string, tz: string): { since: string; until: string } {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`date must be YYYY-MM-DD, got "${date}"`);
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  // The zone's offset at that moment, from Intl (no time-zone library needed).
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  })
+    .formatToParts(new Date(utcMidnight))
+    .reduce<Record<string, string>>((acc, p) => ({ ...acc, [p.type]: p.value }), {});
+  const local = Date.parse(`${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:00Z`);
+  const offset = local - utcMidnight;
+  const start = utcMidnight - offset;
+  return { since: new Date(start).toISOString(), until: new Date(start + 86_400_000).toISOString() };
+}
+
+/** Sentences of a document with offsets (cut the same way as extraction cuts them). */
+function sentencesOf(doc: StoredDocument): { text: string; start: number; end: number }[] {
+  return splitSentences(doc.text).filter((s) => s.text.length >= 15);
+}
+
+/**
+ * Build the digest of `date` from the store.
+ * @example await buildDigest(store, { date: '2025-01-08', lang: 'ja', tz: 'Asia/Tokyo' })
+ */
+export async function buildDigest(
+  store: GraphStore,
+  options: { date: string; lang: DigestLang; tz: string; maxStories?: number },
+): Promise<Digest> {
+  const { since, until } = dayBounds(options.date, options.tz);
+  const stories = await listStories(store, { since, until });
+  const docs = new Map<string, StoredDocument>();
+  for (const d of await store.listDocuments({ since: new Date(Date.parse(since) - 7 * 86_400_000).toISOString(), until, limit: 100_000 }))
+    docs.set(d.url ?? d.id, d);
+  const out: DigestStory[] = [];
+  for (const story of stories) {
+    const storyDocs = story.documents
+      .map((s) => [...docs.values()].find((d) => d.title === s.title && (d.url ?? '') === (s.url ?? '')))
+      .filter((d): d is StoredDocument => d !== undefined);
+    const names = story.entities.filter((e) => FACT_TYPES[e.type]).map((e) => e.name);
+    // Extractive summary: the lead sentences that name the most story entities, from documents in the digest's
+    // language first (an English-only story still gets its facts rendered in Japanese below).
+    const candidates = storyDocs
+      .sort((a, b) => Number(b.lang === options.lang) - Number(a.lang === options.lang))
+      .flatMap((d, docRank) =>
+        sentencesOf(d)
+          .slice(0, 6)
+          .map((s, i) => ({
+            ...s,
+            document: d.id,
+            lang: d.lang,
+            score: names.filter((n) => s.text.includes(n)).length * 2 - i * 0.3 - docRank,
+          })),
+      );
+    const inLang = candidates.filter((c) => c.lang === options.lang);
+    const pool = inLang.length > 0 ? inLang : candidates;
+    const chosen = pool.sort((a, b) => b.score - a.score).slice(0, 2);
+    chosen.sort((a, b) => (a.document === b.document ? a.start - b.start : 0));
+    const facts: string[] = [];
+    for (const [type, label] of Object.entries(FACT_TYPES)) {
+      const list = story.entities.filter((e) => e.type === type).map((e) => e.name);
+      if (list.length > 0)
+        facts.push(
+          `${label[options.lang]}${options.lang === 'ja' ? '：' : ': '}${list.slice(0, 8).join(options.lang === 'ja' ? '、' : ', ')}`,
+        );
+    }
+    const score =
+      story.documents.length * 2 +
+      story.entities.reduce((s, e) => s + (FACT_TYPES[e.type]?.weight ?? 0), 0) / 4 +
+      (story.documents.some((d) => d.lang === options.lang) ? 1 : 0);
+    const title = story.documents.find((d) => d.lang === options.lang)?.title ?? story.title;
+    out.push({
+      title,
+      summary: chosen.map((c) => c.text).join(options.lang === 'ja' ? '' : ' '),
+      sentences: chosen.map((c) => ({ text: c.text, document: c.document, start: c.start, end: c.end })),
+      facts,
+      sources: story.documents.map((d) => ({
+        title: d.title,
+        ...(d.url ? { url: d.url } : {}),
+        ...(d.published ? { published: d.published } : {}),
+        ...(d.source ? { source: d.source } : {}),
+      })),
+      entities: story.entities,
+      score,
+    });
+  }
+  out.sort((a, b) => b.score - a.score);
+  return { date: options.date, lang: options.lang, stories: out.slice(0, options.maxStories ?? 20) };
+}
+
+/** The digest as Markdown, in the shape of a daily threat brief: a top story, then the other notable news. */
+export function digestToMarkdown(d: Digest): string {
+  const ja = d.lang === 'ja';
+  const lines = [ja ? `# ${d.date} サイバー脅威デイリー` : `# Daily cyber threat brief — ${d.date}`, ''];
+  d.stories.forEach((s, i) => {
+    if (i === 1)
+      lines.push(
+        ja ? `## ${Number(d.date.slice(5, 7))}月${Number(d.date.slice(8, 10))}日：その他の注目ニュース` : '## Other notable news',
+        '',
+      );
+    lines.push(i === 0 ? `## ${s.title}` : `### ${s.title}`, '');
+    lines.push(s.summary, '');
+    for (const f of s.facts) lines.push(`- ${f}`);
+    lines.push(
+      '',
+      `${ja ? '情報源' : 'Sources'}: ${s.sources.map((src) => `${src.source ?? ''} “${src.title}”${src.published ? ` (${src.published.slice(0, 10)})` : ''}${src.url ? ` <${src.url}>` : ''}`).join('; ')}`,
+      '',
+    );
+  });
+  if (d.stories.length === 0) lines.push(ja ? 'この日の記事はありません。' : 'No articles on this day.');
+  return `${lines.join('\n')}\n`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+/** The digest as a standalone HTML page (all text escaped; links only for http(s) URLs). */
+export function digestToHtml(d: Digest): string {
+  const ja = d.lang === 'ja';
+  const link = (url?: string): string =>
+    url && /^https?:\/\//i.test(url) ? ` <a href="${escapeHtml(url)}" rel="noopener noreferrer">${escapeHtml(url)}</a>` : '';
+  const body = d.stories
+    .map(
+      (s, i) =>
+        `<section><h${i === 0 ? 2 : 3}>${escapeHtml(s.title)}</h${i === 0 ? 2 : 3}><p>${escapeHtml(s.summary)}</p><ul>${s.facts
+          .map((f) => `<li>${escapeHtml(f)}</li>`)
+          .join(
+            '',
+          )}</ul><p>${ja ? '情報源' : 'Sources'}: ${s.sources.map((src) => `${escapeHtml(src.source ?? '')} “${escapeHtml(src.title)}”${link(src.url)}`).join('; ')}</p></section>`,
+    )
+    .join('\n');
+  return `<!doctype html><html lang="${d.lang}"><head><meta charset="utf-8"><title>${escapeHtml(d.date)}</title></head><body><h1>${escapeHtml(
+    ja ? `${d.date} サイバー脅威デイリー` : `Daily cyber threat brief — ${d.date}`,
+  )}</h1>\n${body}</body></html>\n`;
+}
