@@ -3,6 +3,7 @@
 // from the knowledge graph by templates in the chosen language, plus the list of sources.
 import type { GraphStore, StoredDocument } from '../store/graph-store.js';
 import { splitSentences } from '../text/sentences.js';
+import { buildLedger, claimsOf, type LedgerEntry } from './claims.js';
 import { listStories } from './list-stories.js';
 
 export type DigestLang = 'ja' | 'en';
@@ -23,6 +24,8 @@ export interface DigestStory {
   readonly facts: readonly string[];
   readonly sources: readonly { title: string; url?: string; published?: string; source?: string }[];
   readonly entities: readonly { type: string; name: string }[];
+  /** Attribution claims in the story's sources: who claims what about whom, with confidence. */
+  readonly claims: readonly LedgerEntry[];
   readonly score: number;
 }
 
@@ -114,6 +117,7 @@ export async function buildDigest(
           `${label[options.lang]}${options.lang === 'ja' ? '：' : ': '}${list.slice(0, 8).join(options.lang === 'ja' ? '、' : ', ')}`,
         );
     }
+    const claims = buildLedger((await Promise.all(storyDocs.map((doc) => claimsOf(store, doc)))).flat());
     const score =
       story.documents.length * 2 +
       story.entities.reduce((s, e) => s + (FACT_TYPES[e.type]?.weight ?? 0), 0) / 4 +
@@ -131,6 +135,7 @@ export async function buildDigest(
         ...(d.source ? { source: d.source } : {}),
       })),
       entities: story.entities,
+      claims,
       score,
     });
   }
@@ -151,6 +156,21 @@ export function digestToMarkdown(d: Digest): string {
     lines.push(i === 0 ? `## ${s.title}` : `### ${s.title}`, '');
     lines.push(s.summary, '');
     for (const f of s.facts) lines.push(`- ${f}`);
+    for (const c of s.claims.filter((x) => x.claimants.length > 0)) {
+      const best = Math.max(...c.claims.map((x) => x.confidence));
+      const hedges = [...new Set(c.claims.map((x) => x.hedge).filter((h): h is string => h !== undefined))].join(ja ? '、' : ', ');
+      const against =
+        c.contradictedBy.length > 0
+          ? ja
+            ? `（異説：${c.contradictedBy.join('、')}）`
+            : ` (others claim: ${c.contradictedBy.join(', ')})`
+          : '';
+      lines.push(
+        ja
+          ? `- 主張：${c.subject} → ${c.object}（${c.claimants.join('、')}、確度${best}${hedges ? `、「${hedges}」` : ''}）${against}`
+          : `- Claim: ${c.subject} → ${c.object} (${c.claimants.join(', ')}, confidence ${best}${hedges ? `, "${hedges}"` : ''})${against}`,
+      );
+    }
     lines.push(
       '',
       `${ja ? '情報源' : 'Sources'}: ${s.sources.map((src) => `${src.source ?? ''} “${src.title}”${src.published ? ` (${src.published.slice(0, 10)})` : ''}${src.url ? ` <${src.url}>` : ''}`).join('; ')}`,

@@ -1,0 +1,96 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExtractor } from '../extract/extract-document.js';
+import { ingestFiles } from '../ingest/ingest-files.js';
+import { loadKnowledgeBase } from '../kb/load-kb.js';
+import type { GraphStore } from '../store/graph-store.js';
+import { openSqliteStore } from '../store/sqlite/sqlite-graph-store.js';
+import { buildLedger, claimsOf, hedgeOf, type Claim } from './claims.js';
+
+describe('hedging words', () => {
+  it.each([
+    ['The FBI confirmed that TraderTraitor was behind the theft.', 90],
+    ['Researchers assess the group is likely linked to China.', 70],
+    ['The activity is suspected to involve China.', 40],
+    ['警察庁は北朝鮮の犯行と特定した。', 90],
+    ['中国の関与が疑われると評価している。', 40],
+    ['中国の関与があるとみられる。', 70],
+    ['Mandiant attributes the campaign to APT41.', 80],
+  ])('%s → %i', (sentence, confidence) => {
+    expect(hedgeOf(sentence).confidence).toBe(confidence);
+  });
+});
+
+describe('the claims ledger', () => {
+  const claim = (claimant: string, object: string, extra: Partial<Claim> = {}): Claim => ({
+    claimant,
+    subject: 'Zorgon Group',
+    object,
+    relation: 'attributed-to',
+    confidence: 70,
+    negated: false,
+    document: `report--${claimant}`,
+    sentence: '',
+    start: 0,
+    end: 0,
+    ...extra,
+  });
+
+  it('shows agreement, contradiction and first/latest dates', () => {
+    const ledger = buildLedger([
+      claim('Vendor A', 'China', { published: '2025-01-01T00:00:00Z' }),
+      claim('Agency B', 'China', { published: '2025-01-05T00:00:00Z' }),
+      claim('Vendor C', 'Russia', { published: '2025-01-03T00:00:00Z' }),
+      claim('Vendor D', 'Russia', { negated: true }),
+    ]);
+    const china = ledger.find((e) => e.object === 'China');
+    expect(china).toMatchObject({
+      claimants: ['Vendor A', 'Agency B'],
+      contradictedBy: ['Russia'],
+      firstSeen: '2025-01-01T00:00:00Z',
+      latestSeen: '2025-01-05T00:00:00Z',
+    });
+    expect(ledger.find((e) => e.object === 'Russia')?.claimants).toEqual(['Vendor C']);
+  });
+
+  describe('on the sample corpus', () => {
+    let store: GraphStore;
+    beforeAll(async () => {
+      store = openSqliteStore(join(await mkdtemp(join(tmpdir(), 'kizashi-claims-')), 'c.db'));
+      await ingestFiles(
+        [resolve(import.meta.dirname, '../../corpus')],
+        createExtractor(await loadKnowledgeBase({ ignoreHome: true })),
+        store,
+      );
+    });
+    afterAll(() => store.close());
+
+    const claimsIn = async (titleFragment: string): Promise<Claim[]> => {
+      const doc = (await store.listDocuments({ limit: 100 })).find((d) => d.title.includes(titleFragment));
+      if (!doc) throw new Error(titleFragment);
+      return claimsOf(store, doc);
+    };
+
+    it('records who attributes what, with the hedge, in Japanese and English', async () => {
+      const ja = await claimsIn('DMMビットコインの暗号資産流出');
+      expect(ja).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            claimant: 'National Police Agency (Japan)',
+            subject: 'TraderTraitor',
+            object: 'North Korea',
+            confidence: 90,
+          }),
+        ]),
+      );
+      const en = await claimsIn("Japan's police agency links MirrorFace");
+      expect(en).toEqual(
+        expect.arrayContaining([expect.objectContaining({ subject: 'MirrorFace', object: 'China', confidence: 40, hedge: 'suspected' })]),
+      );
+      // Victims are not attribution targets.
+      expect(en.some((c) => c.object === 'Japan')).toBe(false);
+    });
+  });
+});

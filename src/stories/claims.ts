@@ -1,0 +1,147 @@
+// The claims ledger: who claims what about whom. From each sentence that names an actor, an attribution target
+// (a country or another actor) and a claimant (a vendor, agency or outlet, or the document's source), with an
+// attribution cue, record the claim and map its hedging words to a confidence.
+import type { GraphStore, StoredDocument } from '../store/graph-store.js';
+
+export interface Claim {
+  readonly claimant: string;
+  readonly subject: string;
+  readonly object: string;
+  readonly relation: 'attributed-to' | 'linked-to';
+  /** 0–100 from the hedging words ("likely" 70, "suspected" 40, 特定 90 …). */
+  readonly confidence: number;
+  readonly hedge?: string;
+  readonly negated: boolean;
+  readonly document: string;
+  readonly published?: string;
+  readonly sentence: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface LedgerEntry {
+  readonly subject: string;
+  readonly object: string;
+  readonly claims: readonly Claim[];
+  /** Distinct claimants asserting it (not negated). */
+  readonly claimants: readonly string[];
+  /** Other objects claimed for the same subject and relation by other claimants. */
+  readonly contradictedBy: readonly string[];
+  readonly firstSeen?: string;
+  readonly latestSeen?: string;
+}
+
+const ATTRIBUTION =
+  /\b(?:attribut\w*|involv\w*|behind|responsible|sponsored|state-sponsored|backed|nexus|linked|links?|tied|ties|connected|associated|overlap\w*|aligned)\b|関与|背後|帰属|関連|支援を受け|特定|を背景|犯行/i;
+/** Most hedged first: "assessed … suspected to involve China" is a suspicion, whatever else the sentence says. */
+const HEDGES: readonly [RegExp, number][] = [
+  [/\b(?:low confidence|suspected|possibly|possible|may|might|could|potential(?:ly)?|alleged(?:ly)?)\b|疑い|疑われ|可能性(?!が高い)/i, 40],
+  [/\b(?:moderate confidence|likely|probably|believed?|assess(?:es|ed)?)\b|とみられ|と考えられ|可能性が高い|評価/i, 70],
+  [/\b(?:high confidence|confirmed|determined|identified|concluded)\b|特定した|断定|確認した/i, 90],
+];
+const NEGATION = /\b(?:not|no|denied|denies|rejected|did not|didn't|cannot)\b|ない|なかった|否定/i;
+const ACTOR_TYPES = new Set(['intrusion-set', 'threat-actor', 'campaign']);
+const CLAIMANT_ROLES = new Set(['security-vendor', 'government-agency', 'media', 'ngo', 'international-body']);
+
+/** Hedging word and confidence of a sentence (plain assertions count as 80). */
+export function hedgeOf(sentence: string): { confidence: number; hedge?: string } {
+  for (const [re, confidence] of HEDGES) {
+    const m = re.exec(sentence);
+    if (m) return { confidence, hedge: m[0] };
+  }
+  return { confidence: 80 };
+}
+
+/** Claims made in one stored document. */
+export async function claimsOf(store: GraphStore, doc: StoredDocument): Promise<Claim[]> {
+  const mentions = await store.mentions({ documentId: doc.id });
+  const objects = new Map<string, { type: string; name: string; roles: string[] }>();
+  for (const id of new Set(mentions.map((m) => m.objectId))) {
+    const o = await store.getObject(id);
+    if (o)
+      objects.set(id, {
+        type: o.type,
+        name: o.name,
+        roles: Array.isArray(o.stix.x_kizashi_roles) ? (o.stix.x_kizashi_roles as string[]) : [],
+      });
+  }
+  const bySentence = new Map<number, typeof mentions>();
+  for (const m of mentions) bySentence.set(m.sentenceStart, [...(bySentence.get(m.sentenceStart) ?? []), m]);
+  const claims: Claim[] = [];
+  for (const [start, items] of bySentence) {
+    const sentence = items[0]?.sentence ?? '';
+    if (!ATTRIBUTION.test(sentence)) continue;
+    const typed = items.map((m) => ({ m, o: objects.get(m.objectId) })).filter((x) => x.o !== undefined);
+    const actors = typed.filter((x) => ACTOR_TYPES.has(x.o?.type ?? ''));
+    if (actors.length === 0) continue;
+    const claimant =
+      typed.find((x) => x.o?.type === 'identity' && x.o.roles.some((r) => CLAIMANT_ROLES.has(r)))?.o?.name ??
+      doc.source ??
+      'unknown source';
+    const { confidence, hedge } = hedgeOf(sentence);
+    const negated = NEGATION.test(sentence);
+    const subject = actors[0];
+    if (!subject?.o) continue;
+    // A country is the claimed origin only next to the cue: "attributed to China" / "中国の関与" (not the victims).
+    const cue = ATTRIBUTION.exec(sentence);
+    const cueAt = start + (cue?.index ?? 0);
+    const nearCue = (m: { start: number; end: number }): boolean =>
+      (m.start >= cueAt && m.start - cueAt <= 60) || (m.end <= cueAt && cueAt - m.end <= 12);
+    const targets = [
+      ...typed.filter((x) => x.o?.type === 'location' && nearCue(x.m)).map((x) => ({ x, relation: 'attributed-to' as const })),
+      ...actors.slice(1).map((x) => ({ x, relation: 'linked-to' as const })),
+    ];
+    for (const { x, relation } of targets) {
+      if (!x.o || x.o.name === subject.o.name) continue;
+      claims.push({
+        claimant,
+        subject: subject.o.name,
+        object: x.o.name,
+        relation,
+        confidence,
+        negated,
+        document: doc.id,
+        sentence,
+        start,
+        end: start + sentence.length,
+        ...(hedge ? { hedge } : {}),
+        ...(doc.published ? { published: doc.published } : {}),
+      });
+    }
+  }
+  return claims;
+}
+
+/** Group claims by (subject, object): who agrees, who contradicts (another country for the same actor), when. */
+export function buildLedger(claims: readonly Claim[]): LedgerEntry[] {
+  const groups = new Map<string, Claim[]>();
+  for (const c of claims) groups.set(`${c.subject}|${c.object}`, [...(groups.get(`${c.subject}|${c.object}`) ?? []), c]);
+  return [...groups.values()].map((list) => {
+    const first = list[0];
+    const subject = first?.subject ?? '';
+    const object = first?.object ?? '';
+    const relation = first?.relation;
+    const dates = list
+      .map((c) => c.published)
+      .filter((d): d is string => d !== undefined)
+      .sort();
+    const contradictedBy = [
+      ...new Set(
+        claims
+          .filter(
+            (c) => c.subject === subject && c.relation === relation && relation === 'attributed-to' && c.object !== object && !c.negated,
+          )
+          .map((c) => c.object),
+      ),
+    ];
+    return {
+      subject,
+      object,
+      claims: list,
+      claimants: [...new Set(list.filter((c) => !c.negated).map((c) => c.claimant))],
+      contradictedBy,
+      ...(dates[0] ? { firstSeen: dates[0] } : {}),
+      ...(dates.length > 0 ? { latestSeen: dates[dates.length - 1] } : {}),
+    };
+  });
+}
