@@ -7,7 +7,7 @@ import { loadKnowledgeBase, kizashiHome, syncedKbDir } from '../kb/load-kb.js';
 import { syncFromDirectory, syncFromNetwork } from '../kb/sync.js';
 import { loadConfig } from '../config.js';
 import { ingestFeeds, ingestPage, readFeedList, watchFeeds } from '../ingest/ingest-feeds.js';
-import { buildDigest, digestToHtml, digestToMarkdown, type DigestLang } from '../stories/digest.js';
+import { buildDigest, digestToHtml, digestToMarkdown, digestToStix, type DigestLang } from '../stories/digest.js';
 import { runInit } from './init-command.js';
 import { listDocumentFiles } from '../ingest/ingest-files.js';
 import { runWorker } from '../ingest/worker.js';
@@ -249,16 +249,22 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     .description('the daily brief: stories with a document published on DATE, ranked, summarised from sources')
     .requiredOption('--date <YYYY-MM-DD>', 'the day')
     .addOption(new Option('--lang <lang>', 'language of the brief').choices(['ja', 'en']).default('ja'))
-    .addOption(new Option('--format <format>', 'output format').choices(['md', 'html', 'json']).default('md'))
+    .addOption(new Option('--format <format>', 'output format').choices(['md', 'html', 'json', 'stix']).default('md'))
     .option('--tz <zone>', 'time zone of the day', loadConfig().timezone)
     .addOption(dbOption())
-    .action(async (opts: { date: string; lang: DigestLang; format: 'md' | 'html' | 'json'; tz: string; db?: string }) => {
+    .action(async (opts: { date: string; lang: DigestLang; format: 'md' | 'html' | 'json' | 'stix'; tz: string; db?: string }) => {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.date)) throw new UsageError(`--date must be YYYY-MM-DD, got "${opts.date}"`);
       await withStore(opts.db, async (store) => {
         const digest = await buildDigest(store, { date: opts.date, lang: opts.lang, tz: opts.tz });
         const json = { date: digest.date, lang: digest.lang, stories: digest.stories.map(({ score: _score, ...rest }) => rest) };
         io.out.write(
-          opts.format === 'json' ? `${JSON.stringify(json)}\n` : opts.format === 'html' ? digestToHtml(digest) : digestToMarkdown(digest),
+          opts.format === 'json'
+            ? `${JSON.stringify(json)}\n`
+            : opts.format === 'stix'
+              ? `${JSON.stringify(digestToStix(digest))}\n`
+              : opts.format === 'html'
+                ? digestToHtml(digest)
+                : digestToMarkdown(digest),
         );
       });
     });

@@ -168,7 +168,7 @@ export const StixObject = {
  * case must not matter). Same key, same id, on every machine.
  * @example stixId('malware', 'emotet') // 'malware--…' always the same
  */
-export function stixId(type: Exclude<StixType, Sco['type']> | 'bundle' | 'extension-definition', key: string): string {
+export function stixId(type: Exclude<StixType, Sco['type']> | 'bundle' | 'extension-definition' | 'note', key: string): string {
   return `${type}--${uuidv5(`${type}:${key}`, STIX_NAMESPACE)}`;
 }
 

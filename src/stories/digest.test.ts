@@ -59,3 +59,16 @@ describe('the daily digest', () => {
     expect(html).toContain('&lt;script&gt;');
   });
 });
+
+describe('the digest as STIX', () => {
+  it('is a report of notes that refer to the source reports, valid against the OASIS schemas', async () => {
+    const { digestToStix } = await import('./digest.js');
+    const { bundleErrors, HAS_SCHEMAS } = await import('../testkit/stix-schemas.js');
+    const digest = await buildDigest(store, { date: '2025-01-08', lang: 'en', tz: 'Asia/Tokyo' });
+    const bundle = digestToStix(digest);
+    const notes = bundle.objects.filter((o) => (o.type as string) === 'note') as unknown as { object_refs: string[]; abstract: string }[];
+    expect(notes).toHaveLength(2);
+    for (const n of notes) for (const ref of n.object_refs) expect(await store.getDocument(ref)).toBeDefined();
+    if (HAS_SCHEMAS) expect(bundleErrors(bundle as unknown as Parameters<typeof bundleErrors>[0])).toEqual([]);
+  });
+});

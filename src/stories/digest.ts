@@ -1,7 +1,23 @@
 // The daily digest: the stories with a document published on a day (in a time zone), ranked, each with an
 // extractive summary (source sentences only, with their offsets) and the language-independent facts rendered
 // from the knowledge graph by templates in the chosen language, plus the list of sources.
+import { createBundle, stixId, type Bundle, type StixObject } from '../core/stix.js';
+import { KIZASHI_IDENTITY_ID } from '../export/stix-bundle.js';
 import type { GraphStore, StoredDocument } from '../store/graph-store.js';
+
+interface StixNote {
+  readonly type: 'note';
+  readonly spec_version: '2.1';
+  readonly id: string;
+  readonly created: string;
+  readonly modified: string;
+  readonly created_by_ref: string;
+  readonly abstract: string;
+  readonly content: string;
+  readonly object_refs: readonly string[];
+  readonly lang: string;
+  readonly external_references?: readonly { source_name: string; url: string; description: string }[];
+}
 import { splitSentences } from '../text/sentences.js';
 import { buildLedger, claimsOf, type LedgerEntry } from './claims.js';
 import { listStories } from './list-stories.js';
@@ -23,6 +39,8 @@ export interface DigestStory {
   /** Facts from the knowledge graph, rendered in the digest's language. */
   readonly facts: readonly string[];
   readonly sources: readonly { title: string; url?: string; published?: string; source?: string }[];
+  /** STIX report ids of the source documents. */
+  readonly documentIds: readonly string[];
   readonly entities: readonly { type: string; name: string }[];
   /** Attribution claims in the story's sources: who claims what about whom, with confidence. */
   readonly claims: readonly LedgerEntry[];
@@ -135,6 +153,7 @@ export async function buildDigest(
         ...(d.source ? { source: d.source } : {}),
       })),
       entities: story.entities,
+      documentIds: storyDocs.map((d) => d.id),
       claims,
       score,
     });
@@ -203,4 +222,47 @@ export function digestToHtml(d: Digest): string {
   return `<!doctype html><html lang="${d.lang}"><head><meta charset="utf-8"><title>${escapeHtml(d.date)}</title></head><body><h1>${escapeHtml(
     ja ? `${d.date} サイバー脅威デイリー` : `Daily cyber threat brief — ${d.date}`,
   )}</h1>\n${body}</body></html>\n`;
+}
+
+/**
+ * The digest as STIX 2.1: a `note` per story (summary, facts and claims; refs to the source reports) and a
+ * `report` for the day that refers to the notes.
+ */
+export function digestToStix(d: Digest): Bundle {
+  const time = `${d.date}T00:00:00.000Z`;
+  const notes: StixNote[] = d.stories
+    .filter((s) => s.documentIds.length > 0)
+    .map((s) => ({
+      type: 'note',
+      spec_version: '2.1',
+      id: stixId('note', `digest|${d.date}|${d.lang}|${s.title}`),
+      created: time,
+      modified: time,
+      created_by_ref: KIZASHI_IDENTITY_ID,
+      abstract: s.title,
+      content: [s.summary, ...s.facts.map((f) => `- ${f}`)].join('\n'),
+      object_refs: s.documentIds,
+      lang: d.lang,
+      ...(s.sources.some((src) => src.url)
+        ? {
+            external_references: s.sources
+              .filter((src) => src.url)
+              .map((src) => ({ source_name: src.source ?? 'source', url: src.url ?? '', description: src.title })),
+          }
+        : {}),
+    }));
+  const report = {
+    type: 'report' as const,
+    spec_version: '2.1' as const,
+    id: stixId('report', `digest|${d.date}|${d.lang}`),
+    created: time,
+    modified: time,
+    created_by_ref: KIZASHI_IDENTITY_ID,
+    name: d.lang === 'ja' ? `${d.date} サイバー脅威デイリー` : `Daily cyber threat brief — ${d.date}`,
+    published: time,
+    report_types: ['threat-report'],
+    object_refs: notes.length > 0 ? notes.map((n) => n.id) : [KIZASHI_IDENTITY_ID],
+    lang: d.lang,
+  };
+  return createBundle([...(notes as unknown as StixObject[]), report]);
 }
