@@ -72,3 +72,17 @@ describe('the digest as STIX', () => {
     if (HAS_SCHEMAS) expect(bundleErrors(bundle as unknown as Parameters<typeof bundleErrors>[0])).toEqual([]);
   });
 });
+
+describe("what's new since the last digest", () => {
+  it('marks new stories, and a continuing story with the sources and entities it gained', async () => {
+    const first = await buildDigest(store, { date: '2024-02-20', lang: 'en', tz: 'Asia/Tokyo' });
+    const lockbit1 = first.stories.find((s) => s.title.includes('Operation Cronos'));
+    expect(lockbit1?.whatsNew.newStory).toBe(true);
+    const next = await buildDigest(store, { date: '2024-02-21', lang: 'ja', tz: 'Asia/Tokyo' });
+    const lockbit2 = next.stories.find((s) => s.title.includes('LockBit'));
+    expect(lockbit2?.whatsNew.newStory).toBe(false);
+    expect(lockbit2?.whatsNew.sources).toEqual(['ランサムウェア「LockBit」の基盤をテイクダウン　警察庁も復号ツールで貢献']);
+    expect(digestToMarkdown(next)).toContain('前日からの続報');
+    expect((await buildDigest(store, { date: '2025-01-09', lang: 'en', tz: 'Asia/Tokyo' })).stories).toEqual([]);
+  });
+});

@@ -41,6 +41,8 @@ export interface DigestStory {
   readonly sources: readonly { title: string; url?: string; published?: string; source?: string }[];
   /** STIX report ids of the source documents. */
   readonly documentIds: readonly string[];
+  /** Since the previous day's digest: a new story, or what this story gained (sources and entities). */
+  readonly whatsNew: { readonly newStory: boolean; readonly sources: readonly string[]; readonly entities: readonly string[] };
   readonly entities: readonly { type: string; name: string }[];
   /** Attribution claims in the story's sources: who claims what about whom, with confidence. */
   readonly claims: readonly LedgerEntry[];
@@ -100,6 +102,8 @@ export async function buildDigest(
 ): Promise<Digest> {
   const { since, until } = dayBounds(options.date, options.tz);
   const stories = await listStories(store, { since, until });
+  // The previous day's stories, to tell what is new since the last digest.
+  const previous = await listStories(store, { since: new Date(Date.parse(since) - 86_400_000).toISOString(), until: since });
   const docs = new Map<string, StoredDocument>();
   for (const d of await store.listDocuments({ since: new Date(Date.parse(since) - 7 * 86_400_000).toISOString(), until, limit: 100_000 }))
     docs.set(d.url ?? d.id, d);
@@ -141,8 +145,18 @@ export async function buildDigest(
       story.entities.reduce((s, e) => s + (FACT_TYPES[e.type]?.weight ?? 0), 0) / 4 +
       (story.documents.some((d) => d.lang === options.lang) ? 1 : 0);
     const title = story.documents.find((d) => d.lang === options.lang)?.title ?? story.title;
+    const key = (x: { title: string; url?: string }): string => `${x.title}|${x.url ?? ''}`;
+    const before = previous.find((p) => p.documents.some((pd) => story.documents.some((sd) => key(pd) === key(sd))));
+    const whatsNew = before
+      ? {
+          newStory: false,
+          sources: story.documents.filter((sd) => !before.documents.some((pd) => key(pd) === key(sd))).map((sd) => sd.title),
+          entities: story.entities.filter((e) => !before.entities.some((b) => b.name === e.name && b.type === e.type)).map((e) => e.name),
+        }
+      : { newStory: true, sources: story.documents.map((sd) => sd.title), entities: [] };
     out.push({
       title,
+      whatsNew,
       summary: chosen.map((c) => c.text).join(options.lang === 'ja' ? '' : ' '),
       sentences: chosen.map((c) => ({ text: c.text, document: c.document, start: c.start, end: c.end })),
       facts,
@@ -173,6 +187,10 @@ export function digestToMarkdown(d: Digest): string {
         '',
       );
     lines.push(i === 0 ? `## ${s.title}` : `### ${s.title}`, '');
+    if (!s.whatsNew.newStory && (s.whatsNew.sources.length > 0 || s.whatsNew.entities.length > 0)) {
+      const parts = [...s.whatsNew.sources.map((t) => `“${t}”`), ...s.whatsNew.entities];
+      lines.push(ja ? `（前日からの続報：${parts.join('、')}）` : `(Update since yesterday: ${parts.join(', ')})`, '');
+    }
     lines.push(s.summary, '');
     for (const f of s.facts) lines.push(`- ${f}`);
     for (const c of s.claims.filter((x) => x.claimants.length > 0)) {
