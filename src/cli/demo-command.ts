@@ -35,6 +35,7 @@ export async function runDemo(options: DemoOptions, out: Writable): Promise<Extr
   const outDir = resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
   const dbPath = join(outDir, 'kizashi.db');
+  const digestLines: string[] = [];
   const store = await openStore(dbPath);
   try {
     for (const file of files) {
@@ -77,7 +78,7 @@ export async function runDemo(options: DemoOptions, out: Writable): Promise<Extr
         const digest = await buildDigest(store, { date: busiest, lang, tz: 'Asia/Tokyo' });
         const path = join(outDir, `digest-${busiest}.${lang}.md`);
         await writeFile(path, digestToMarkdown(digest));
-        out.write(`digest (${lang}, ${digest.stories.length} stories): ${path}\n`);
+        digestLines.push(`digest (${lang}, ${digest.stories.length} stories): ${path}\n`);
       }
     }
   } finally {
@@ -109,5 +110,6 @@ export async function runDemo(options: DemoOptions, out: Writable): Promise<Extr
   }
   out.write(`STIX 2.1 bundles, one per document: ${bundlePath}\n`);
   out.write(`knowledge store (SQLite): ${dbPath} — try: kizashi search --db ${dbPath} ミラーフェイス\n`);
+  for (const line of digestLines) out.write(line);
   return extractions;
 }

@@ -53,6 +53,12 @@ describe('the claims ledger', () => {
       latestSeen: '2025-01-05T00:00:00Z',
     });
     expect(ledger.find((e) => e.object === 'Russia')?.claimants).toEqual(['Vendor C']);
+    const repeated = buildLedger([
+      claim('Agency B', 'China', { published: '2025-01-01T00:00:00Z', document: 'report--first' }),
+      claim('Agency B', 'China', { published: '2025-01-02T00:00:00Z', document: 'report--outlet-copy' }),
+    ]);
+    expect(repeated[0]?.repeatedBy).toEqual(['report--outlet-copy']);
+    expect(repeated[0]?.claimants).toEqual(['Agency B']);
   });
 
   describe('on the sample corpus', () => {

@@ -29,6 +29,8 @@ export interface LedgerEntry {
   readonly contradictedBy: readonly string[];
   readonly firstSeen?: string;
   readonly latestSeen?: string;
+  /** Later documents that only repeat an earlier report of the same claimant's claim (not independent). */
+  readonly repeatedBy: readonly string[];
 }
 
 const ATTRIBUTION =
@@ -134,9 +136,23 @@ export function buildLedger(claims: readonly Claim[]): LedgerEntry[] {
           .map((c) => c.object),
       ),
     ];
+    // The same claimant's claim reported again in a later document is a repetition, not an independent source.
+    const ordered = [...list].sort((a, b) => (a.published ?? '').localeCompare(b.published ?? ''));
+    const repeatedBy = [
+      ...new Set(
+        ordered
+          .filter((c, i) =>
+            ordered
+              .slice(0, i)
+              .some((e) => e.claimant === c.claimant && e.document !== c.document && (e.published ?? '') <= (c.published ?? '')),
+          )
+          .map((c) => c.document),
+      ),
+    ];
     return {
       subject,
       object,
+      repeatedBy,
       claims: list,
       claimants: [...new Set(list.filter((c) => !c.negated).map((c) => c.claimant))],
       contradictedBy,

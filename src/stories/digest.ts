@@ -196,6 +196,12 @@ export function digestToMarkdown(d: Digest): string {
     for (const c of s.claims.filter((x) => x.claimants.length > 0)) {
       const best = Math.max(...c.claims.map((x) => x.confidence));
       const hedges = [...new Set(c.claims.map((x) => x.hedge).filter((h): h is string => h !== undefined))].join(ja ? '、' : ', ');
+      const repeats =
+        c.repeatedBy.length > 0
+          ? ja
+            ? `（他${c.repeatedBy.length}件は同じ主張の転載）`
+            : ` (repeated by ${c.repeatedBy.length} later report(s))`
+          : '';
       const against =
         c.contradictedBy.length > 0
           ? ja
@@ -204,8 +210,8 @@ export function digestToMarkdown(d: Digest): string {
           : '';
       lines.push(
         ja
-          ? `- 主張：${c.subject} → ${c.object}（${c.claimants.join('、')}、確度${best}${hedges ? `、「${hedges}」` : ''}）${against}`
-          : `- Claim: ${c.subject} → ${c.object} (${c.claimants.join(', ')}, confidence ${best}${hedges ? `, "${hedges}"` : ''})${against}`,
+          ? `- 主張：${c.subject} → ${c.object}（${c.claimants.join('、')}、確度${best}${hedges ? `、「${hedges}」` : ''}）${against}${repeats}`
+          : `- Claim: ${c.subject} → ${c.object} (${c.claimants.join(', ')}, confidence ${best}${hedges ? `, "${hedges}"` : ''})${against}${repeats}`,
       );
     }
     lines.push(
