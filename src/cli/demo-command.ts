@@ -5,10 +5,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
 import { describeError } from '../core/errors.js';
-import { extractionToBundle } from '../export/stix-bundle.js';
-import { extractDocument, type Extraction } from '../extract/extract-document.js';
+import type { Extraction } from '../extract/extract-document.js';
+import { storeDocument } from '../ingest/ingest-files.js';
 import { readDocumentFile } from '../ingest/read-document.js';
-import { createHash } from 'node:crypto';
 import { openExtractor, openStore } from '../main.js';
 import { buildDigest, digestToMarkdown } from '../stories/digest.js';
 import { listStories } from '../stories/list-stories.js';
@@ -40,12 +39,9 @@ export async function runDemo(options: DemoOptions, out: Writable): Promise<Extr
   try {
     for (const file of files) {
       try {
-        const doc = await readDocumentFile(join(corpus, file));
-        const x = extractDocument(extractor, doc);
-        extractions.push(x);
-        const bundle = extractionToBundle(x, doc.published ? new Date(doc.published) : new Date());
+        const { extraction, bundle } = await storeDocument(await readDocumentFile(join(corpus, file)), extractor, store);
+        extractions.push(extraction);
         bundles.push(JSON.stringify(bundle));
-        await store.putDocument(doc, bundle, createHash('sha256').update(doc.text).digest('hex'));
       } catch (error) {
         out.write(`  skipped ${file}: ${describeError(error)}\n`);
       }

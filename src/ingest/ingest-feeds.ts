@@ -1,15 +1,14 @@
 // Feed and web-page ingestion: poll each due feed (state kept in the store), turn items into documents,
 // extract and store them. A failing feed or item is reported and skipped, never aborting the batch.
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseOpml } from 'feedsmith';
 import { documentId } from '../core/document.js';
 import { describeError, InputError } from '../core/errors.js';
-import { extractionToBundle } from '../export/stix-bundle.js';
-import { extractDocument, type Extractor } from '../extract/extract-document.js';
+import type { Extractor } from '../extract/extract-document.js';
 import type { GraphStore, PutResult } from '../store/graph-store.js';
 import { feedItemDocument, pollFeed } from './feeds.js';
 import { safeFetch, type FetchOptions } from './fetcher.js';
+import { storeDocument } from './ingest-files.js';
 import { parseDocumentBytes } from './read-document.js';
 
 export interface FeedRunResult {
@@ -46,12 +45,6 @@ export async function readFeedList(path: string): Promise<string[]> {
     .filter((l) => /^https?:\/\//i.test(l));
 }
 
-async function store1(doc: Parameters<typeof extractDocument>[1], extractor: Extractor, store: GraphStore): Promise<PutResult> {
-  const extraction = extractDocument(extractor, doc);
-  const bundle = extractionToBundle(extraction, doc.published ? new Date(doc.published) : new Date());
-  return store.putDocument(doc, bundle, createHash('sha256').update(doc.text).digest('hex'));
-}
-
 /** Poll every due feed once and ingest its items. */
 export async function ingestFeeds(
   urls: readonly string[],
@@ -79,7 +72,7 @@ export async function ingestFeeds(
         const doc = feedItemDocument(item, outcome.feed.title, url);
         if (!doc) continue;
         try {
-          counts[await store1(doc, extractor, store)]++;
+          counts[(await storeDocument(doc, extractor, store)).result]++;
         } catch {
           counts.failed++;
         }
@@ -96,9 +89,12 @@ export async function ingestPage(url: string, extractor: Extractor, store: Graph
   if (response.status >= 400) throw new InputError(url, `HTTP ${response.status}`);
   const doc = parseDocumentBytes(response.body, url.endsWith('/') ? `${url}index.html` : url, response.headers['content-type']);
   const pageUrl = doc.url ?? url;
-  return store1({ ...doc, url: pageUrl, id: documentId({ url: pageUrl }) }, extractor, store).catch((error: unknown) => {
-    throw new InputError(url, describeError(error));
-  });
+  return storeDocument({ ...doc, url: pageUrl, id: documentId({ url: pageUrl }) }, extractor, store).then(
+    (stored) => stored.result,
+    (error: unknown) => {
+      throw new InputError(url, describeError(error));
+    },
+  );
 }
 
 /**

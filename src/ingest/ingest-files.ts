@@ -5,7 +5,9 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError } from '../core/errors.js';
 import { extractionToBundle } from '../export/stix-bundle.js';
-import { extractDocument, type Extractor } from '../extract/extract-document.js';
+import type { KizashiDocument } from '../core/document.js';
+import type { Bundle, StixObject } from '../core/stix.js';
+import { extractDocument, type Extraction, type Extractor } from '../extract/extract-document.js';
 import type { GraphStore, PutResult } from '../store/graph-store.js';
 import { readDocumentFile } from './read-document.js';
 import { readStructuredFile } from './read-structured.js';
@@ -67,11 +69,23 @@ export async function ingestFiles(
 export async function ingestFile(file: string, extractor: Extractor, store: GraphStore): Promise<PutResult> {
   const structured = /\.(?:pdf|json)$/i.test(file) ? await readStructuredFile(file) : undefined;
   const doc = structured?.doc ?? (await readDocumentFile(file));
+  return (await storeDocument(doc, extractor, store, structured?.objects)).result;
+}
+
+/**
+ * Extract one document and store it with its STIX bundle (objects timestamped with the publication date, so
+ * re-ingesting gives the same bundle), plus any objects the input brought with it. One transaction.
+ */
+export async function storeDocument(
+  doc: KizashiDocument,
+  extractor: Extractor,
+  store: GraphStore,
+  extraObjects: readonly StixObject[] = [],
+): Promise<{ result: PutResult; extraction: Extraction; bundle: Bundle }> {
   const extraction = extractDocument(extractor, doc);
-  const published = doc.published ? new Date(doc.published) : new Date();
-  const extracted = extractionToBundle(extraction, published);
+  const extracted = extractionToBundle(extraction, doc.published ? new Date(doc.published) : new Date());
   const known = new Set(extracted.objects.map((o) => o.id));
-  const bundle = { ...extracted, objects: [...extracted.objects, ...(structured?.objects ?? []).filter((o) => !known.has(o.id))] };
-  const hash = createHash('sha256').update(doc.text).digest('hex');
-  return store.putDocument(doc, bundle, hash);
+  const bundle = { ...extracted, objects: [...extracted.objects, ...extraObjects.filter((o) => !known.has(o.id))] };
+  const result = await store.putDocument(doc, bundle, createHash('sha256').update(doc.text).digest('hex'));
+  return { result, extraction, bundle };
 }
