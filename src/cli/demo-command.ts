@@ -9,7 +9,7 @@ import type { Extraction } from '../extract/extract-document.js';
 import { storeDocument } from '../ingest/ingest-files.js';
 import { readDocumentFile } from '../ingest/read-document.js';
 import { openExtractor, openStore } from '../main.js';
-import { buildDigest, digestToMarkdown } from '../stories/digest.js';
+import { buildDigest, dayBounds, digestToMarkdown } from '../stories/digest.js';
 import { listStories } from '../stories/list-stories.js';
 
 /** The sample corpus shipped with the package. */
@@ -63,7 +63,7 @@ export async function runDemo(options: DemoOptions, out: Writable): Promise<Extr
     let busiest: string | undefined;
     let most = 0;
     for (const [day] of [...perDay.entries()].sort((a, b) => b[1] - a[1] || b[0].localeCompare(a[0])).slice(0, 8)) {
-      const n = (await buildDigest(store, { date: day, lang: 'ja', tz: 'Asia/Tokyo' })).stories.length;
+      const n = (await listStories(store, dayBounds(day, 'Asia/Tokyo'))).length;
       if (n > most) {
         most = n;
         busiest = day;

@@ -104,14 +104,11 @@ export async function buildDigest(
   const stories = await listStories(store, { since, until });
   // The previous day's stories, to tell what is new since the last digest.
   const previous = await listStories(store, { since: new Date(Date.parse(since) - 86_400_000).toISOString(), until: since });
-  const docs = new Map<string, StoredDocument>();
-  for (const d of await store.listDocuments({ since: new Date(Date.parse(since) - 7 * 86_400_000).toISOString(), until, limit: 100_000 }))
-    docs.set(d.url ?? d.id, d);
   const out: DigestStory[] = [];
   for (const story of stories) {
-    const storyDocs = story.documents
-      .map((s) => [...docs.values()].find((d) => d.title === s.title && (d.url ?? '') === (s.url ?? '')))
-      .filter((d): d is StoredDocument => d !== undefined);
+    const storyDocs = (await Promise.all(story.documentIds.map((id) => store.getDocument(id)))).filter(
+      (d): d is StoredDocument => d !== undefined,
+    );
     const names = story.entities.filter((e) => FACT_TYPES[e.type]).map((e) => e.name);
     // Extractive summary: the lead sentences that name the most story entities, from documents in the digest's
     // language first (an English-only story still gets its facts rendered in Japanese below).
@@ -145,12 +142,11 @@ export async function buildDigest(
       story.entities.reduce((s, e) => s + (FACT_TYPES[e.type]?.weight ?? 0), 0) / 4 +
       (story.documents.some((d) => d.lang === options.lang) ? 1 : 0);
     const title = story.documents.find((d) => d.lang === options.lang)?.title ?? story.title;
-    const key = (x: { title: string; url?: string }): string => `${x.title}|${x.url ?? ''}`;
-    const before = previous.find((p) => p.documents.some((pd) => story.documents.some((sd) => key(pd) === key(sd))));
+    const before = previous.find((p) => p.documentIds.some((id) => story.documentIds.includes(id)));
     const whatsNew = before
       ? {
           newStory: false,
-          sources: story.documents.filter((sd) => !before.documents.some((pd) => key(pd) === key(sd))).map((sd) => sd.title),
+          sources: story.documents.filter((_, i) => !before.documentIds.includes(story.documentIds[i] ?? '')).map((sd) => sd.title),
           entities: story.entities.filter((e) => !before.entities.some((b) => b.name === e.name && b.type === e.type)).map((e) => e.name),
         }
       : { newStory: true, sources: story.documents.map((sd) => sd.title), entities: [] };

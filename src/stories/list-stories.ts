@@ -15,6 +15,11 @@ const LISTED_TYPES = new Set([
   'attack-pattern',
 ]);
 
+/** A story listing plus the store ids of its documents, in the same order as `documents`. */
+export interface ClusteredStory extends StoryListing {
+  readonly documentIds: readonly string[];
+}
+
 /**
  * Stories with at least one document published in [since, until).
  * @example await listStories(store, { since: '2025-01-08', until: '2025-01-09' })
@@ -22,7 +27,7 @@ const LISTED_TYPES = new Set([
 export async function listStories(
   store: GraphStore,
   options: { since?: string; until?: string } & ClusterOptions = {},
-): Promise<StoryListing[]> {
+): Promise<ClusteredStory[]> {
   const contextSince = options.since
     ? new Date(Date.parse(options.since) - (options.maxGapDays ?? 7) * 86_400_000).toISOString()
     : undefined;
@@ -39,7 +44,7 @@ export async function listStories(
   }
   const byId = new Map(docs.map((d) => [d.id, d]));
   const names = new Map<string, string>();
-  const out: StoryListing[] = [];
+  const out: ClusteredStory[] = [];
   for (const story of clusterStories(clusterDocs, options)) {
     const inWindow = story.documents.some((d) => !options.since || (d.published ?? '') >= options.since);
     if (!inWindow) continue;
@@ -69,6 +74,7 @@ export async function listStories(
       id: story.id,
       title: story.documents[0]?.title ?? '',
       documents,
+      documentIds: story.documents.map((c) => c.id),
       entities: [...entities.values()].sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name)),
     });
   }
