@@ -6,7 +6,10 @@ import { parseHTML } from 'linkedom';
 import { documentId, type KizashiDocument } from '../core/document.js';
 import { describeError } from '../core/errors.js';
 import { detectLanguage } from '../text/language.js';
+import type { FeedState } from '../store/graph-store.js';
 import { FetchError, safeFetch, type FetchOptions } from './fetcher.js';
+
+export type { FeedState };
 
 export interface FeedItem {
   readonly title: string;
@@ -20,17 +23,6 @@ export interface ParsedFeed {
   readonly title: string;
   readonly format: string;
   readonly items: readonly FeedItem[];
-}
-
-export interface FeedState {
-  readonly url: string;
-  readonly etag?: string;
-  readonly lastModified?: string;
-  readonly lastFetchAt?: string;
-  readonly nextFetchAt?: string;
-  readonly consecutiveErrors: number;
-  readonly lastError?: string;
-  readonly itemsSeen: number;
 }
 
 export type PollOutcome =

@@ -2,7 +2,6 @@
 // suite (graph-store.contract.ts) runs against both.
 import type { KizashiDocument } from '../core/document.js';
 import type { Bundle } from '../core/stix.js';
-import type { FeedState } from '../ingest/feeds.js';
 
 export type PutResult = 'new' | 'updated' | 'unchanged';
 
@@ -71,6 +70,18 @@ export interface StoryListing {
   readonly title: string;
   readonly documents: readonly { title: string; url?: string; published?: string; lang: string; source?: string }[];
   readonly entities: readonly { type: string; name: string }[];
+}
+
+/** Per-feed polling state, kept by the store for `kizashi ingest --feeds` and `kizashi feeds`. */
+export interface FeedState {
+  readonly url: string;
+  readonly etag?: string;
+  readonly lastModified?: string;
+  readonly lastFetchAt?: string;
+  readonly nextFetchAt?: string;
+  readonly consecutiveErrors: number;
+  readonly lastError?: string;
+  readonly itemsSeen: number;
 }
 
 export interface StoreCounts {

@@ -4,8 +4,8 @@ import Database from 'better-sqlite3';
 import type { KizashiDocument } from '../../core/document.js';
 import { KizashiError } from '../../core/errors.js';
 import type { Bundle, Evidence } from '../../core/stix.js';
-import type { FeedState } from '../../ingest/feeds.js';
 import type {
+  FeedState,
   GraphStore,
   PutResult,
   SearchHit,
