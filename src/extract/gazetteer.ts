@@ -4,7 +4,7 @@ import type { EntityKind, KbEntity } from '../kb/entity.js';
 import { isEnglishWord } from '../kb/english-words.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import { foldTerm, foldText, isDroppedChar, type FoldedText } from '../text/fold.js';
-import { isJapaneseChar, isLatinAlnum } from '../text/language.js';
+import { isLatinAlnum } from '../text/language.js';
 import { AhoCorasick } from './aho-corasick.js';
 
 /** A resolved mention of a KB entity. Offsets refer to the original text. */
@@ -355,7 +355,6 @@ function boundaryOk(text: string, start: number, end: number): boolean {
   if (before === 0x2e && isLatinAlnum(text.charCodeAt(start - 2)) && isLatinAlnum(first)) return false;
   // Paths and handles: "/emotet", "@lazarus", "_loader".
   if (before === 0x40 || before === 0x5f || after === 0x5f) return false;
-  if (isJapaneseChar(first) || isJapaneseChar(last)) return true;
   return true;
 }
 

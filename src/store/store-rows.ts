@@ -70,3 +70,15 @@ export function toMention(r: MentionRow): StoredMention {
     sentenceStart: Number(r.sentence_start),
   };
 }
+
+/** `«term»` around the first matched term, with some context: the same shape as SQLite's snippets. */
+export function highlight(text: string, terms: readonly string[]): string {
+  const lower = text.toLowerCase();
+  for (const term of terms) {
+    const at = lower.indexOf(term.toLowerCase());
+    if (at < 0) continue;
+    const end = at + term.length;
+    return `${at > 40 ? '…' : ''}${text.slice(Math.max(0, at - 40), at)}«${text.slice(at, end)}»${text.slice(end, end + 40)}${end + 40 < text.length ? '…' : ''}`;
+  }
+  return text.slice(0, 80);
+}

@@ -16,7 +16,7 @@ import type {
   StoredObject,
   StoryListing,
 } from '../graph-store.js';
-import { objectName, STORY_ENTITY_TYPES, toDocument, toMention, type DocumentRow, type MentionRow } from '../store-rows.js';
+import { highlight, objectName, STORY_ENTITY_TYPES, toDocument, toMention, type DocumentRow, type MentionRow } from '../store-rows.js';
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE documents (
@@ -97,18 +97,6 @@ function safeUrl(url: string): string {
   } catch {
     return 'PostgreSQL';
   }
-}
-
-/** `«term»` around the first matched term, with some context: the same shape as SQLite's snippets. */
-export function highlight(text: string, terms: readonly string[]): string {
-  const lower = text.toLowerCase();
-  for (const term of terms) {
-    const at = lower.indexOf(term.toLowerCase());
-    if (at < 0) continue;
-    const end = at + term.length;
-    return `${at > 40 ? '…' : ''}${text.slice(Math.max(0, at - 40), at)}«${text.slice(at, end)}»${text.slice(end, end + 40)}${end + 40 < text.length ? '…' : ''}`;
-  }
-  return text.slice(0, 80);
 }
 
 export class PostgresGraphStore implements GraphStore {

@@ -16,7 +16,7 @@ import type {
   StoredObject,
   StoryListing,
 } from '../graph-store.js';
-import { objectName, STORY_ENTITY_TYPES, toDocument, toMention, type DocumentRow, type MentionRow } from '../store-rows.js';
+import { highlight, objectName, STORY_ENTITY_TYPES, toDocument, toMention, type DocumentRow, type MentionRow } from '../store-rows.js';
 
 /** Schema migrations, applied in order; the applied count is kept in `PRAGMA user_version`. */
 const MIGRATIONS: readonly string[] = [
@@ -286,7 +286,7 @@ export class SqliteGraphStore implements GraphStore {
           kind: 'document',
           id: String(r.id),
           title: String(r.title),
-          snippet: typeof r.snip === 'string' ? r.snip : likeSnippet(String(r.text), short[0] ?? ''),
+          snippet: typeof r.snip === 'string' ? r.snip : highlight(String(r.text), short),
           ...(typeof r.published === 'string' ? { published: r.published } : {}),
           score: -Number(r.score),
         });
@@ -375,12 +375,6 @@ export class SqliteGraphStore implements GraphStore {
     this.db.close();
     return Promise.resolve();
   }
-}
-
-function likeSnippet(text: string, term: string): string {
-  const at = text.indexOf(term);
-  if (at < 0) return text.slice(0, 80);
-  return `${at > 30 ? '…' : ''}${text.slice(Math.max(0, at - 30), at)}«${term}»${text.slice(at + term.length, at + term.length + 30)}…`;
 }
 
 function toObject(r: ObjectRow): StoredObject {
