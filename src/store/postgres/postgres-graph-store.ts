@@ -1,6 +1,6 @@
 // GraphStore on PostgreSQL (pg): for teams with several ingestion workers. Versioned migrations, one
 // transaction per document serialised per document id by an advisory lock, pg_trgm search (Japanese-safe).
-import pg from 'pg';
+import type pg from 'pg';
 import type { KizashiDocument } from '../../core/document.js';
 import { KizashiError } from '../../core/errors.js';
 import type { Bundle, Evidence } from '../../core/stix.js';
@@ -16,6 +16,7 @@ import type {
   StoredObject,
   StoryListing,
 } from '../graph-store.js';
+import { schemaPool, withSetupLock } from './pg-setup.js';
 import { highlight, objectName, STORY_ENTITY_TYPES, toDocument, toMention, type DocumentRow, type MentionRow } from '../store-rows.js';
 
 const MIGRATIONS: readonly string[] = [
@@ -49,38 +50,27 @@ export interface PostgresStoreOptions {
 /** Connect, create the schema and run pending migrations. Errors name the server (without password). */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<PostgresGraphStore> {
   const schema = options.schema ?? 'kizashi';
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new KizashiError(`invalid PostgreSQL schema name "${schema}"`);
   const where = safeUrl(url);
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 4, options: `-c search_path=${schema},public` });
-  pool.on('error', () => undefined); // idle clients dropped by the server are replaced on next use
+  const pool = schemaPool(url, schema, options.poolSize ?? 4);
   try {
-    const client = await pool.connect();
-    try {
-      // One opener at a time creates the extension, schema and tables (concurrent CREATE … IF NOT EXISTS races).
-      await client.query('SELECT pg_advisory_lock(727272)');
-      try {
-        await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public');
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-        await client.query('CREATE TABLE IF NOT EXISTS kizashi_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-        const row = await client.query<{ value: string }>("SELECT value FROM kizashi_meta WHERE key = 'schema_version'");
-        const version = Number(row.rows[0]?.value ?? 0);
-        if (version > MIGRATIONS.length)
-          throw new KizashiError(`${where}: database schema version ${version} is newer than this kizashi; upgrade kizashi`);
-        for (let v = version; v < MIGRATIONS.length; v++) {
-          await client.query('BEGIN');
-          await client.query(MIGRATIONS[v] ?? '');
-          await client.query(
-            "INSERT INTO kizashi_meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [String(v + 1)],
-          );
-          await client.query('COMMIT');
-        }
-      } finally {
-        await client.query('SELECT pg_advisory_unlock(727272)');
+    await withSetupLock(pool, async (client) => {
+      await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public');
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.query('CREATE TABLE IF NOT EXISTS kizashi_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+      const row = await client.query<{ value: string }>("SELECT value FROM kizashi_meta WHERE key = 'schema_version'");
+      const version = Number(row.rows[0]?.value ?? 0);
+      if (version > MIGRATIONS.length)
+        throw new KizashiError(`${where}: database schema version ${version} is newer than this kizashi; upgrade kizashi`);
+      for (let v = version; v < MIGRATIONS.length; v++) {
+        await client.query('BEGIN');
+        await client.query(MIGRATIONS[v] ?? '');
+        await client.query(
+          "INSERT INTO kizashi_meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+          [String(v + 1)],
+        );
+        await client.query('COMMIT');
       }
-    } finally {
-      client.release();
-    }
+    });
   } catch (error) {
     await pool.end().catch(() => undefined);
     if (error instanceof KizashiError) throw error;

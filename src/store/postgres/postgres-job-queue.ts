@@ -1,8 +1,9 @@
 // The ingestion queue for scale-out: jobs in a PostgreSQL table, claimed with SELECT … FOR UPDATE SKIP LOCKED
 // under a lease. A worker killed mid-item leaves its job "running" until the lease expires; then another worker
 // takes it again. Documents are written in one transaction each, so a retried job never duplicates anything.
-import pg from 'pg';
+import type pg from 'pg';
 import { KizashiError } from '../../core/errors.js';
+import { schemaPool, withSetupLock } from './pg-setup.js';
 
 export interface Job {
   readonly id: number;
@@ -31,23 +32,12 @@ export class PostgresJobQueue {
   private constructor(private readonly pool: pg.Pool) {}
 
   static async open(url: string, schema = 'kizashi'): Promise<PostgresJobQueue> {
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new KizashiError(`invalid PostgreSQL schema name "${schema}"`);
-    const pool = new pg.Pool({ connectionString: url, max: 2, options: `-c search_path=${schema},public` });
-    pool.on('error', () => undefined);
+    const pool = schemaPool(url, schema, 2);
     try {
-      // Advisory locks belong to a session: hold one client for lock, DDL and unlock.
-      const client = await pool.connect();
-      try {
-        await client.query('SELECT pg_advisory_lock(727272)');
-        try {
-          await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-          await client.query(SCHEMA);
-        } finally {
-          await client.query('SELECT pg_advisory_unlock(727272)');
-        }
-      } finally {
-        client.release();
-      }
+      await withSetupLock(pool, async (client) => {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+        await client.query(SCHEMA);
+      });
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw new KizashiError(`cannot open the job queue (${(error as Error).message})`, { cause: error });

@@ -1,0 +1,27 @@
+// What every PostgreSQL opener shares: a pool bound to one schema, and the session lock under which schema
+// setup runs (concurrent CREATE … IF NOT EXISTS from several workers would otherwise race).
+import pg from 'pg';
+import { KizashiError } from '../../core/errors.js';
+
+/** A pool whose connections see `schema` first, then public (where pg_trgm lives). */
+export function schemaPool(url: string, schema: string, max: number): pg.Pool {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new KizashiError(`invalid PostgreSQL schema name "${schema}"`);
+  const pool = new pg.Pool({ connectionString: url, max, options: `-c search_path=${schema},public` });
+  pool.on('error', () => undefined); // idle clients dropped by the server are replaced on next use
+  return pool;
+}
+
+/** Run `setup` on one client while holding kizashi's setup lock (advisory locks belong to a session). */
+export async function withSetupLock(pool: pg.Pool, setup: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(727272)');
+    try {
+      await setup(client);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(727272)');
+    }
+  } finally {
+    client.release();
+  }
+}
