@@ -4,6 +4,7 @@ import type { KizashiDocument } from '../core/document.js';
 import { extractionToBundle } from '../export/stix-bundle.js';
 import { createExtractor, extractDocument, type Extractor } from '../extract/extract-document.js';
 import { loadKnowledgeBase } from '../kb/load-kb.js';
+import { listStories } from '../stories/list-stories.js';
 import type { GraphStore } from './graph-store.js';
 
 const docJa: KizashiDocument = {
@@ -127,10 +128,10 @@ export function runGraphStoreContract(name: string, open: () => Promise<GraphSto
       expect(await store.listFeedStates()).toHaveLength(1);
     });
 
-    it('lists one story per document with its sources and entities', async () => {
+    it('lists the stories of a window with their sources and entities', async () => {
       await put(docJa);
       await put(docEn);
-      const stories = await store.stories({ since: '2025-01-08', until: '2025-01-09' });
+      const stories = await listStories(store, { since: '2025-01-08', until: '2025-01-09' });
       expect(stories).toHaveLength(1);
       expect(stories[0]?.documents).toEqual([
         { title: docJa.title, url: docJa.url, published: docJa.published, lang: 'ja', source: docJa.source },

@@ -103,8 +103,6 @@ export interface GraphStore {
   listObjects(options?: { type?: string; limit?: number; offset?: number }): Promise<StoredObject[]>;
   mentions(options: { objectId?: string; documentId?: string }): Promise<StoredMention[]>;
   search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
-  /** One entry per document with its entities (the raw listing; src/stories/list-stories.ts clusters them into stories). */
-  stories(options?: { since?: string; until?: string }): Promise<StoryListing[]>;
   counts(): Promise<StoreCounts>;
   /** Per-feed polling state (ETag, Last-Modified, errors, next fetch). */
   getFeedState(url: string): Promise<FeedState | undefined>;

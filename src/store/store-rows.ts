@@ -43,10 +43,6 @@ export function toDocument(r: DocumentRow): StoredDocument {
   };
 }
 
-/** Entity types listed with a story. */
-export const STORY_ENTITY_TYPES =
-  "('intrusion-set','threat-actor','malware','tool','campaign','vulnerability','identity','location','attack-pattern')";
-
 export interface MentionRow {
   document_id: string;
   object_id: string;

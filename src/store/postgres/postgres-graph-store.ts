@@ -14,10 +14,9 @@ import type {
   StoredDocument,
   StoredMention,
   StoredObject,
-  StoryListing,
 } from '../graph-store.js';
 import { schemaPool, withSetupLock } from './pg-setup.js';
-import { highlight, objectName, STORY_ENTITY_TYPES, toDocument, toMention, type DocumentRow, type MentionRow } from '../store-rows.js';
+import { highlight, objectName, toDocument, toMention, type DocumentRow, type MentionRow } from '../store-rows.js';
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE documents (
@@ -251,34 +250,6 @@ export class PostgresGraphStore implements GraphStore {
       for (const o of r.rows) hits.push({ kind: 'object', id: o.id, title: o.name, snippet: o.name, type: o.type, score: 1 });
     }
     return hits;
-  }
-
-  async stories(options: { since?: string; until?: string } = {}): Promise<StoryListing[]> {
-    const docs = await this.listDocuments({ ...options, limit: 10_000 });
-    const out: StoryListing[] = [];
-    for (const d of docs) {
-      const r = await this.pool.query<{ type: string; name: string }>(
-        `SELECT DISTINCT o.type, o.name FROM mentions m JOIN objects o ON o.id = m.object_id WHERE m.document_id = $1
-         AND o.type IN ${STORY_ENTITY_TYPES}
-         ORDER BY o.type, o.name`,
-        [d.id],
-      );
-      out.push({
-        id: d.id.replace(/^report--/, 'story--'),
-        title: d.title,
-        documents: [
-          {
-            title: d.title,
-            lang: d.lang,
-            ...(d.url ? { url: d.url } : {}),
-            ...(d.published ? { published: d.published } : {}),
-            ...(d.source ? { source: d.source } : {}),
-          },
-        ],
-        entities: r.rows,
-      });
-    }
-    return out;
   }
 
   async counts(): Promise<StoreCounts> {

@@ -14,9 +14,8 @@ import type {
   StoredDocument,
   StoredMention,
   StoredObject,
-  StoryListing,
 } from '../graph-store.js';
-import { highlight, objectName, STORY_ENTITY_TYPES, toDocument, toMention, type DocumentRow, type MentionRow } from '../store-rows.js';
+import { highlight, objectName, toDocument, toMention, type DocumentRow, type MentionRow } from '../store-rows.js';
 
 /** Schema migrations, applied in order; the applied count is kept in `PRAGMA user_version`. */
 const MIGRATIONS: readonly string[] = [
@@ -317,29 +316,6 @@ export class SqliteGraphStore implements GraphStore {
       }
     }
     return Promise.resolve(hits);
-  }
-
-  async stories(options: { since?: string; until?: string } = {}): Promise<StoryListing[]> {
-    const docs = await this.listDocuments({ ...options, limit: 10_000 });
-    const entityStmt = this.db.prepare<[string], { type: string; name: string }>(
-      `SELECT DISTINCT o.type, o.name FROM mentions m JOIN objects o ON o.id = m.object_id WHERE m.document_id = ?
-       AND o.type IN ${STORY_ENTITY_TYPES}
-       ORDER BY o.type, o.name`,
-    );
-    return docs.map((d) => ({
-      id: d.id.replace(/^report--/, 'story--'),
-      title: d.title,
-      documents: [
-        {
-          title: d.title,
-          lang: d.lang,
-          ...(d.url ? { url: d.url } : {}),
-          ...(d.published ? { published: d.published } : {}),
-          ...(d.source ? { source: d.source } : {}),
-        },
-      ],
-      entities: entityStmt.all(d.id),
-    }));
   }
 
   counts(): Promise<StoreCounts> {
