@@ -181,12 +181,16 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
   const out: IndicatorMatch[] = [];
   const taken = new IntervalSet();
   const overlaps = (s: number, e: number): boolean => taken.overlaps(s, e);
-  const emit = (kind: IndicatorKind, value: string, vs: number, ve: number, reserve = true): IndicatorMatch | undefined => {
-    if (ve <= vs) return undefined;
+  /** The original text behind refanged offsets [vs, ve), and whether it differs (defang markers, full width). */
+  const original = (vs: number, ve: number): { start: number; end: number; raw: string; defanged: boolean } => {
     const start = view.start[vs] ?? 0;
     const end = view.end[ve - 1] ?? start;
     const raw = text.slice(start, end);
-    const match: IndicatorMatch = { kind, value, start, end, raw, defanged: raw !== t.slice(vs, ve) };
+    return { start, end, raw, defanged: raw !== t.slice(vs, ve) };
+  };
+  const emit = (kind: IndicatorKind, value: string, vs: number, ve: number, reserve = true): IndicatorMatch | undefined => {
+    if (ve <= vs) return undefined;
+    const match: IndicatorMatch = { kind, value, ...original(vs, ve) };
     out.push(match);
     if (reserve) taken.add(vs, ve);
     return match;
@@ -235,11 +239,7 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
     const host = raw.split(/[/:]/)[0] ?? '';
     const isIp = /^\d+\.\d+\.\d+\.\d+$/.test(host) && ipaddr.IPv4.isValidFourPartDecimal(host);
     if (isIp && /^\/(?:3[0-2]|[12]?\d)$/.test(raw.slice(host.length))) continue; // a CIDR block, not a URL
-    if (
-      !isIp &&
-      !isLikelyDomain(host, { defanged: raw !== text.slice(view.start[m.index], view.end[m.index + raw.length - 1]), inUrl: true })
-    )
-      continue;
+    if (!isIp && !isLikelyDomain(host, { defanged: original(m.index, m.index + raw.length).defanged, inUrl: true })) continue;
     emit('url', raw, m.index, m.index + raw.length);
   }
   for (const m of t.matchAll(RE.email)) {
@@ -310,7 +310,7 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
   for (const m of t.matchAll(RE.domain)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     const raw = m[0].replace(/\.$/, '');
-    const defanged = t.slice(m.index, m.index + raw.length) !== text.slice(view.start[m.index], view.end[m.index + raw.length - 1]);
+    const { defanged } = original(m.index, m.index + raw.length);
     if (!isLikelyDomain(raw, { defanged, inUrl: false })) continue;
     emit('domain', raw.toLowerCase(), m.index, m.index + raw.length);
   }
