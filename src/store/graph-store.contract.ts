@@ -138,5 +138,71 @@ export function runGraphStoreContract(name: string, open: () => Promise<GraphSto
       ]);
       expect(stories[0]?.entities).toEqual(expect.arrayContaining([{ type: 'intrusion-set', name: 'MirrorFace' }]));
     });
+
+    it('pages object versions in the order they were added, each exactly once, while new ones arrive', async () => {
+      await put(docJa);
+      const seen: string[] = [];
+      let page = await store.objectsAdded({ limit: 2 });
+      seen.push(...page.objects.map((o) => String(o.stix.id)));
+      await put(docEn); // arrives mid-paging
+      while (page.next) {
+        page = await store.objectsAdded({ after: page.next, limit: 2 });
+        seen.push(...page.objects.map((o) => String(o.stix.id)));
+      }
+      const all = (await store.objectsAdded({ limit: 10_000 })).objects.map((o) => String(o.stix.id));
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(new Set(seen)).toEqual(new Set(all));
+      const actors = await store.objectsAdded({ limit: 100, types: ['intrusion-set'] });
+      expect(actors.objects.map((o) => o.stix.name).sort()).toEqual(['Lazarus Group', 'MirrorFace']);
+      expect(actors.objects[0]?.version).toMatch(/^\d{4}-/);
+      const fromJa = await store.objectsAdded({ limit: 100, source: docJa.source ?? '', types: ['intrusion-set'] });
+      expect(fromJa.objects.map((o) => o.stix.name)).toEqual(['MirrorFace']);
+      const byDoc = await store.objectsAdded({ limit: 100, documentIds: [docEn.id], types: ['intrusion-set'] });
+      expect(byDoc.objects).toHaveLength(2);
+    });
+
+    it('lists the relationships of an object', async () => {
+      await put(docEn);
+      const [mirrorFace] = (await store.listObjects({ type: 'intrusion-set' })).filter((o) => o.name === 'MirrorFace');
+      const rels = await store.relationships(mirrorFace?.id ?? '');
+      expect(rels.length).toBeGreaterThan(0);
+      for (const r of rels) expect([r.stix.source_ref, r.stix.target_ref]).toContain(mirrorFace?.id);
+    });
+
+    it('keeps API keys by hash and revokes them', async () => {
+      const key = { id: 'k1', name: 'ci', role: 'reader' as const, hash: 'a'.repeat(64), createdAt: '2026-01-01T00:00:00.000Z' };
+      await store.putApiKey(key);
+      expect(await store.apiKeyByHash(key.hash)).toEqual(key);
+      expect(await store.apiKeyByHash('b'.repeat(64))).toBeUndefined();
+      expect(await store.revokeApiKey('ci')).toBe(true);
+      expect(await store.revokeApiKey('ci')).toBe(false);
+      expect((await store.apiKeyByHash(key.hash))?.revokedAt).toBeDefined();
+      expect(await store.listApiKeys()).toHaveLength(1);
+    });
+
+    it('keeps watchlists and records each hit once until delivered', async () => {
+      await put(docJa);
+      const wl = {
+        id: 'w1',
+        name: 'Japan',
+        entityIds: [],
+        keywords: ['台湾'],
+        webhook: 'https://hooks.example/x',
+        createdAt: '2026-01-01',
+      };
+      await store.putWatchlist(wl);
+      expect(await store.listWatchlists()).toEqual([wl]);
+      const hit = { watchlistId: 'w1', documentId: docJa.id, matched: ['台湾'], createdAt: '2026-01-02', attempts: 0 };
+      expect(await store.addWatchHits([hit])).toHaveLength(1);
+      expect(await store.addWatchHits([hit])).toHaveLength(0);
+      expect(await store.watchHits({ undelivered: true })).toEqual([hit]);
+      await store.markWatchHit('w1', docJa.id, { attempts: 1, lastError: 'HTTP 500' });
+      expect((await store.watchHits({ undelivered: true }))[0]).toMatchObject({ attempts: 1, lastError: 'HTTP 500' });
+      await store.markWatchHit('w1', docJa.id, { attempts: 2, deliveredAt: '2026-01-02T00:01:00Z' });
+      expect(await store.watchHits({ undelivered: true })).toEqual([]);
+      expect(await store.watchHits({ watchlistId: 'w1' })).toHaveLength(1);
+      expect(await store.deleteWatchlist('w1')).toBe(true);
+      expect(await store.watchHits({})).toEqual([]);
+    });
   });
 }

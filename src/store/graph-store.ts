@@ -91,6 +91,65 @@ export interface StoreCounts {
   readonly relationships: number;
 }
 
+/** One object version as the TAXII feed serves it: in the order it was added, with a resumable cursor. */
+export interface AddedObject {
+  readonly stix: Record<string, unknown>;
+  readonly dateAdded: string;
+  readonly version: string;
+}
+
+export interface AddedOptions {
+  /** Opaque cursor from a previous page's `next`. */
+  readonly after?: string;
+  /** Only versions added after this timestamp. */
+  readonly addedAfter?: string;
+  readonly types?: readonly string[];
+  readonly ids?: readonly string[];
+  /** Only objects evidenced in documents from this source, or in these documents. */
+  readonly source?: string;
+  readonly documentIds?: readonly string[];
+  readonly limit: number;
+}
+
+export interface AddedPage {
+  readonly objects: AddedObject[];
+  /** Cursor for the next page; absent when this page reached the end. */
+  readonly next?: string;
+}
+
+export type Role = 'reader' | 'editor' | 'admin';
+
+/** An API key as stored: only the SHA-256 of the secret is kept. */
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly hash: string;
+  readonly createdAt: string;
+  readonly revokedAt?: string;
+}
+
+/** Entities or keywords an analyst follows; matches go to the digest and, if set, a webhook. */
+export interface Watchlist {
+  readonly id: string;
+  readonly name: string;
+  readonly entityIds: readonly string[];
+  readonly keywords: readonly string[];
+  readonly webhook?: string;
+  readonly createdAt: string;
+}
+
+export interface WatchHit {
+  readonly watchlistId: string;
+  readonly documentId: string;
+  /** What matched: entity names and keywords. */
+  readonly matched: readonly string[];
+  readonly createdAt: string;
+  readonly deliveredAt?: string;
+  readonly attempts: number;
+  readonly lastError?: string;
+}
+
 export interface GraphStore {
   /**
    * Store a document and its extraction bundle atomically. Same id and same text: 'unchanged' and nothing
@@ -108,5 +167,25 @@ export interface GraphStore {
   getFeedState(url: string): Promise<FeedState | undefined>;
   putFeedState(state: FeedState): Promise<void>;
   listFeedStates(): Promise<FeedState[]>;
+  /** Object versions in the order they were added (TAXII); exactly once per version while writers keep adding. */
+  objectsAdded(options: AddedOptions): Promise<AddedPage>;
+  /** Relationships whose source or target is the object. */
+  relationships(objectId: string): Promise<StoredObject[]>;
+  putApiKey(key: ApiKeyRecord): Promise<void>;
+  apiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Revoke by id or name; false when no active key matched. */
+  revokeApiKey(idOrName: string): Promise<boolean>;
+  putWatchlist(watchlist: Watchlist): Promise<void>;
+  listWatchlists(): Promise<Watchlist[]>;
+  deleteWatchlist(id: string): Promise<boolean>;
+  /** Record hits; returns those that were new (a document matches a watchlist once). */
+  addWatchHits(hits: readonly WatchHit[]): Promise<WatchHit[]>;
+  watchHits(options: { watchlistId?: string; since?: string; undelivered?: boolean; limit?: number }): Promise<WatchHit[]>;
+  markWatchHit(
+    watchlistId: string,
+    documentId: string,
+    update: { deliveredAt?: string; attempts: number; lastError?: string },
+  ): Promise<void>;
   close(): Promise<void>;
 }

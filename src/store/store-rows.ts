@@ -1,5 +1,5 @@
 // Row shapes and conversions shared by the store backends (both use the same table layout).
-import type { StoredDocument, StoredMention } from './graph-store.js';
+import type { ApiKeyRecord, Role, StoredDocument, StoredMention, Watchlist, WatchHit } from './graph-store.js';
 
 export interface DocumentRow {
   id: string;
@@ -77,4 +77,77 @@ export function highlight(text: string, terms: readonly string[]): string {
     return `${at > 40 ? '…' : ''}${text.slice(Math.max(0, at - 40), at)}«${text.slice(at, end)}»${text.slice(end, end + 40)}${end + 40 < text.length ? '…' : ''}`;
   }
   return text.slice(0, 80);
+}
+
+/** A JSON column: SQLite returns text, PostgreSQL's JSONB arrives parsed. */
+function json<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  role: string;
+  hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export function toApiKey(r: ApiKeyRow): ApiKeyRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    role: r.role as Role,
+    hash: r.hash,
+    createdAt: r.created_at,
+    ...(r.revoked_at ? { revokedAt: r.revoked_at } : {}),
+  };
+}
+
+export interface WatchlistRow {
+  id: string;
+  name: string;
+  entity_ids: unknown;
+  keywords: unknown;
+  webhook: string | null;
+  created_at: string;
+}
+
+export function toWatchlist(r: WatchlistRow): Watchlist {
+  return {
+    id: r.id,
+    name: r.name,
+    entityIds: json<string[]>(r.entity_ids),
+    keywords: json<string[]>(r.keywords),
+    createdAt: r.created_at,
+    ...(r.webhook ? { webhook: r.webhook } : {}),
+  };
+}
+
+export interface WatchHitRow {
+  watchlist_id: string;
+  document_id: string;
+  matched: unknown;
+  created_at: string;
+  delivered_at: string | null;
+  attempts: number;
+  last_error: string | null;
+}
+
+export function toWatchHit(r: WatchHitRow): WatchHit {
+  return {
+    watchlistId: r.watchlist_id,
+    documentId: r.document_id,
+    matched: json<string[]>(r.matched),
+    createdAt: r.created_at,
+    attempts: Number(r.attempts),
+    ...(r.delivered_at ? { deliveredAt: r.delivered_at } : {}),
+    ...(r.last_error ? { lastError: r.last_error } : {}),
+  };
+}
+
+/** The version of a STIX object (its `modified`, else `created`, else when it was added). */
+export function stixVersion(stix: Record<string, unknown>, dateAdded: string): string {
+  const v = stix.modified ?? stix.created;
+  return typeof v === 'string' ? v : dateAdded;
 }

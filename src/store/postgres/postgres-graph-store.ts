@@ -5,6 +5,9 @@ import type { KizashiDocument } from '../../core/document.js';
 import { KizashiError } from '../../core/errors.js';
 import type { Bundle, Evidence } from '../../core/stix.js';
 import type {
+  AddedOptions,
+  AddedPage,
+  ApiKeyRecord,
   FeedState,
   GraphStore,
   PutResult,
@@ -14,9 +17,25 @@ import type {
   StoredDocument,
   StoredMention,
   StoredObject,
+  Watchlist,
+  WatchHit,
 } from '../graph-store.js';
 import { schemaPool, withSetupLock } from './pg-setup.js';
-import { highlight, objectName, toDocument, toMention, type DocumentRow, type MentionRow } from '../store-rows.js';
+import {
+  highlight,
+  objectName,
+  stixVersion,
+  toApiKey,
+  toDocument,
+  toMention,
+  toWatchHit,
+  toWatchlist,
+  type ApiKeyRow,
+  type DocumentRow,
+  type MentionRow,
+  type WatchHitRow,
+  type WatchlistRow,
+} from '../store-rows.js';
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE documents (
@@ -38,6 +57,23 @@ const MIGRATIONS: readonly string[] = [
      relationship_id TEXT NOT NULL REFERENCES objects(id), document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
      start INTEGER NOT NULL, "end" INTEGER NOT NULL, sentence TEXT NOT NULL, PRIMARY KEY (relationship_id, document_id, start));`,
   `CREATE TABLE feeds (url TEXT PRIMARY KEY, state JSONB NOT NULL, updated_at TEXT NOT NULL);`,
+  // TAXII order: each version carries the writing transaction's id; readers only see versions of transactions
+  // older than every transaction still running (pg_snapshot_xmin), so a page never skips a late commit.
+  `CREATE SEQUENCE objects_seq;
+   ALTER TABLE objects ADD COLUMN seq BIGINT, ADD COLUMN txid xid8, ADD COLUMN date_added TEXT;
+   UPDATE objects SET seq = nextval('objects_seq'), txid = pg_current_xact_id(), date_added = updated_at;
+   CREATE INDEX objects_added ON objects(txid, seq);
+   CREATE INDEX objects_source_ref ON objects((stix->>'source_ref'));
+   CREATE INDEX objects_target_ref ON objects((stix->>'target_ref'));
+   CREATE TABLE api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+     created_at TEXT NOT NULL, revoked_at TEXT);
+   CREATE TABLE watchlists (id TEXT PRIMARY KEY, name TEXT NOT NULL, entity_ids JSONB NOT NULL, keywords JSONB NOT NULL,
+     webhook TEXT, created_at TEXT NOT NULL);
+   CREATE TABLE watch_hits (
+     watchlist_id TEXT NOT NULL REFERENCES watchlists(id) ON DELETE CASCADE,
+     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, matched JSONB NOT NULL, created_at TEXT NOT NULL,
+     delivered_at TEXT, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, PRIMARY KEY (watchlist_id, document_id));
+   CREATE INDEX watch_hits_created ON watch_hits(created_at);`,
 ];
 
 export interface PostgresStoreOptions {
@@ -137,8 +173,12 @@ export class PostgresGraphStore implements GraphStore {
         const { x_kizashi_evidence: evidence, ...stix } = raw as unknown as { x_kizashi_evidence?: Evidence[] } & Record<string, unknown>;
         const aliases = [...new Set([stix.aliases, stix.x_kizashi_aliases].flatMap((a) => (Array.isArray(a) ? a.map(String) : [])))];
         await client.query(
-          `INSERT INTO objects (id, type, name, aliases, stix, first_seen, last_seen, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)
+          `INSERT INTO objects (id, type, name, aliases, stix, first_seen, last_seen, updated_at, seq, txid, date_added)
+           VALUES ($1, $2, $3, $4, $5, $6, $6, $7, nextval('objects_seq'), pg_current_xact_id(), $7)
            ON CONFLICT (id) DO UPDATE SET name = excluded.name, stix = excluded.stix, updated_at = excluded.updated_at,
+             seq = CASE WHEN objects.stix = excluded.stix THEN objects.seq ELSE excluded.seq END,
+             txid = CASE WHEN objects.stix = excluded.stix THEN objects.txid ELSE excluded.txid END,
+             date_added = CASE WHEN objects.stix = excluded.stix THEN objects.date_added ELSE excluded.date_added END,
              aliases = (SELECT coalesce(jsonb_agg(DISTINCT a), '[]'::jsonb) FROM jsonb_array_elements(objects.aliases || excluded.aliases) a),
              first_seen = CASE WHEN excluded.first_seen IS NULL THEN objects.first_seen ELSE LEAST(coalesce(objects.first_seen, excluded.first_seen), excluded.first_seen) END,
              last_seen = CASE WHEN excluded.last_seen IS NULL THEN objects.last_seen ELSE GREATEST(coalesce(objects.last_seen, excluded.last_seen), excluded.last_seen) END`,
@@ -278,6 +318,125 @@ export class PostgresGraphStore implements GraphStore {
   async listFeedStates(): Promise<FeedState[]> {
     const r = await this.pool.query<{ state: FeedState }>('SELECT state FROM feeds ORDER BY url');
     return r.rows.map((x) => x.state);
+  }
+
+  async objectsAdded(options: AddedOptions): Promise<AddedPage> {
+    const [afterTx, afterSeq] = (options.after ?? '0:0').split(':');
+    const scoped = options.source !== undefined || options.documentIds !== undefined;
+    const docs = `($6::text IS NULL OR d.source = $6) AND ($7::text[] IS NULL OR d.id = ANY($7))`;
+    const r = await this.pool.query<{ stix: Record<string, unknown>; seq: string; txid: string; date_added: string }>(
+      `SELECT stix, seq, txid::text AS txid, date_added FROM objects
+       WHERE (txid, seq) > ($1::xid8, $2::bigint) AND txid < pg_snapshot_xmin(pg_current_snapshot())
+         AND ($3::text IS NULL OR date_added > $3) AND ($4::text[] IS NULL OR type = ANY($4)) AND ($5::text[] IS NULL OR id = ANY($5))
+         AND (NOT $8::boolean OR id IN (
+           SELECT m.object_id FROM mentions m JOIN documents d ON d.id = m.document_id WHERE ${docs}
+           UNION SELECT e.relationship_id FROM relationship_evidence e JOIN documents d ON d.id = e.document_id WHERE ${docs}))
+       ORDER BY txid, seq LIMIT $9`,
+      [
+        /^\d+$/.test(afterTx ?? '') ? afterTx : '0',
+        /^\d+$/.test(afterSeq ?? '') ? afterSeq : '0',
+        options.addedAfter ?? null,
+        options.types ?? null,
+        options.ids ?? null,
+        options.source ?? null,
+        options.documentIds ?? null,
+        scoped,
+        options.limit + 1,
+      ],
+    );
+    const page = r.rows.slice(0, options.limit);
+    const last = page[page.length - 1];
+    return {
+      objects: page.map((row) => ({ stix: row.stix, dateAdded: row.date_added, version: stixVersion(row.stix, row.date_added) })),
+      ...(r.rows.length > options.limit && last ? { next: `${last.txid}:${last.seq}` } : {}),
+    };
+  }
+
+  async relationships(objectId: string): Promise<StoredObject[]> {
+    const r = await this.pool.query<ObjectRow>(
+      `SELECT o.*, (SELECT count(*) FROM relationship_evidence e WHERE e.relationship_id = o.id)::int AS mention_count FROM objects o
+       WHERE type = 'relationship' AND (stix->>'source_ref' = $1 OR stix->>'target_ref' = $1) ORDER BY mention_count DESC`,
+      [objectId],
+    );
+    return r.rows.map(toObject);
+  }
+
+  async putApiKey(key: ApiKeyRecord): Promise<void> {
+    await this.pool.query('INSERT INTO api_keys (id, name, role, hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      key.id,
+      key.name,
+      key.role,
+      key.hash,
+      key.createdAt,
+      key.revokedAt ?? null,
+    ]);
+  }
+
+  async apiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
+    const r = await this.pool.query<ApiKeyRow>('SELECT * FROM api_keys WHERE hash = $1', [hash]);
+    return r.rows[0] ? toApiKey(r.rows[0]) : undefined;
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return (await this.pool.query<ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at, id')).rows.map(toApiKey);
+  }
+
+  async revokeApiKey(idOrName: string): Promise<boolean> {
+    const r = await this.pool.query('UPDATE api_keys SET revoked_at = $1 WHERE (id = $2 OR name = $2) AND revoked_at IS NULL', [
+      new Date().toISOString(),
+      idOrName,
+    ]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async putWatchlist(w: Watchlist): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO watchlists (id, name, entity_ids, keywords, webhook, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, entity_ids = excluded.entity_ids, keywords = excluded.keywords,
+         webhook = excluded.webhook`,
+      [w.id, w.name, JSON.stringify(w.entityIds), JSON.stringify(w.keywords), w.webhook ?? null, w.createdAt],
+    );
+  }
+
+  async listWatchlists(): Promise<Watchlist[]> {
+    return (await this.pool.query<WatchlistRow>('SELECT * FROM watchlists ORDER BY name, id')).rows.map(toWatchlist);
+  }
+
+  async deleteWatchlist(id: string): Promise<boolean> {
+    return ((await this.pool.query('DELETE FROM watchlists WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  }
+
+  async addWatchHits(hits: readonly WatchHit[]): Promise<WatchHit[]> {
+    const added: WatchHit[] = [];
+    for (const h of hits) {
+      const r = await this.pool.query(
+        `INSERT INTO watch_hits (watchlist_id, document_id, matched, created_at, attempts) VALUES ($1, $2, $3, $4, 0)
+         ON CONFLICT DO NOTHING`,
+        [h.watchlistId, h.documentId, JSON.stringify(h.matched), h.createdAt],
+      );
+      if ((r.rowCount ?? 0) > 0) added.push({ ...h, attempts: 0 });
+    }
+    return added;
+  }
+
+  async watchHits(options: { watchlistId?: string; since?: string; undelivered?: boolean; limit?: number }): Promise<WatchHit[]> {
+    const r = await this.pool.query<WatchHitRow>(
+      `SELECT * FROM watch_hits WHERE ($1::text IS NULL OR watchlist_id = $1) AND ($2::text IS NULL OR created_at >= $2)
+         AND (NOT $3::boolean OR delivered_at IS NULL) ORDER BY created_at DESC, document_id LIMIT $4`,
+      [options.watchlistId ?? null, options.since ?? null, options.undelivered ?? false, options.limit ?? 1000],
+    );
+    return r.rows.map(toWatchHit);
+  }
+
+  async markWatchHit(
+    watchlistId: string,
+    documentId: string,
+    update: { deliveredAt?: string; attempts: number; lastError?: string },
+  ): Promise<void> {
+    await this.pool.query(
+      'UPDATE watch_hits SET delivered_at = $1, attempts = $2, last_error = $3 WHERE watchlist_id = $4 AND document_id = $5',
+      [update.deliveredAt ?? null, update.attempts, update.lastError ?? null, watchlistId, documentId],
+    );
   }
 
   async close(): Promise<void> {

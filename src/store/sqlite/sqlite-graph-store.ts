@@ -5,6 +5,9 @@ import type { KizashiDocument } from '../../core/document.js';
 import { KizashiError } from '../../core/errors.js';
 import type { Bundle, Evidence } from '../../core/stix.js';
 import type {
+  AddedOptions,
+  AddedPage,
+  ApiKeyRecord,
   FeedState,
   GraphStore,
   PutResult,
@@ -14,8 +17,24 @@ import type {
   StoredDocument,
   StoredMention,
   StoredObject,
+  Watchlist,
+  WatchHit,
 } from '../graph-store.js';
-import { highlight, objectName, toDocument, toMention, type DocumentRow, type MentionRow } from '../store-rows.js';
+import {
+  highlight,
+  objectName,
+  stixVersion,
+  toApiKey,
+  toDocument,
+  toMention,
+  toWatchHit,
+  toWatchlist,
+  type ApiKeyRow,
+  type DocumentRow,
+  type MentionRow,
+  type WatchHitRow,
+  type WatchlistRow,
+} from '../store-rows.js';
 
 /** Schema migrations, applied in order; the applied count is kept in `PRAGMA user_version`. */
 const MIGRATIONS: readonly string[] = [
@@ -53,6 +72,24 @@ const MIGRATIONS: readonly string[] = [
      INSERT INTO objects_fts(objects_fts, rowid, name, aliases) VALUES ('delete', old.rowid, old.name, old.aliases);
      INSERT INTO objects_fts(rowid, name, aliases) VALUES (new.rowid, new.name, new.aliases); END;`,
   `CREATE TABLE feeds (url TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at TEXT NOT NULL);`,
+  // TAXII needs object versions in the order they were added; the entity pages need relationships by end.
+  `ALTER TABLE objects ADD COLUMN seq INTEGER;
+   ALTER TABLE objects ADD COLUMN date_added TEXT;
+   UPDATE objects SET seq = rowid, date_added = updated_at;
+   CREATE INDEX objects_seq ON objects(seq);
+   ALTER TABLE objects ADD COLUMN source_ref TEXT GENERATED ALWAYS AS (json_extract(stix, '$.source_ref')) VIRTUAL;
+   ALTER TABLE objects ADD COLUMN target_ref TEXT GENERATED ALWAYS AS (json_extract(stix, '$.target_ref')) VIRTUAL;
+   CREATE INDEX objects_source_ref ON objects(source_ref);
+   CREATE INDEX objects_target_ref ON objects(target_ref);
+   CREATE TABLE api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+     created_at TEXT NOT NULL, revoked_at TEXT);
+   CREATE TABLE watchlists (id TEXT PRIMARY KEY, name TEXT NOT NULL, entity_ids TEXT NOT NULL, keywords TEXT NOT NULL,
+     webhook TEXT, created_at TEXT NOT NULL);
+   CREATE TABLE watch_hits (
+     watchlist_id TEXT NOT NULL REFERENCES watchlists(id) ON DELETE CASCADE,
+     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, matched TEXT NOT NULL, created_at TEXT NOT NULL,
+     delivered_at TEXT, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, PRIMARY KEY (watchlist_id, document_id));
+   CREATE INDEX watch_hits_created ON watch_hits(created_at);`,
 ];
 
 interface ObjectRow {
@@ -94,6 +131,9 @@ export function openSqliteStore(path: string): SqliteGraphStore {
   return new SqliteGraphStore(db);
 }
 
+/** Documents in a TAXII collection's scope: by source and/or an explicit id list. */
+const SCOPE_DOCS = '(@source IS NULL OR d.source = @source) AND (@docs IS NULL OR d.id IN (SELECT value FROM json_each(@docs)))';
+
 /** Terms of a user query, each quoted for FTS5 (no operators from user input). */
 function ftsTerms(query: string): string[] {
   return query
@@ -121,9 +161,11 @@ export class SqliteGraphStore implements GraphStore {
       deleteEvidence: db.prepare('DELETE FROM relationship_evidence WHERE document_id = ?'),
       getObject: db.prepare<[string], ObjectRow>('SELECT * FROM objects WHERE id = ?'),
       upsertObject: db.prepare(
-        `INSERT INTO objects (id, type, name, aliases, stix, first_seen, last_seen, updated_at)
-         VALUES (@id, @type, @name, @aliases, @stix, @seen, @seen, @now)
+        `INSERT INTO objects (id, type, name, aliases, stix, first_seen, last_seen, updated_at, seq, date_added)
+         VALUES (@id, @type, @name, @aliases, @stix, @seen, @seen, @now, (SELECT coalesce(max(seq), 0) + 1 FROM objects), @now)
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, aliases = @aliases, stix = excluded.stix,
+           seq = CASE WHEN objects.stix = excluded.stix THEN objects.seq ELSE excluded.seq END,
+           date_added = CASE WHEN objects.stix = excluded.stix THEN objects.date_added ELSE excluded.date_added END,
            first_seen = CASE WHEN @seen IS NULL THEN first_seen WHEN first_seen IS NULL OR @seen < first_seen THEN @seen ELSE first_seen END,
            last_seen = CASE WHEN @seen IS NULL THEN last_seen WHEN last_seen IS NULL OR @seen > last_seen THEN @seen ELSE last_seen END,
            updated_at = @now`,
@@ -345,6 +387,126 @@ export class SqliteGraphStore implements GraphStore {
   listFeedStates(): Promise<FeedState[]> {
     const rows = this.db.prepare<[], { state: string }>('SELECT state FROM feeds ORDER BY url').all();
     return Promise.resolve(rows.map((r) => JSON.parse(r.state) as FeedState));
+  }
+
+  objectsAdded(options: AddedOptions): Promise<AddedPage> {
+    const scoped = options.source !== undefined || options.documentIds !== undefined;
+    const scope = `(SELECT m.object_id FROM mentions m JOIN documents d ON d.id = m.document_id WHERE ${SCOPE_DOCS}
+                    UNION SELECT e.relationship_id FROM relationship_evidence e JOIN documents d ON d.id = e.document_id WHERE ${SCOPE_DOCS})`;
+    const rows = this.db
+      .prepare<unknown[], { stix: string; seq: number; date_added: string }>(
+        `SELECT stix, seq, date_added FROM objects WHERE seq > @after
+           AND (@added_after IS NULL OR date_added > @added_after)
+           AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
+           AND (@ids IS NULL OR id IN (SELECT value FROM json_each(@ids)))
+           ${scoped ? `AND id IN ${scope}` : ''}
+         ORDER BY seq LIMIT @limit`,
+      )
+      .all({
+        after: options.after === undefined ? 0 : Number(options.after) || 0,
+        added_after: options.addedAfter ?? null,
+        types: options.types ? JSON.stringify(options.types) : null,
+        ids: options.ids ? JSON.stringify(options.ids) : null,
+        ...(scoped ? { source: options.source ?? null, docs: options.documentIds ? JSON.stringify(options.documentIds) : null } : {}),
+        limit: options.limit + 1,
+      });
+    const page = rows.slice(0, options.limit);
+    const last = page[page.length - 1];
+    return Promise.resolve({
+      objects: page.map((r) => {
+        const stix = JSON.parse(r.stix) as Record<string, unknown>;
+        return { stix, dateAdded: r.date_added, version: stixVersion(stix, r.date_added) };
+      }),
+      ...(rows.length > options.limit && last ? { next: String(last.seq) } : {}),
+    });
+  }
+
+  relationships(objectId: string): Promise<StoredObject[]> {
+    const rows = this.db
+      .prepare<[string, string], ObjectRow>(
+        `SELECT o.*, (SELECT count(*) FROM relationship_evidence e WHERE e.relationship_id = o.id) AS mention_count FROM objects o
+         WHERE type = 'relationship' AND (source_ref = ? OR target_ref = ?) ORDER BY mention_count DESC`,
+      )
+      .all(objectId, objectId);
+    return Promise.resolve(rows.map(toObject));
+  }
+
+  putApiKey(key: ApiKeyRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO api_keys (id, name, role, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(key.id, key.name, key.role, key.hash, key.createdAt, key.revokedAt ?? null);
+    return Promise.resolve();
+  }
+
+  apiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
+    const row = this.db.prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE hash = ?').get(hash);
+    return Promise.resolve(row ? toApiKey(row) : undefined);
+  }
+
+  listApiKeys(): Promise<ApiKeyRecord[]> {
+    return Promise.resolve(this.db.prepare<[], ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at, id').all().map(toApiKey));
+  }
+
+  revokeApiKey(idOrName: string): Promise<boolean> {
+    const r = this.db
+      .prepare('UPDATE api_keys SET revoked_at = ? WHERE (id = ? OR name = ?) AND revoked_at IS NULL')
+      .run(new Date().toISOString(), idOrName, idOrName);
+    return Promise.resolve(r.changes > 0);
+  }
+
+  putWatchlist(w: Watchlist): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO watchlists (id, name, entity_ids, keywords, webhook, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET name = excluded.name, entity_ids = excluded.entity_ids, keywords = excluded.keywords,
+           webhook = excluded.webhook`,
+      )
+      .run(w.id, w.name, JSON.stringify(w.entityIds), JSON.stringify(w.keywords), w.webhook ?? null, w.createdAt);
+    return Promise.resolve();
+  }
+
+  listWatchlists(): Promise<Watchlist[]> {
+    return Promise.resolve(this.db.prepare<[], WatchlistRow>('SELECT * FROM watchlists ORDER BY name, id').all().map(toWatchlist));
+  }
+
+  deleteWatchlist(id: string): Promise<boolean> {
+    return Promise.resolve(this.db.prepare('DELETE FROM watchlists WHERE id = ?').run(id).changes > 0);
+  }
+
+  addWatchHits(hits: readonly WatchHit[]): Promise<WatchHit[]> {
+    const insert = this.db.prepare(
+      `INSERT OR IGNORE INTO watch_hits (watchlist_id, document_id, matched, created_at, attempts) VALUES (?, ?, ?, ?, 0)`,
+    );
+    const added = this.db.transaction(() =>
+      hits.filter((h) => insert.run(h.watchlistId, h.documentId, JSON.stringify(h.matched), h.createdAt).changes > 0),
+    )();
+    return Promise.resolve(added.map((h) => ({ ...h, attempts: 0 })));
+  }
+
+  watchHits(options: { watchlistId?: string; since?: string; undelivered?: boolean; limit?: number }): Promise<WatchHit[]> {
+    const rows = this.db
+      .prepare<unknown[], WatchHitRow>(
+        `SELECT * FROM watch_hits WHERE (@wl IS NULL OR watchlist_id = @wl) AND (@since IS NULL OR created_at >= @since)
+           AND (@undelivered = 0 OR delivered_at IS NULL) ORDER BY created_at DESC, document_id LIMIT @limit`,
+      )
+      .all({
+        wl: options.watchlistId ?? null,
+        since: options.since ?? null,
+        undelivered: options.undelivered ? 1 : 0,
+        limit: options.limit ?? 1000,
+      });
+    return Promise.resolve(rows.map(toWatchHit));
+  }
+
+  markWatchHit(
+    watchlistId: string,
+    documentId: string,
+    update: { deliveredAt?: string; attempts: number; lastError?: string },
+  ): Promise<void> {
+    this.db
+      .prepare('UPDATE watch_hits SET delivered_at = ?, attempts = ?, last_error = ? WHERE watchlist_id = ? AND document_id = ?')
+      .run(update.deliveredAt ?? null, update.attempts, update.lastError ?? null, watchlistId, documentId);
+    return Promise.resolve();
   }
 
   close(): Promise<void> {
