@@ -175,6 +175,35 @@ describe('kizashi ingest, search and stories (real SQLite file)', () => {
   });
 });
 
+describe('kizashi keys, watch and export', () => {
+  it('creates, lists and revokes keys; adds a watchlist; exports MISP and CSV for an entity', async () => {
+    const db = join(dir, 'serve.db');
+    const folder = join(dir, 'serve-docs');
+    await mkdir(folder, { recursive: true });
+    await writeFile(
+      join(folder, 'a.md'),
+      '---\ntitle: t\npublished: 2025-03-01\n---\nAPT41 used Cobalt Strike from 45.77.12.9 against Taiwan.',
+    );
+    expect((await run('ingest', '--db', db, folder)).code).toBe(0);
+    const created = await run('keys', 'create', 'ci-bot', '--role', 'editor', '--db', db);
+    expect(created.code).toBe(0);
+    expect(created.out).toMatch(/^kz_[\w-]{43}$/m);
+    expect((await run('keys', 'list', '--db', db)).out).toMatch(/editor\s+ci-bot/);
+    expect((await run('keys', 'revoke', 'ci-bot', '--db', db)).out).toContain('revoked ci-bot');
+    expect((await run('keys', 'revoke', 'ci-bot', '--db', db)).code).toBe(64);
+    expect((await run('keys', 'create', 'x', '--role', 'root', '--db', db)).code).toBe(64);
+    const watch = await run('watch', 'add', 'apt41', '--entity', 'APT41', '--keyword', 'Cobalt Strike', '--db', db);
+    expect(watch.out).toMatch(/1 entities, 1 keywords/);
+    expect((await run('watch', 'add', 'nothing', '--entity', 'No Such Actor Zzz', '--db', db)).code).toBe(64);
+    const misp = JSON.parse((await run('export', '--format', 'misp', '--entity', 'APT41', '--db', db)).out) as {
+      Event: { Tag: { name: string }[] };
+    };
+    expect(misp.Event.Tag).toEqual(expect.arrayContaining([{ name: 'misp-galaxy:threat-actor="APT41"' }]));
+    const csv = (await run('export', '--format', 'csv', '--db', db)).out;
+    expect(csv).toContain('ipv4-addr,45.77.12.9');
+  });
+});
+
 describe('kizashi init, config and feeds', () => {
   it('writes a config and the default feed list, refuses to overwrite, and the config is read back', async () => {
     const target = join(dir, 'site');

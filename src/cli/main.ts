@@ -16,6 +16,9 @@ import { runDemo } from './demo-command.js';
 import { runExtract, type ExtractFormat } from './extract-command.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { runIngest, runSearch, runStories } from './store-commands.js';
+import { runExport, runKeys, runServe, runWatchAdd, type ExportFormat } from './serve-commands.js';
+import { isRole } from '../serve/auth.js';
+import { deliverWebhooks } from '../watch/watchlists.js';
 
 /** Run the CLI with `argv` (as process.argv); resolves to the exit code. */
 export async function main(argv: readonly string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
@@ -234,7 +237,7 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
 
   program
     .command('stories')
-    .description('list stories (for now one per document) with their sources and entities')
+    .description('list stories (reports of one event across outlets and languages) with their sources and entities')
     .addOption(dbOption())
     .option('--since <date>', 'published on or after (YYYY-MM-DD)')
     .option('--until <date>', 'published before (YYYY-MM-DD)')
@@ -298,6 +301,148 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
         if (states.length === 0) io.out.write('no feeds polled yet: kizashi ingest --feeds FILE\n');
       });
     });
+
+  const repeatable = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+  program
+    .command('serve')
+    .description('serve the REST API (/api, OpenAPI at /api/openapi.json), TAXII 2.1 (/taxii2/) and webhook delivery')
+    .option('--port <port>', 'port', '8080')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .addOption(new Option('--anonymous <role>', 'role of callers without an API key (default: a key is required)').choices(['reader']))
+    .option('--feeds <file>', 'also poll these feeds (one URL per line, or OPML) in the background')
+    .option('--allow-host <host>', 'let ingestion and webhooks reach this host even on a private address (repeatable)', repeatable)
+    .addOption(dbOption())
+    .addOption(kbOption())
+    .action(
+      async (opts: {
+        port: string;
+        host: string;
+        anonymous?: string;
+        feeds?: string;
+        allowHost?: string[];
+        db?: string;
+        kb?: string[];
+      }) => {
+        const port = Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got "${opts.port}"`);
+        const config = loadConfig();
+        const extractor = await openExtractor({ kbDirs: opts.kb ?? [] });
+        const store = await openStore(opts.db);
+        try {
+          await runServe(
+            store,
+            extractor,
+            {
+              port,
+              host: opts.host,
+              ...(opts.anonymous && isRole(opts.anonymous) ? { anonymous: opts.anonymous } : {}),
+              fetch: { allowHosts: [...config.allowHosts, ...(opts.allowHost ?? [])] },
+              tz: config.timezone,
+              ...(opts.feeds ? { feeds: opts.feeds } : {}),
+              pollIntervalMs: config.pollIntervalMinutes * 60_000,
+            },
+            io.out,
+          );
+        } finally {
+          await store.close();
+        }
+      },
+    );
+
+  const keys = program.command('keys').description('API keys for kizashi serve (stored hashed)');
+  keys
+    .command('create')
+    .argument('<name>', 'who or what the key is for')
+    .addOption(new Option('--role <role>', 'what the key may do').choices(['reader', 'editor', 'admin']).default('reader'))
+    .addOption(dbOption())
+    .action(async (name: string, opts: { role: string; db?: string }) => {
+      await withStore(opts.db, (store) => runKeys('create', { name, role: opts.role }, store, io.out));
+    });
+  keys
+    .command('list')
+    .addOption(dbOption())
+    .action(async (opts: { db?: string }) => {
+      await withStore(opts.db, (store) => runKeys('list', {}, store, io.out));
+    });
+  keys
+    .command('revoke')
+    .argument('<id-or-name>', 'key id or name')
+    .addOption(dbOption())
+    .action(async (name: string, opts: { db?: string }) => {
+      await withStore(opts.db, (store) => runKeys('revoke', { name }, store, io.out));
+    });
+
+  const watch = program.command('watch').description('watchlists: follow entities or keywords; hits go to the digest and a webhook');
+  watch
+    .command('add')
+    .argument('<name>', 'watchlist name')
+    .option('--entity <name-or-id>', 'an entity to follow (repeatable)', repeatable)
+    .option('--keyword <text>', 'a keyword to follow (repeatable)', repeatable)
+    .option('--webhook <url>', 'POST new hits here as JSON')
+    .addOption(dbOption())
+    .action(async (name: string, opts: { entity?: string[]; keyword?: string[]; webhook?: string; db?: string }) => {
+      await withStore(opts.db, (store) => runWatchAdd({ name, ...opts }, store, io.out));
+    });
+  watch
+    .command('list')
+    .addOption(dbOption())
+    .action(async (opts: { db?: string }) => {
+      await withStore(opts.db, async (store) => {
+        for (const w of await store.listWatchlists()) {
+          const hits = await store.watchHits({ watchlistId: w.id });
+          io.out.write(
+            `${w.id}  ${w.name}  entities ${w.entityIds.length}, keywords [${w.keywords.join(', ')}], ${hits.length} hits${w.webhook ? `, webhook ${w.webhook}` : ''}\n`,
+          );
+        }
+      });
+    });
+  watch
+    .command('rm')
+    .argument('<id>', 'watchlist id')
+    .addOption(dbOption())
+    .action(async (id: string, opts: { db?: string }) => {
+      await withStore(opts.db, async (store) => {
+        if (!(await store.deleteWatchlist(id))) throw new UsageError(`no watchlist ${id}`);
+        io.out.write(`removed ${id}\n`);
+      });
+    });
+  watch
+    .command('deliver')
+    .description('deliver pending hits to the webhooks now (kizashi serve does this every minute)')
+    .option('--allow-host <host>', 'let webhooks reach this host even on a private address (repeatable)', repeatable)
+    .addOption(dbOption())
+    .action(async (opts: { db?: string; allowHost?: string[] }) => {
+      await withStore(opts.db, async (store) => {
+        const r = await deliverWebhooks(store, { fetch: { allowHosts: [...loadConfig().allowHosts, ...(opts.allowHost ?? [])] } });
+        io.out.write(`webhooks: ${r.delivered} hits delivered, ${r.failed} pending after errors\n`);
+        if (r.failed > 0) exitCode = 2;
+      });
+    });
+
+  program
+    .command('export')
+    .description('export the store, an entity and its neighbourhood, a story or a date range')
+    .addOption(new Option('--format <format>', 'export format').choices(['stix', 'misp', 'navigator', 'csv']).default('stix'))
+    .option('--entity <name-or-id>', 'an entity and its neighbourhood')
+    .option('--story <id>', 'a story (ids from kizashi stories --format json)')
+    .option('--since <date>', 'documents published on or after')
+    .option('--until <date>', 'documents published before')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .addOption(dbOption())
+    .action(
+      async (opts: {
+        format: ExportFormat;
+        entity?: string;
+        story?: string;
+        since?: string;
+        until?: string;
+        out?: string;
+        db?: string;
+      }) => {
+        const { format, db, ...rest } = opts;
+        await withStore(db, (store) => runExport(format, rest, store, io.out));
+      },
+    );
 
   program
     .command('demo')

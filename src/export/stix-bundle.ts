@@ -18,7 +18,7 @@ import { indicatorObjects } from './stix-indicators.js';
 /** The identity kizashi signs its objects with. */
 export const KIZASHI_IDENTITY_ID = stixId('identity', 'kizashi');
 
-function kizashiIdentity(): Identity {
+export function kizashiIdentity(): Identity {
   return {
     type: 'identity',
     spec_version: '2.1',

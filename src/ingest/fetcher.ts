@@ -30,6 +30,9 @@ export interface FetchOptions {
   readonly maxBytes?: number;
   readonly maxRedirects?: number;
   readonly headers?: Readonly<Record<string, string>>;
+  /** POST (webhooks) sends `body` and never follows redirects. */
+  readonly method?: 'GET' | 'POST';
+  readonly body?: string;
 }
 
 export interface FetchResult {
@@ -77,7 +80,7 @@ export async function safeFetch(url: string, options: FetchOptions = {}): Promis
   for (let hop = 0; hop <= o.maxRedirects; hop++) {
     const result = await fetchOnce(current, o, deadline);
     const location = result.headers.location;
-    if (result.status >= 300 && result.status < 400 && result.status !== 304 && location) {
+    if (o.method !== 'POST' && result.status >= 300 && result.status < 400 && result.status !== 304 && location) {
       current = new URL(location, current).toString();
       continue;
     }
@@ -124,7 +127,7 @@ function fetchOnce(url: string, o: typeof DEFAULTS & FetchOptions, deadline: num
     const req = lib.request(
       parsed,
       {
-        method: 'GET',
+        method: o.method ?? 'GET',
         lookup: safeLookup(url, allowed),
         headers: {
           'user-agent': 'kizashi/0.1 (+https://github.com/kizashi)',
@@ -176,6 +179,6 @@ function fetchOnce(url: string, o: typeof DEFAULTS & FetchOptions, deadline: num
       req.destroy();
     });
     req.on('error', (error: Error) => reject(error instanceof FetchError ? error : new FetchError(url, error.message)));
-    req.end();
+    req.end(o.body);
   });
 }

@@ -8,6 +8,7 @@ import { extractionToBundle } from '../export/stix-bundle.js';
 import type { KizashiDocument } from '../core/document.js';
 import type { Bundle, StixObject } from '../core/stix.js';
 import { extractDocument, type Extraction, type Extractor } from '../extract/extract-document.js';
+import { recordWatchHits } from '../watch/watchlists.js';
 import type { GraphStore, PutResult } from '../store/graph-store.js';
 import { readDocumentFile } from './read-document.js';
 import { readStructuredFile } from './read-structured.js';
@@ -87,5 +88,6 @@ export async function storeDocument(
   const known = new Set(extracted.objects.map((o) => o.id));
   const bundle = { ...extracted, objects: [...extracted.objects, ...extraObjects.filter((o) => !known.has(o.id))] };
   const result = await store.putDocument(doc, bundle, createHash('sha256').update(doc.text).digest('hex'));
+  if (result !== 'unchanged') await recordWatchHits(store, doc, bundle);
   return { result, extraction, bundle };
 }

@@ -157,6 +157,10 @@ export function runGraphStoreContract(name: string, open: () => Promise<GraphSto
       expect(actors.objects[0]?.version).toMatch(/^\d{4}-/);
       const fromJa = await store.objectsAdded({ limit: 100, source: docJa.source ?? '', types: ['intrusion-set'] });
       expect(fromJa.objects.map((o) => o.stix.name)).toEqual(['MirrorFace']);
+      expect(await store.sources()).toEqual([
+        { source: 'Example Threat Wire', documents: 1 },
+        { source: 'サンプル通信', documents: 1 },
+      ]);
       const byDoc = await store.objectsAdded({ limit: 100, documentIds: [docEn.id], types: ['intrusion-set'] });
       expect(byDoc.objects).toHaveLength(2);
     });

@@ -169,6 +169,8 @@ export interface GraphStore {
   listFeedStates(): Promise<FeedState[]>;
   /** Object versions in the order they were added (TAXII); exactly once per version while writers keep adding. */
   objectsAdded(options: AddedOptions): Promise<AddedPage>;
+  /** The sources (outlets, feeds) documents came from, with how many documents each. */
+  sources(): Promise<{ source: string; documents: number }[]>;
   /** Relationships whose source or target is the object. */
   relationships(objectId: string): Promise<StoredObject[]>;
   putApiKey(key: ApiKeyRecord): Promise<void>;

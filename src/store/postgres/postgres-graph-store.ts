@@ -352,6 +352,13 @@ export class PostgresGraphStore implements GraphStore {
     };
   }
 
+  async sources(): Promise<{ source: string; documents: number }[]> {
+    const r = await this.pool.query<{ source: string; documents: number }>(
+      'SELECT source, count(*)::int AS documents FROM documents WHERE source IS NOT NULL GROUP BY source ORDER BY source',
+    );
+    return r.rows;
+  }
+
   async relationships(objectId: string): Promise<StoredObject[]> {
     const r = await this.pool.query<ObjectRow>(
       `SELECT o.*, (SELECT count(*) FROM relationship_evidence e WHERE e.relationship_id = o.id)::int AS mention_count FROM objects o

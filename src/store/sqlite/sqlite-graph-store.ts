@@ -421,6 +421,16 @@ export class SqliteGraphStore implements GraphStore {
     });
   }
 
+  sources(): Promise<{ source: string; documents: number }[]> {
+    return Promise.resolve(
+      this.db
+        .prepare<[], { source: string; documents: number }>(
+          'SELECT source, count(*) AS documents FROM documents WHERE source IS NOT NULL GROUP BY source ORDER BY source',
+        )
+        .all(),
+    );
+  }
+
   relationships(objectId: string): Promise<StoredObject[]> {
     const rows = this.db
       .prepare<[string, string], ObjectRow>(
