@@ -105,7 +105,8 @@ export function extractionToText(x: Extraction): string {
     );
   }
   const names = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
-  for (const r of x.relations) lines.push(`  ${names.get(r.source)} —${r.type}→ ${names.get(r.target)}`);
+  for (const r of x.relations) lines.push(`  ${names.get(r.source)} —${r.negated ? 'NOT ' : ''}${r.type}→ ${names.get(r.target)}`);
+  for (const r of x.roles) lines.push(`  ${names.get(r.entity)}: ${r.role}${r.subtype ? ` (${r.subtype})` : ''}`);
   for (const i of x.indicators) {
     const warn = i.warnings.length > 0 ? `  ⚠ ${i.warnings.join(', ')}` : '';
     lines.push(

@@ -123,6 +123,30 @@ export interface Indicator extends Common {
   readonly x_kizashi_warning?: readonly string[];
 }
 
+/** kizashi's extension SDO for policy instruments (treaties, laws, executive orders, sanctions, processes, accords). */
+export interface PolicyInstrument extends Common {
+  readonly type: 'x-kizashi-policy-instrument';
+  readonly name: string;
+  readonly description?: string;
+  readonly aliases?: readonly string[];
+  readonly instrument_kind: string;
+  readonly status?: string;
+  readonly jurisdiction?: readonly string[];
+  readonly conveners?: readonly string[];
+  readonly key_dates?: Readonly<Record<string, string>>;
+  readonly extensions: Readonly<Record<string, { readonly extension_type: 'new-sdo' }>>;
+}
+
+/** STIX 2.1 extension-definition (section 7.3). */
+export interface ExtensionDefinition extends Common {
+  readonly type: 'extension-definition';
+  readonly name: string;
+  readonly description?: string;
+  readonly schema: string;
+  readonly version: string;
+  readonly extension_types: readonly ('new-sdo' | 'new-sco' | 'new-sro' | 'property-extension' | 'toplevel-property-extension')[];
+}
+
 /** Cyber-observable objects (SCOs): no created/modified, ids from their contributing properties. */
 interface ScoCommon {
   readonly spec_version: '2.1';
@@ -142,7 +166,19 @@ export type Sco =
     });
 
 export type StixDomainObject =
-  IntrusionSet | ThreatActor | Malware | Tool | Campaign | AttackPattern | Vulnerability | Location | Identity | Indicator | Report;
+  | IntrusionSet
+  | ThreatActor
+  | Malware
+  | Tool
+  | Campaign
+  | AttackPattern
+  | Vulnerability
+  | Location
+  | Identity
+  | Indicator
+  | Report
+  | PolicyInstrument
+  | ExtensionDefinition;
 
 export type StixObject = StixDomainObject | Relationship | Sco;
 

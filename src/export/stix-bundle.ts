@@ -7,6 +7,7 @@ import {
   type Bundle,
   type Evidence,
   type ExternalReference,
+  type ExtensionDefinition,
   type Identity,
   type Sco,
   type StixObject,
@@ -14,6 +15,9 @@ import {
 import type { ExtractedEntity, Extraction } from '../extract/extract-document.js';
 import type { KbEntity } from '../kb/entity.js';
 import { indicatorObjects } from './stix-indicators.js';
+import { STANCE_TYPES, stanceRelationshipType } from '../extract/policy.js';
+
+const STANCES = new Set<string>(STANCE_TYPES);
 
 /** The identity kizashi signs its objects with. */
 export const KIZASHI_IDENTITY_ID = stixId('identity', 'kizashi');
@@ -31,11 +35,35 @@ export function kizashiIdentity(): Identity {
   };
 }
 
+/** kizashi's extension-definition for the policy-instrument SDO; its JSON schema is schemas/x-kizashi-policy-instrument.json. */
+export const POLICY_EXTENSION_ID = stixId('extension-definition', 'x-kizashi-policy-instrument/1.0');
+
+export function policyExtensionDefinition(): ExtensionDefinition {
+  return {
+    type: 'extension-definition',
+    spec_version: '2.1',
+    id: POLICY_EXTENSION_ID,
+    created: '2026-11-25T00:00:00.000Z',
+    modified: '2026-11-25T00:00:00.000Z',
+    created_by_ref: KIZASHI_IDENTITY_ID,
+    name: 'kizashi policy instrument',
+    description:
+      'A cyber policy instrument: treaty, law, executive order, sanctions or export-control listing, multilateral process, industry accord or guidance, with its status and key dates.',
+    schema: 'JSON Schema 2020-12 shipped with kizashi as schemas/x-kizashi-policy-instrument.json',
+    version: '1.0.0',
+    extension_types: ['new-sdo'],
+  };
+}
+
 /** The STIX type an entity becomes. */
-export function stixTypeOf(entity: KbEntity): Exclude<StixObject['type'], Sco['type'] | 'relationship' | 'report' | 'indicator'> {
+export function stixTypeOf(
+  entity: KbEntity,
+): Exclude<StixObject['type'], Sco['type'] | 'relationship' | 'report' | 'indicator' | 'extension-definition'> {
   switch (entity.kind) {
     case 'sector':
       return 'identity';
+    case 'policy-instrument':
+      return 'x-kizashi-policy-instrument';
     default:
       return entity.kind;
   }
@@ -147,8 +175,35 @@ function entityObject(x: ExtractedEntity, extraction: Extraction, time: string):
         ...(aliases.length > 0 ? { x_kizashi_aliases: aliases } : {}),
         ...(e.roles.length > 0 ? { x_kizashi_roles: e.roles } : {}),
         ...(e.country ? { x_kizashi_country: e.country } : {}),
+        ...actorRoles(e, extraction),
+        ...(e.sponsors ? { x_kizashi_sponsors: e.sponsors } : {}),
       };
+    case 'policy-instrument': {
+      const p = e.policy;
+      return {
+        ...common,
+        type: 'x-kizashi-policy-instrument',
+        name: e.name,
+        instrument_kind: p?.kind ?? 'multilateral-process',
+        ...withAliases,
+        ...withDescription,
+        ...(p?.status ? { status: p.status } : {}),
+        ...(p?.jurisdiction ? { jurisdiction: p.jurisdiction } : {}),
+        ...(p?.conveners ? { conveners: p.conveners } : {}),
+        ...(p?.dates ? { key_dates: p.dates } : {}),
+        extensions: { [POLICY_EXTENSION_ID]: { extension_type: 'new-sdo' } },
+      };
+    }
   }
+}
+
+/** The roles an organisation plays: cyber mercenary from the KB, and whatever this document says. */
+function actorRoles(e: KbEntity, extraction: Extraction): { x_kizashi_actor_roles?: string[] } {
+  const roles = new Set<string>();
+  if (e.roles.includes('surveillance-vendor')) roles.add('cyber-mercenary:spyware-vendor');
+  if (e.roles.includes('offensive-contractor')) roles.add('cyber-mercenary:offensive-contractor');
+  for (const r of extraction.roles) if (r.entity === e.key) roles.add(r.subtype ? `${r.role}:${r.subtype}` : r.role);
+  return roles.size > 0 ? { x_kizashi_actor_roles: [...roles].sort() } : {};
 }
 
 /**
@@ -174,11 +229,13 @@ export function extractionToBundle(extraction: Extraction, now: Date = new Date(
       type: 'relationship',
       spec_version: '2.1',
       // One relationship per (type, source, target) across documents; each document adds evidence.
-      id: stixId('relationship', `${r.type}|${source}|${target}`),
+      id: stixId('relationship', `${stanceRelationshipType(r.type, r.negated ?? false)}|${source}|${target}`),
       created: time,
       modified: time,
       created_by_ref: KIZASHI_IDENTITY_ID,
-      relationship_type: r.type,
+      relationship_type: stanceRelationshipType(r.type, r.negated ?? false),
+      ...(r.negated ? { x_kizashi_negated: true } : {}),
+      ...(STANCES.has(r.type) && doc.published ? { start_time: doc.published } : {}),
       source_ref: source,
       target_ref: target,
       confidence: r.confidence,
@@ -194,6 +251,7 @@ export function extractionToBundle(extraction: Extraction, now: Date = new Date(
       ],
     });
   }
+  if (objects.some((o) => o.type === 'x-kizashi-policy-instrument')) objects.splice(1, 0, policyExtensionDefinition());
   const iocs = indicatorObjects(extraction, time, KIZASHI_IDENTITY_ID);
   const known = new Set(objects.map((o) => o.id));
   for (const o of iocs.objects) {

@@ -9,6 +9,7 @@ import { Warninglists } from '../kb/warninglists.js';
 import { findPatternEntities, patternEntity } from './entity-patterns.js';
 import { Gazetteer } from './gazetteer.js';
 import { extractIndicators, hostOf, type IndicatorKind } from './indicators.js';
+import { findActorRoles, findNewInstruments, findStances, type ActorRole, type PolicyRelation } from './policy.js';
 import { TechniqueMapper } from './techniques.js';
 
 export interface Mention {
@@ -28,7 +29,7 @@ export interface ExtractedEntity {
   readonly confidence: number;
 }
 
-export type RelationType = 'uses' | 'targets' | 'originates-from' | 'related-to';
+export type RelationType = 'uses' | 'targets' | 'originates-from' | 'related-to' | PolicyRelation['type'];
 
 export interface ExtractedRelation {
   readonly type: RelationType;
@@ -36,6 +37,8 @@ export interface ExtractedRelation {
   readonly target: string;
   readonly sentence: number;
   readonly confidence: number;
+  /** A stance stated as not taken ("did not sign", 賛同しなかった). */
+  readonly negated?: boolean;
 }
 
 export interface IndicatorMention {
@@ -62,6 +65,8 @@ export interface Extraction {
   readonly entities: readonly ExtractedEntity[];
   readonly relations: readonly ExtractedRelation[];
   readonly indicators: readonly ExtractedIndicator[];
+  /** Roles the document gives actors: victim, infrastructure provider, cyber mercenary. */
+  readonly roles: readonly ActorRole[];
 }
 
 /** A KB compiled for extraction: build once, extract many documents. */
@@ -116,6 +121,22 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
     if (patternSpans.some(([s, e]) => m.start < e && m.end > s)) continue;
     patternSpans.push([m.start, m.end]);
     add(m.entity, { start: m.start, end: m.end, surface: m.surface, alias: m.surface, confidence: m.confidence });
+  }
+  // Policy instruments the KB does not know yet, from their shape ("the X Process", 〜条約, Executive Order 14110).
+  for (const p of findNewInstruments(text)) {
+    if (overlaps(p.start, p.end) || patternSpans.some(([s0, e0]) => p.start < e0 && p.end > s0)) continue;
+    patternSpans.push([p.start, p.end]);
+    add(
+      extractor.kb.lookup(p.name).find((e) => e.kind === 'policy-instrument') ??
+        patternEntity('policy-instrument', p.name, { policy: { kind: p.kind } }),
+      {
+        start: p.start,
+        end: p.end,
+        surface: text.slice(p.start, p.end),
+        alias: p.name,
+        confidence: 55,
+      },
+    );
   }
   // CVE ids (any spelling: "CVE-2024-3400", "cve 2014-1001") are vulnerabilities.
   for (const f of found) {
@@ -174,7 +195,7 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
     confidence: Math.max(...slot.mentions.map((m) => m.confidence)),
   }));
   entities.sort((a, b) => (a.mentions[0]?.start ?? 0) - (b.mentions[0]?.start ?? 0));
-  return { document: doc, sentences, entities, relations: findRelations(text, sentences, entities), indicators };
+  return { document: doc, sentences, entities, ...findRelations(text, sentences, entities), indicators };
 }
 
 /** One entry per (kind, value), with its mentions and the warninglists that flag it. */
@@ -232,11 +253,18 @@ const ORIGIN_BEFORE =
   /\b(?:based in|involve|involving|involvement of|attributed to|linked to|tied to|backed by|sponsored by|on behalf of)\s*(?:the\s*)?$/i;
 /** "the group", 同グループ: a sentence that refers back to the last actor named. */
 const ACTOR_ANAPHOR = /\b(?:the|this) (?:group|actor|gang|hackers|attackers|threat actor)\b|同グループ|同アクター|同集団|攻撃者は/i;
+/** "the treaty", 同条約, 条約案: a sentence that refers back to the last policy instrument named. */
+const INSTRUMENT_ANAPHOR =
+  /\b(?:the|this|that) (?:draft |new )?(?:treaty|convention|order|executive order|process|accord|agreement|list|law|act|directive|statement|pledge)\b|同条約|条約案|同条約案|本条約|同大統領令|同プロセス|同協定|同法|同リスト|同声明/i;
 const LIST_GAP = /^[\s,、・/]*(?:(?:and|or|および|や|と)[\s,、・/]*)?$/;
 const REPORTER_ROLES = new Set(['security-vendor', 'government-agency', 'media', 'international-body', 'ngo', 'surveillance-vendor']);
 
 /** Sentence-level relationships that a cue word in the sentence supports. */
-function findRelations(text: string, sentences: readonly Sentence[], entities: readonly ExtractedEntity[]): ExtractedRelation[] {
+function findRelations(
+  text: string,
+  sentences: readonly Sentence[],
+  entities: readonly ExtractedEntity[],
+): { relations: ExtractedRelation[]; roles: ActorRole[] } {
   const bySentence = new Map<number, { e: ExtractedEntity; m: Mention }[]>();
   for (const e of entities) {
     for (const m of e.mentions) {
@@ -246,12 +274,27 @@ function findRelations(text: string, sentences: readonly Sentence[], entities: r
     }
   }
   const out = new Map<string, ExtractedRelation>();
+  const roles = new Map<string, ActorRole>();
   const add = (type: RelationType, source: KbEntity, target: KbEntity, sentence: number, confidence: number): void => {
     if (source.key === target.key) return;
     const key = `${type}|${source.key}|${target.key}`;
     if (!out.has(key)) out.set(key, { type, source: source.key, target: target.key, sentence, confidence });
   };
+  const addKeyed = (r: PolicyRelation, sentence: number): void => {
+    if (r.source === r.target) return;
+    const key = `${r.type}|${r.negated ? 'not' : ''}|${r.source}|${r.target}`;
+    if (!out.has(key))
+      out.set(key, {
+        type: r.type,
+        source: r.source,
+        target: r.target,
+        sentence,
+        confidence: r.confidence,
+        ...(r.negated ? { negated: true } : {}),
+      });
+  };
   let lastActor: { e: ExtractedEntity; m: Mention } | undefined;
+  let lastInstrument: { entity: KbEntity; sentence: number } | undefined;
   for (const index of [...bySentence.keys()].sort((a, b) => a - b)) {
     const items = bySentence.get(index) ?? [];
     const sentence = sentences[index];
@@ -296,6 +339,7 @@ function findRelations(text: string, sentences: readonly Sentence[], entities: r
     const techniques = items.filter((x) => x.e.entity.kind === 'attack-pattern');
     const users = actors.length > 0 ? actors : software;
     for (const t of techniques) for (const u of users) add('uses', u.e.entity, t.e.entity, index, Math.min(70, t.m.confidence));
+    const targeted = new Set<string>();
     if (TARGET_CUE.test(sentence.text)) {
       const attackers = (actors.length > 0 ? actors : software).sort((a, b) => a.m.start - b.m.start);
       for (const t of items) {
@@ -312,15 +356,38 @@ function findRelations(text: string, sentences: readonly Sentence[], entities: r
         // The attacker is the nearest one named before the victim (the sentence's subject), else the first.
         const before = attackers.filter((a) => a.m.start < t.m.start);
         const attacker = before[before.length - 1] ?? attackers[0];
-        if (attacker) add('targets', attacker.e.entity, t.e.entity, index, 55);
+        if (attacker) {
+          add('targets', attacker.e.entity, t.e.entity, index, 55);
+          targeted.add(t.e.entity.key);
+        }
       }
+    }
+    // Policy: stances on instruments, and the roles of the organisations named. A sentence that takes a stance
+    // without naming the instrument ("the treaty", 同条約, 「米国は署名しなかった」) is about the last one named.
+    const policyItems = items.map((x) => ({ entity: x.e.entity, start: x.m.start, end: x.m.end, alias: x.m.alias }));
+    const namedInstrument = items.filter((x) => x.e.entity.kind === 'policy-instrument').pop();
+    if (namedInstrument) lastInstrument = { entity: namedInstrument.e.entity, sentence: index };
+    else if (lastInstrument && index - lastInstrument.sentence <= 3) {
+      const anaphor = INSTRUMENT_ANAPHOR.exec(sentence.text);
+      const at = sentence.start + (anaphor?.index ?? 0);
+      policyItems.push({ entity: lastInstrument.entity, start: at, end: at + (anaphor?.[0].length ?? 0), alias: anaphor?.[0] ?? '' });
+    }
+    for (const r of findStances(text, sentence, policyItems)) addKeyed(r, index);
+    const attackers = [...actors, ...software];
+    const found = findActorRoles(text, sentence, index, policyItems, targeted, attackers.length > 0);
+    for (const role of found.roles) if (!roles.has(`${role.entity}|${role.role}`)) roles.set(`${role.entity}|${role.role}`, role);
+    for (const r of found.relations) addKeyed(r, index);
+    for (const role of found.roles) {
+      if (role.role !== 'infrastructure-provider') continue;
+      for (const a of attackers)
+        addKeyed({ type: 'abuses', negated: false, source: a.e.entity.key, target: role.entity, confidence: 50 }, index);
     }
     if (LINK_CUE.test(sentence.text) && actors.length > 1) {
       const first = actors[0];
       if (first) for (const other of actors.slice(1)) add('related-to', first.e.entity, other.e.entity, index, 50);
     }
   }
-  return [...out.values()];
+  return { relations: [...out.values()], roles: [...roles.values()] };
 }
 
 /** The registrable part of the document URL's host (last two labels; three for *.co.jp-style names). */

@@ -41,6 +41,7 @@ const MATCHED_KINDS = new Set<EntityKind>([
   'identity',
   'location',
   'sector',
+  'policy-instrument',
 ]);
 
 /** Terms that are never an entity on their own, whatever a source lists as an alias. */

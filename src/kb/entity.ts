@@ -12,7 +12,26 @@ export type EntityKind =
   | 'identity'
   | 'location'
   | 'sector'
-  | 'vulnerability';
+  | 'vulnerability'
+  | 'policy-instrument';
+
+/** Kinds of policy instrument (treaties, laws, executive orders, sanctions listings, processes, accords, guidance). */
+export type InstrumentKind =
+  'treaty' | 'law' | 'executive-order' | 'sanctions-listing' | 'multilateral-process' | 'industry-accord' | 'guidance';
+
+export type InstrumentStatus = 'proposed' | 'negotiated' | 'adopted' | 'signed' | 'in-force' | 'withdrawn';
+
+/** What the KB knows about a policy instrument. */
+export interface PolicyFacts {
+  readonly kind: InstrumentKind;
+  readonly status?: InstrumentStatus;
+  /** Where it applies: ISO country codes or bodies ("UN", "EU"). */
+  readonly jurisdiction?: readonly string[];
+  /** Who convened or leads it. */
+  readonly conveners?: readonly string[];
+  /** Key dates by status (YYYY or YYYY-MM or YYYY-MM-DD). */
+  readonly dates?: Readonly<Partial<Record<InstrumentStatus, string>>>;
+}
 
 /** Kinds that merge with each other across sources (MISP calls a group what MITRE calls an intrusion-set). */
 export function kindFamily(kind: EntityKind): string {
@@ -38,6 +57,7 @@ export type IdentityRole =
   | 'ngo'
   | 'media'
   | 'surveillance-vendor'
+  | 'offensive-contractor'
   | 'state';
 
 /** One entry as a source states it, before merging. */
@@ -70,6 +90,10 @@ export interface KbRecord {
   readonly examples?: readonly string[];
   /** For techniques: curated phrases that describe it (Japanese news phrasing). */
   readonly phrases?: readonly string[];
+  /** For policy instruments. */
+  readonly policy?: PolicyFacts;
+  /** For cyber mercenaries: the sponsoring state or customers, by KB name. */
+  readonly sponsors?: readonly string[];
 }
 
 export interface EntityAlias {
@@ -98,4 +122,6 @@ export interface KbEntity {
   readonly demonyms?: readonly string[];
   readonly examples?: readonly string[];
   readonly phrases?: readonly string[];
+  readonly policy?: PolicyFacts;
+  readonly sponsors?: readonly string[];
 }

@@ -204,6 +204,8 @@ function mergeRecords(group: readonly KbRecord[]): KbEntity {
   const demonyms = pick('demonyms');
   const examples = group.flatMap((r) => r.examples ?? []);
   const phrases = group.flatMap((r) => r.phrases ?? []);
+  const policy = pick('policy');
+  const sponsors = [...new Set(group.flatMap((r) => r.sponsors ?? []))];
   return {
     key: entityKey(primary.kind, primary.name),
     kind: primary.kind,
@@ -221,6 +223,8 @@ function mergeRecords(group: readonly KbRecord[]): KbEntity {
     ...(demonyms ? { demonyms } : {}),
     ...(examples.length > 0 ? { examples } : {}),
     ...(phrases.length > 0 ? { phrases } : {}),
+    ...(policy ? { policy } : {}),
+    ...(sponsors.length > 0 ? { sponsors } : {}),
     ...(group.some((r) => r.caseSensitive) ? { caseSensitive: true } : {}),
     ...(group.some((r) => r.needsContext) ? { needsContext: true } : {}),
   };

@@ -2,13 +2,33 @@
 import { fileURLToPath } from 'node:url';
 import { KbError } from '../core/errors.js';
 import type { CountryData } from './countries.js';
-import type { EntityKind, IdentityRole, KbRecord } from './entity.js';
+import type { EntityKind, IdentityRole, InstrumentKind, InstrumentStatus, KbRecord, PolicyFacts } from './entity.js';
 import { readYamlFiles } from './read-yaml.js';
 
 /** The folder of starter data shipped with the package (works from src/ and from dist/). */
 export const STARTER_DIR = fileURLToPath(new URL('../../data/starter/', import.meta.url));
 
-const KINDS = new Set<EntityKind>(['intrusion-set', 'threat-actor', 'malware', 'tool', 'campaign', 'identity', 'location', 'sector']);
+const KINDS = new Set<EntityKind>([
+  'intrusion-set',
+  'threat-actor',
+  'malware',
+  'tool',
+  'campaign',
+  'identity',
+  'location',
+  'sector',
+  'policy-instrument',
+]);
+const INSTRUMENT_KINDS = new Set<InstrumentKind>([
+  'treaty',
+  'law',
+  'executive-order',
+  'sanctions-listing',
+  'multilateral-process',
+  'industry-accord',
+  'guidance',
+]);
+const STATUSES = new Set<InstrumentStatus>(['proposed', 'negotiated', 'adopted', 'signed', 'in-force', 'withdrawn']);
 const ROLES = new Set<IdentityRole>([
   'security-vendor',
   'government-agency',
@@ -18,6 +38,7 @@ const ROLES = new Set<IdentityRole>([
   'ngo',
   'media',
   'surveillance-vendor',
+  'offensive-contractor',
   'state',
 ]);
 
@@ -64,6 +85,10 @@ export function parseStarterFile(data: unknown, path: string): KbRecord[] {
     if (e.country !== undefined && (typeof e.country !== 'string' || !/^[A-Z]{2}$/.test(e.country))) {
       throw new KbError(path, `${where} (${e.name}): "country" must be an ISO 3166-1 alpha-2 code`);
     }
+    const sponsors = e.sponsors ?? [];
+    if (!Array.isArray(sponsors) || sponsors.some((x) => typeof x !== 'string'))
+      throw new KbError(path, `${where} (${e.name}): "sponsors" must be a list of names`);
+    const policy = kind === 'policy-instrument' ? parseInstrument(e.instrument, `${where} (${e.name})`, path) : undefined;
     return {
       source: 'kizashi-starter',
       sourceId: e.name,
@@ -75,8 +100,44 @@ export function parseStarterFile(data: unknown, path: string): KbRecord[] {
       ...(typeof e.sector === 'string' ? { sector: e.sector } : {}),
       ...(typeof e.description === 'string' ? { description: e.description } : {}),
       ...(e.context === true ? { needsContext: true } : {}),
+      ...(policy ? { policy } : {}),
+      ...(sponsors.length > 0 ? { sponsors: sponsors as string[] } : {}),
     } satisfies KbRecord;
   });
+}
+
+/** The `instrument:` mapping of a policy instrument: kind (required), status, jurisdiction, conveners, dates. */
+function parseInstrument(raw: unknown, where: string, path: string): PolicyFacts {
+  const i = raw as Record<string, unknown> | undefined;
+  if (typeof i !== 'object' || i === null) throw new KbError(path, `${where}: a policy instrument needs an "instrument" mapping`);
+  if (!INSTRUMENT_KINDS.has(i.kind as InstrumentKind))
+    throw new KbError(path, `${where}: instrument.kind must be one of ${[...INSTRUMENT_KINDS].join(', ')}`);
+  if (i.status !== undefined && !STATUSES.has(i.status as InstrumentStatus))
+    throw new KbError(path, `${where}: instrument.status must be one of ${[...STATUSES].join(', ')}`);
+  const list = (v: unknown, field: string): string[] | undefined => {
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new KbError(path, `${where}: instrument.${field} must be a list`);
+    return v as string[];
+  };
+  const dates: Partial<Record<InstrumentStatus, string>> = {};
+  if (i.dates !== undefined) {
+    if (typeof i.dates !== 'object' || i.dates === null) throw new KbError(path, `${where}: instrument.dates must be a mapping`);
+    for (const [k, v] of Object.entries(i.dates)) {
+      const date = v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
+      if (!STATUSES.has(k as InstrumentStatus) || !/^\d{4}(?:-\d{2}(?:-\d{2})?)?$/.test(date))
+        throw new KbError(path, `${where}: instrument.dates.${k} must be a status with a date YYYY[-MM[-DD]]`);
+      dates[k as InstrumentStatus] = date;
+    }
+  }
+  const jurisdiction = list(i.jurisdiction, 'jurisdiction');
+  const conveners = list(i.conveners, 'conveners');
+  return {
+    kind: i.kind as InstrumentKind,
+    ...(i.status ? { status: i.status as InstrumentStatus } : {}),
+    ...(jurisdiction ? { jurisdiction } : {}),
+    ...(conveners ? { conveners } : {}),
+    ...(Object.keys(dates).length > 0 ? { dates } : {}),
+  };
 }
 
 function parseCountries(data: unknown, path: string): CountryData {

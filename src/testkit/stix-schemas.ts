@@ -8,6 +8,8 @@ import addFormats from 'ajv-formats';
 export const SHARED_DIR = resolve(process.env.KIZASHI_SHARED ?? join(import.meta.dirname, '../../../shared'));
 export const SCHEMA_DIR = join(SHARED_DIR, 'data/eval/stix2-json-schemas/schemas');
 export const HAS_SCHEMAS = existsSync(SCHEMA_DIR);
+/** The JSON schema kizashi publishes for its policy-instrument extension SDO. */
+export const POLICY_SCHEMA = join(import.meta.dirname, '../../schemas/x-kizashi-policy-instrument.json');
 export const HAS_SHARED_DATA = existsSync(join(SHARED_DIR, 'data/attack/enterprise-attack.json'));
 
 let validators: Map<string, ValidateFunction> | undefined;
@@ -25,7 +27,24 @@ function load(): Map<string, ValidateFunction> {
       if (folder !== 'common') byType.set(file.replace(/\.json$/, ''), schema.$id);
     }
   }
+  byType.set(
+    'extension-definition',
+    'http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/common/extension-definition.json',
+  );
+  // kizashi's extension SDO: the STIX core properties (OASIS core.json) and the schema kizashi publishes.
+  const policy = JSON.parse(readFileSync(POLICY_SCHEMA, 'utf8')) as { $id: string };
+  ajv.addSchema(policy);
+  const core = ajv.getSchema('http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/common/core.json');
+  const own = ajv.getSchema(policy.$id);
   validators = new Map();
+  if (core && own) {
+    const both = ((o: unknown) => {
+      const ok = core(o) && own(o);
+      both.errors = [...(core.errors ?? []), ...(own.errors ?? [])];
+      return ok;
+    }) as ValidateFunction;
+    validators.set('x-kizashi-policy-instrument', both);
+  }
   for (const [type, id] of byType) {
     const v = ajv.getSchema(id);
     if (v) validators.set(type, v);

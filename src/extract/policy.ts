@@ -1,0 +1,262 @@
+// Cyber policy in text: instruments the KB does not know yet (from their shape: "the X Process", 〜条約), the
+// stances states, companies and NGOs take on instruments (supports, opposes, criticizes, signs, joins, proposes,
+// is listed under — with negation: "did not sign", 賛同しなかった), and the roles actors play (victim, neutral
+// infrastructure provider, cyber mercenary with its sponsor or customers). Pure functions over one document.
+import type { InstrumentKind, KbEntity } from '../kb/entity.js';
+import type { Sentence } from '../text/sentences.js';
+
+export type StanceType = 'supports' | 'opposes' | 'criticizes' | 'signs' | 'joins' | 'proposes' | 'listed-under';
+export const STANCE_TYPES: readonly StanceType[] = ['supports', 'opposes', 'criticizes', 'signs', 'joins', 'proposes', 'listed-under'];
+
+export type ActorRoleName = 'victim' | 'infrastructure-provider' | 'cyber-mercenary';
+
+export interface ActorRole {
+  /** KB key of the entity. */
+  readonly entity: string;
+  readonly role: ActorRoleName;
+  readonly subtype?: 'spyware-vendor' | 'offensive-contractor';
+  readonly sentence: number;
+}
+
+/** An entity mention as the policy stage sees it. */
+export interface PolicyItem {
+  readonly entity: KbEntity;
+  readonly start: number;
+  readonly end: number;
+  readonly alias: string;
+}
+
+export interface PolicyRelation {
+  readonly type: StanceType | 'works-for' | 'supplies' | 'abuses';
+  readonly negated: boolean;
+  readonly source: string;
+  readonly target: string;
+  readonly confidence: number;
+}
+
+// --- New instruments from their shape ------------------------------------------------------------------------------
+
+const EN_HEADS: Readonly<Record<string, InstrumentKind>> = {
+  Convention: 'treaty',
+  Treaty: 'treaty',
+  Agreement: 'treaty',
+  Act: 'law',
+  Directive: 'law',
+  Regulation: 'law',
+  Process: 'multilateral-process',
+  Declaration: 'multilateral-process',
+  Initiative: 'multilateral-process',
+  Accord: 'industry-accord',
+  Pledge: 'industry-accord',
+  Guidelines: 'guidance',
+  Advisory: 'guidance',
+};
+const NEW_INSTRUMENT_EN =
+  /\b((?:[A-Z][A-Za-z0-9'’-]+ (?:(?:of|on|for|against|and) )?){1,5})(Convention|Treaty|Agreement|Act|Directive|Regulation|Process|Declaration|Initiative|Accord|Pledge|Guidelines|Advisory)\b/g;
+const EXECUTIVE_ORDER = /\b(?:Executive Order|EO|E\.O\.) ?(1\d{4})\b|大統領令(?:第)?(1\d{4})号?/g;
+const JA_HEADS: Readonly<Record<string, InstrumentKind>> = {
+  条約: 'treaty',
+  協定: 'treaty',
+  大統領令: 'executive-order',
+  プロセス: 'multilateral-process',
+  宣言: 'multilateral-process',
+  合意文書: 'multilateral-process',
+  共同声明: 'multilateral-process',
+  指令: 'law',
+  ガイドライン: 'guidance',
+};
+const NEW_INSTRUMENT_JA =
+  /([\p{Script=Katakana}\p{Script=Han}ー・A-Za-z0-9]{2,20}?)(条約|協定|大統領令|プロセス|宣言|合意文書|共同声明|指令|ガイドライン)/gu;
+/** Capitalised words that start sentences or name generic things, not instruments. */
+const NOT_A_NAME = /^(?:The|This|That|These|A|An|Its|Their|Our|Under|New|Such|Each|Any)$/;
+
+export interface FoundInstrument {
+  readonly name: string;
+  readonly kind: InstrumentKind;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Instruments named in the text by their shape (the KB's known instruments are found by the gazetteer). */
+export function findNewInstruments(text: string): FoundInstrument[] {
+  const out: FoundInstrument[] = [];
+  for (const m of text.matchAll(EXECUTIVE_ORDER)) {
+    const number = m[1] ?? m[2] ?? '';
+    out.push({ name: `Executive Order ${number}`, kind: 'executive-order', start: m.index, end: m.index + m[0].length });
+  }
+  for (const m of text.matchAll(NEW_INSTRUMENT_EN)) {
+    const words = (m[1] ?? '').trim().split(' ');
+    while (words.length > 0 && NOT_A_NAME.test(words[0] ?? '')) words.shift();
+    while (words.length > 0 && /^(?:of|on|for|against|and)$/.test(words[0] ?? '')) words.shift();
+    if (words.length === 0) continue;
+    const head = m[2] ?? '';
+    const name = `${words.join(' ')} ${head}`;
+    const start = m.index + m[0].lastIndexOf(name);
+    out.push({ name, kind: EN_HEADS[head] ?? 'multilateral-process', start, end: start + name.length });
+  }
+  for (const m of text.matchAll(NEW_INSTRUMENT_JA)) {
+    const prefix = (m[1] ?? '').replace(/^[・ー]+/, '');
+    if ([...prefix].length < 2 || /^(?:同|本|今回|当該|新|各|この|その)$/.test(prefix)) continue;
+    const head = m[2] ?? '';
+    const start = m.index + m[0].length - prefix.length - head.length;
+    out.push({ name: `${prefix}${head}`, kind: JA_HEADS[head] ?? 'multilateral-process', start, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+// --- Stances ---------------------------------------------------------------------------------------------------------
+
+const CUES: readonly (readonly [StanceType, RegExp])[] = [
+  [
+    'listed-under',
+    /\b(?:added|adds|adding|placed|places|designated|designates|sanctioned|sanctions|blacklisted|listed)\b|に追加|を追加|制裁対象|制裁を科|指定した|指定された/gi,
+  ],
+  [
+    'criticizes',
+    /\b(?:critici[sz](?:e|es|ed|ing)|criticism|condemn(?:s|ed|ing)?|warn(?:s|ed)? that|raised concerns?|concerns? (?:about|over)|slammed|denounc(?:e|es|ed))\b|批判|懸念|問題視|非難/gi,
+  ],
+  ['opposes', /\b(?:oppos(?:e|es|ed|ing)|reject(?:s|ed|ing)?|vot(?:e|es|ed) against|object(?:s|ed)? to)\b|反対|拒否|拒絶/gi],
+  [
+    'supports',
+    /\b(?:support(?:s|ed|ing)?|endors(?:e|es|ed|ing)|welcom(?:e|es|ed|ing)|back(?:s|ed|ing)?|champion(?:s|ed)?)\b|賛同|支持|歓迎|賛成/gi,
+  ],
+  ['signs', /\b(?:sign(?:s|ed|ing)?|ratif(?:y|ies|ied|ying)|accede[sd]?|signator(?:y|ies))\b|署名|批准|締結/gi],
+  ['joins', /\b(?:join(?:s|ed|ing)?|participat(?:e|es|ed|ing)|adher(?:e|es|ed)|withdr(?:ew|aw|awn) from)\b|参加|加盟|加わ|加入|離脱/gi],
+  [
+    'proposes',
+    /\b(?:propos(?:e|es|ed|ing)|launch(?:es|ed|ing)?|introduc(?:e|es|ed|ing)|issu(?:e|es|ed|ing)|convene[sd]?|spearhead(?:s|ed)?|initiat(?:e|es|ed))\b|提唱|発足|立ち上げ|主導|提案|発出|発令/gi,
+  ],
+];
+/** Negation before an English verb ("did not sign", "declined to join") … */
+const NEGATION_BEFORE = /\b(?:not|never|declined to|refused to|didn't|hasn't|haven't|won't|yet to|failed to)\s+(?:\w+\s+){0,2}$/i;
+/** … and after a Japanese verb stem (署名しなかった, 参加を見送った, 賛同していない). */
+const NEGATION_AFTER = /^(?:を|に|は)?(?:しなかった|していない|しない|せず|を見送|見送|を拒|を撤回|撤回)/;
+/** Verbs that are negations by themselves. */
+const NEGATING_CUE = /^(?:withdr(?:ew|aw|awn) from|離脱)$/i;
+
+const PARTY_EXCLUDED_ROLES = new Set(['media']);
+
+function isParty(e: KbEntity): boolean {
+  if (e.kind === 'location') return e.country !== undefined;
+  return e.kind === 'identity' && !e.roles.some((r) => PARTY_EXCLUDED_ROLES.has(r));
+}
+
+/**
+ * Stances in one sentence: every party (state, company, NGO, agency) and instrument named in it, linked by the
+ * stance cue nearest to the pair. "listed-under" applies to the listed companies, not the listing agency.
+ */
+export function findStances(text: string, sentence: Sentence, items: readonly PolicyItem[]): PolicyRelation[] {
+  const instruments = items.filter((i) => i.entity.kind === 'policy-instrument');
+  if (instruments.length === 0) return [];
+  const parties = items.filter((i) => isParty(i.entity) && !instruments.some((p) => i.start >= p.start && i.end <= p.end));
+  if (parties.length === 0) return [];
+  const cues: { type: StanceType; start: number; end: number; negated: boolean }[] = [];
+  for (const [type, re] of CUES) {
+    re.lastIndex = 0;
+    for (const m of sentence.text.matchAll(re)) {
+      const start = sentence.start + m.index;
+      const end = start + m[0].length;
+      const before = text.slice(Math.max(sentence.start, start - 30), start);
+      const after = text.slice(end, Math.min(sentence.end, end + 8));
+      const negated = NEGATING_CUE.test(m[0]) || NEGATION_BEFORE.test(before) || NEGATION_AFTER.test(after);
+      cues.push({ type, start, end, negated });
+    }
+  }
+  if (cues.length === 0) return [];
+  const out: PolicyRelation[] = [];
+  for (const instrument of instruments) {
+    for (const party of parties) {
+      const lo = Math.min(party.start, instrument.start);
+      const hi = Math.max(party.end, instrument.end);
+      const distance = (c: { start: number; end: number }): number => (c.end <= lo ? lo - c.end : c.start >= hi ? c.start - hi : 0);
+      let candidates = cues;
+      if (instrument.entity.policy?.kind === 'sanctions-listing' || cues.some((c) => c.type === 'listed-under')) {
+        // Agencies and states do the listing; companies and people are listed.
+        const lister = party.entity.kind === 'location' || party.entity.roles.includes('government-agency');
+        candidates = lister ? cues.filter((c) => c.type !== 'listed-under') : cues;
+        if (lister && candidates.every((c) => c.type === 'listed-under')) continue;
+      }
+      const best = [...candidates].sort((a, b) => distance(a) - distance(b))[0];
+      if (!best || distance(best) > 60) continue;
+      out.push({
+        type: best.type,
+        negated: best.negated,
+        source: party.entity.key,
+        target: instrument.entity.key,
+        confidence: distance(best) === 0 ? 65 : 50,
+      });
+    }
+  }
+  return out;
+}
+
+// --- Actor roles -----------------------------------------------------------------------------------------------------
+
+const MERCENARY_CUE =
+  /\b(?:spyware (?:vendor|maker|company|firm|developer)s?|commercial spyware|surveillance (?:vendor|company|firm)s?|hack-for-hire|hackers?-for-hire|private[- ]sector offensive actors?|PSOAs?|cyber ?mercenar(?:y|ies)|mercenar(?:y|ies))\b|スパイウェア(?:企業|業者|ベンダー|開発会社|メーカー)|サイバー傭兵|傭兵|ハッカー・フォー・ハイヤー/i;
+const CONTRACTOR_CUE = /\b(?:contractors?|contracted|hack-for-hire|hackers?-for-hire)\b|請負|受託|委託/i;
+const SPONSOR_CUE =
+  /\b(?:on behalf of|for (?:the )?(?:Chinese |Russian |Iranian )?(?:government|ministry|state|police)|contracted by|hired by|work(?:s|ed|ing)? for|customers? (?:include|included|in|such as)|clients? (?:include|included|in)|sold (?:\w+ ){0,3}to|sells (?:\w+ ){0,3}to|suppl(?:y|ies|ied) (?:\w+ ){0,3}to)\b|の依頼|の委託|から委託|のために|の顧客|顧客|に販売|に提供/i;
+const VICTIM_CUE =
+  /\b(?:was|were|had been|has been) (?:hit|breached|hacked|compromised|attacked|targeted)\b|\b(?:suffered|disclosed) an? (?:\w+ ){0,2}(?:breach|attack|cyberattack|incident)\b|\bvictims? (?:include|included|were)\b|被害を受け|不正アクセスを受け|攻撃を受け|サイバー攻撃を受け|ランサムウェア被害|被害に遭|感染被害|情報が流出|流出した/i;
+const ABUSE_CUE =
+  /\b(?:abus(?:e|es|ed|ing)|hosted on|host(?:s|ed)? (?:\w+ ){0,2}on|relay(?:s|ed)? through|through (?:the )?(?:accounts?|services?|infrastructure)|misus(?:e|es|ed|ing))\b|悪用|経由|踏み台|を介し/i;
+const PROVIDER_ROLES = new Set(['technology-company', 'platform']);
+
+/** Roles of the identities named in one sentence; `attackers` are the actors/malware named there. */
+export function findActorRoles(
+  text: string,
+  sentence: Sentence,
+  index: number,
+  items: readonly PolicyItem[],
+  targeted: ReadonlySet<string>,
+  hasAttacker: boolean,
+): { roles: ActorRole[]; relations: PolicyRelation[] } {
+  const roles: ActorRole[] = [];
+  const relations: PolicyRelation[] = [];
+  const identities = items.filter((i) => i.entity.kind === 'identity');
+  for (const item of identities) {
+    const e = item.entity;
+    const near = text.slice(Math.max(sentence.start, item.start - 40), Math.min(sentence.end, item.end + 40));
+    const kbMercenary = e.roles.includes('surveillance-vendor') || e.roles.includes('offensive-contractor');
+    if (kbMercenary || MERCENARY_CUE.test(near) || (CONTRACTOR_CUE.test(near) && hasAttacker)) {
+      const subtype = e.roles.includes('offensive-contractor') || CONTRACTOR_CUE.test(near) ? 'offensive-contractor' : 'spyware-vendor';
+      roles.push({ entity: e.key, role: 'cyber-mercenary', subtype, sentence: index });
+      if (SPONSOR_CUE.test(sentence.text)) {
+        for (const other of items) {
+          if (other === item || other.entity.key === e.key) continue;
+          const sponsor =
+            (other.entity.kind === 'identity' && other.entity.roles.some((r) => r === 'government-agency' || r === 'state')) ||
+            (other.entity.kind === 'location' && other.entity.country !== undefined);
+          if (!sponsor) continue;
+          relations.push({
+            type: subtype === 'offensive-contractor' ? 'works-for' : 'supplies',
+            negated: false,
+            source: e.key,
+            target: other.entity.key,
+            confidence: 55,
+          });
+        }
+      }
+      continue;
+    }
+    if (targeted.has(e.key) || (VICTIM_CUE.test(sentence.text) && !e.roles.some((r) => r === 'media' || r === 'security-vendor'))) {
+      const cue = VICTIM_CUE.exec(sentence.text);
+      // The victim is the subject: named before the cue ("Casio was hit …", カシオが…被害を受けた).
+      if (targeted.has(e.key) || (cue && sentence.start + cue.index >= item.end)) {
+        roles.push({ entity: e.key, role: 'victim', sentence: index });
+        continue;
+      }
+    }
+    if (hasAttacker && e.roles.some((r) => PROVIDER_ROLES.has(r)) && ABUSE_CUE.test(sentence.text)) {
+      roles.push({ entity: e.key, role: 'infrastructure-provider', sentence: index });
+    }
+  }
+  return { roles, relations };
+}
+
+/** The relationship type of a stance, negated ones included ("does-not-sign"). */
+export function stanceRelationshipType(type: string, negated: boolean): string {
+  if (!negated) return type;
+  return type === 'listed-under' ? 'not-listed-under' : `does-not-${type.replace(/s$/, '')}`;
+}
