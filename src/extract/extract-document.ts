@@ -255,7 +255,7 @@ const ORIGIN_BEFORE =
 const ACTOR_ANAPHOR = /\b(?:the|this) (?:group|actor|gang|hackers|attackers|threat actor)\b|同グループ|同アクター|同集団|攻撃者は/i;
 /** "the treaty", 同条約, 条約案: a sentence that refers back to the last policy instrument named. */
 const INSTRUMENT_ANAPHOR =
-  /\b(?:the|this|that) (?:draft |new )?(?:treaty|convention|order|executive order|process|accord|agreement|list|law|act|directive|statement|pledge)\b|同条約|条約案|同条約案|本条約|同大統領令|同プロセス|同協定|同法|同リスト|同声明/i;
+  /\b(?:the|this|that) (?:draft |new )?(?:treaty|convention|order|executive order|process|accord|agreement|list|law|act|directive|statement|pledge)\b|同条約|条約案|本条約|同大統領令|同プロセス|同協定|同法|同リスト|同声明/i;
 const LIST_GAP = /^[\s,、・/]*(?:(?:and|or|および|や|と)[\s,、・/]*)?$/;
 const REPORTER_ROLES = new Set(['security-vendor', 'government-agency', 'media', 'international-body', 'ngo', 'surveillance-vendor']);
 

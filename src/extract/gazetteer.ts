@@ -157,7 +157,9 @@ const CUE_ACTOR =
 const CUE_SOFTWARE =
   /\b(?:malware|ransomware|backdoors?|trojans?|rats?|loaders?|stealers?|infostealers?|botnets?|spyware|worms?|wipers?|implants?|payloads?|droppers?|downloaders?|variants?|famil(?:y|ies)|strains?|tools?|frameworks?|exploits?|samples?|keyloggers?|rootkits?|beacons?)\b|マルウェア|ランサムウェア|バックドア|トロイの木馬|スパイウェア|ツール|ボットネット|ワイパー|亜種|感染/i;
 const CUE_ORG =
-  /\b(?:company|companies|firm|vendor|inc|corp|reported|said|says|according|announced|researchers?|platform)\b|社|企業|によると|発表|報じ/i;
+  /\b(?:company|companies|firm|vendor|inc|corp|reported|said|says|according|announced|researchers?|platform|join(?:s|ed)?|sign(?:s|ed)?|support(?:s|ed)?|oppos(?:e|es|ed)|critici[sz]ed|endorsed|did not|declined)\b|社|企業|によると|発表|報じ/i;
+/** Latin letters inside Japanese prose are a proper name (Googleドライブ), not an English word. */
+const JAPANESE_AROUND = /[\u3040-\u30ff\u4e00-\u9fff]/;
 
 /** Matching rules for one alias of one entity, or undefined when the alias must never match on its own. */
 function makeCandidate(entity: KbEntity, folded: string): Candidate | undefined {
@@ -369,7 +371,7 @@ function hasCue(kind: EntityKind, near: string): boolean {
     case 'tool':
       return ADJACENT_SOFTWARE.test(near) || /\btools?\b|ツール/i.test(near);
     default:
-      return CUE_ORG.test(near);
+      return CUE_ORG.test(near) || JAPANESE_AROUND.test(near);
   }
 }
 

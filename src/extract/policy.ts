@@ -124,7 +124,7 @@ const CUES: readonly (readonly [StanceType, RegExp])[] = [
   ['joins', /\b(?:join(?:s|ed|ing)?|participat(?:e|es|ed|ing)|adher(?:e|es|ed)|withdr(?:ew|aw|awn) from)\b|参加|加盟|加わ|加入|離脱/gi],
   [
     'proposes',
-    /\b(?:propos(?:e|es|ed|ing)|launch(?:es|ed|ing)?|introduc(?:e|es|ed|ing)|issu(?:e|es|ed|ing)|convene[sd]?|spearhead(?:s|ed)?|initiat(?:e|es|ed))\b|提唱|発足|立ち上げ|主導|提案|発出|発令/gi,
+    /\b(?:propos(?:e|es|ed|ing)|launch(?:es|ed|ing)?|introduc(?:e|es|ed|ing)|issu(?:e|es|ed|ing)|convene[sd]?|spearhead(?:s|ed)?|initiat(?:e|es|ed)|publish(?:es|ed)?|revis(?:e|es|ed))\b|提唱|発足|立ち上げ|主導|提案|発出|発令|策定|改訂|公表/gi,
   ],
 ];
 /** Negation before an English verb ("did not sign", "declined to join") … */
@@ -136,8 +136,10 @@ const NEGATING_CUE = /^(?:withdr(?:ew|aw|awn) from|離脱)$/i;
 
 const PARTY_EXCLUDED_ROLES = new Set(['media']);
 
-function isParty(e: KbEntity): boolean {
-  if (e.kind === 'location') return e.country !== undefined;
+function isParty(text: string, item: PolicyItem): boolean {
+  const e = item.entity;
+  // 日本弁護士連合会: a country name inside a Japanese compound noun is part of another name, not a party.
+  if (e.kind === 'location') return e.country !== undefined && !/[\p{Script=Han}\p{Script=Katakana}]/u.test(text[item.end] ?? '');
   return e.kind === 'identity' && !e.roles.some((r) => PARTY_EXCLUDED_ROLES.has(r));
 }
 
@@ -148,7 +150,7 @@ function isParty(e: KbEntity): boolean {
 export function findStances(text: string, sentence: Sentence, items: readonly PolicyItem[]): PolicyRelation[] {
   const instruments = items.filter((i) => i.entity.kind === 'policy-instrument');
   if (instruments.length === 0) return [];
-  const parties = items.filter((i) => isParty(i.entity) && !instruments.some((p) => i.start >= p.start && i.end <= p.end));
+  const parties = items.filter((i) => isParty(text, i) && !instruments.some((p) => i.start >= p.start && i.end <= p.end));
   if (parties.length === 0) return [];
   const cues: { type: StanceType; start: number; end: number; negated: boolean }[] = [];
   for (const [type, re] of CUES) {
@@ -168,7 +170,9 @@ export function findStances(text: string, sentence: Sentence, items: readonly Po
     for (const party of parties) {
       const lo = Math.min(party.start, instrument.start);
       const hi = Math.max(party.end, instrument.end);
-      const distance = (c: { start: number; end: number }): number => (c.end <= lo ? lo - c.end : c.start >= hi ? c.start - hi : 0);
+      // English is subject-verb-object: a verb before both the party and the instrument has another subject.
+      const distance = (c: { start: number; end: number }): number =>
+        c.end <= lo ? lo - c.end + (c.end <= Math.min(party.start, instrument.start) ? 40 : 0) : c.start >= hi ? c.start - hi : 0;
       let candidates = cues;
       if (instrument.entity.policy?.kind === 'sanctions-listing' || cues.some((c) => c.type === 'listed-under')) {
         // Agencies and states do the listing; companies and people are listed.
@@ -176,15 +180,20 @@ export function findStances(text: string, sentence: Sentence, items: readonly Po
         candidates = lister ? cues.filter((c) => c.type !== 'listed-under') : cues;
         if (lister && candidates.every((c) => c.type === 'listed-under')) continue;
       }
-      const best = [...candidates].sort((a, b) => distance(a) - distance(b))[0];
+      const sorted = [...candidates].sort((a, b) => distance(a) - distance(b));
+      const best = sorted[0];
       if (!best || distance(best) > 60) continue;
-      out.push({
-        type: best.type,
-        negated: best.negated,
-        source: party.entity.key,
-        target: instrument.entity.key,
-        confidence: distance(best) === 0 ? 65 : 50,
-      });
+      // The nearest cue, and any stated negation close by (ロシアは…に反対しており、署名していない).
+      const chosen = [best, ...sorted.slice(1).filter((c) => c.negated && c.type !== best.type && distance(c) <= 30)];
+      for (const c of chosen) {
+        out.push({
+          type: c.type,
+          negated: c.negated,
+          source: party.entity.key,
+          target: instrument.entity.key,
+          confidence: distance(c) === 0 ? 65 : 50,
+        });
+      }
     }
   }
   return out;
@@ -228,7 +237,8 @@ export function findActorRoles(
           const sponsor =
             (other.entity.kind === 'identity' && other.entity.roles.some((r) => r === 'government-agency' || r === 'state')) ||
             (other.entity.kind === 'location' && other.entity.country !== undefined);
-          if (!sponsor) continue;
+          // "a Chinese contractor": the mercenary's own country describes it, it does not sponsor it.
+          if (!sponsor || (other.entity.kind === 'location' && other.entity.country === e.country)) continue;
           relations.push({
             type: subtype === 'offensive-contractor' ? 'works-for' : 'supplies',
             negated: false,

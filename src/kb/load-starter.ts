@@ -72,6 +72,8 @@ export function parseStarterFile(data: unknown, path: string): KbRecord[] {
     if (typeof e !== 'object' || e === null || typeof e.name !== 'string' || e.name.trim() === '') {
       throw new KbError(path, `${where}: "name" must be a non-empty string`);
     }
+    const empty = Object.entries(e).find(([, v]) => v === null);
+    if (empty) throw new KbError(path, `${where} (${e.name}): "${empty[0]}" has no value (a comma inside an unquoted name?)`);
     const kind = (e.kind ?? defaultKind) as EntityKind;
     if (!KINDS.has(kind)) throw new KbError(path, `${where} (${e.name}): unknown kind "${String(kind)}"`);
     const aliases = e.aliases ?? [];

@@ -59,6 +59,7 @@ const FACT_TYPES: Readonly<Record<string, { ja: string; en: string; weight: numb
   'intrusion-set': { ja: '攻撃グループ', en: 'Actors', weight: 3 },
   malware: { ja: 'マルウェア', en: 'Malware', weight: 3 },
   vulnerability: { ja: '脆弱性', en: 'Vulnerabilities', weight: 3 },
+  'x-kizashi-policy-instrument': { ja: '政策・制度', en: 'Policy instruments', weight: 2 },
   tool: { ja: 'ツール', en: 'Tools', weight: 1 },
   'attack-pattern': { ja: '手口（ATT&CK）', en: 'Techniques (ATT&CK)', weight: 1 },
   location: { ja: '関係国・地域', en: 'Countries', weight: 0.5 },

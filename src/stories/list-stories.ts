@@ -13,6 +13,7 @@ const LISTED_TYPES = new Set([
   'identity',
   'location',
   'attack-pattern',
+  'x-kizashi-policy-instrument',
 ]);
 
 /** A story listing plus the store ids of its documents, in the same order as `documents`. */

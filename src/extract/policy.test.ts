@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { evaluatePolicy, loadPolicyCases, type Counts } from '../../scripts/eval/policy.js';
+import { extractionToBundle } from '../export/stix-bundle.js';
+import { parseStarterFile } from '../kb/load-starter.js';
+import { openExtractor } from '../main.js';
+import { bundleErrors, HAS_SCHEMAS, POLICY_SCHEMA } from '../testkit/stix-schemas.js';
+import { extractDocument, type Extractor } from './extract-document.js';
+import { findNewInstruments, stanceRelationshipType } from './policy.js';
+
+let extractor: Extractor;
+beforeAll(async () => {
+  extractor = await openExtractor({ ignoreHome: true });
+});
+
+const f1 = (c: Counts): number => (2 * c.tp) / (2 * c.tp + c.fp + c.fn || 1);
+
+describe('policy extraction on kizashi’s own test texts', () => {
+  it('keeps the tuned (dev) figures', () => {
+    const r = evaluatePolicy(extractor, loadPolicyCases('dev'));
+    expect(r.cases).toBeGreaterThanOrEqual(25);
+    expect(f1(r.instruments)).toBe(1);
+    expect(f1(r.instrumentKinds)).toBe(1);
+    expect(f1(r.stances)).toBeGreaterThanOrEqual(0.95);
+    expect(f1(r.negatedStances)).toBeGreaterThanOrEqual(0.9);
+    expect(f1(r.roles)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('stays useful on the held-out texts', () => {
+    const r = evaluatePolicy(extractor, loadPolicyCases('test'));
+    expect(f1(r.instruments)).toBeGreaterThanOrEqual(0.9);
+    expect(f1(r.stances)).toBeGreaterThanOrEqual(0.7);
+    expect(f1(r.roles)).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it('covers every instrument kind and stance type, negation in both languages, and all three roles', () => {
+    const cases = loadPolicyCases();
+    const kinds = new Set(cases.flatMap((c) => (c.instruments ?? []).map((i) => i.kind)));
+    expect([...kinds].sort()).toEqual(
+      ['executive-order', 'guidance', 'industry-accord', 'law', 'multilateral-process', 'sanctions-listing', 'treaty'].sort(),
+    );
+    const stances = new Set(cases.flatMap((c) => (c.stances ?? []).map((s) => s.type)));
+    expect(stances.size).toBe(7);
+    for (const lang of ['ja', 'en']) expect(cases.some((c) => c.lang === lang && (c.stances ?? []).some((s) => s.negated))).toBe(true);
+    expect(new Set(cases.flatMap((c) => (c.roles ?? []).map((r) => r.role)))).toEqual(
+      new Set(['victim', 'infrastructure-provider', 'cyber-mercenary']),
+    );
+  });
+});
+
+describe('policy instruments in STIX', () => {
+  const doc = {
+    id: 'report--5f1b7a5e-3c1d-4f7e-9a0b-1c2d3e4f5a6b',
+    title: 'Spyware and treaties',
+    text: 'The Commerce Department added NSO Group to the Entity List. France did not sign the Lisbon Cyber Declaration. 日本は国連サイバー犯罪条約に署名した。',
+    lang: 'en' as const,
+    published: '2025-10-26T00:00:00.000Z',
+    origin: 'test',
+  };
+
+  it('emits extension SDOs that validate against the published schema, and a bundle valid against OASIS', () => {
+    const bundle = extractionToBundle(extractDocument(extractor, doc), new Date(doc.published));
+    const instruments = bundle.objects.filter((o) => o.type === 'x-kizashi-policy-instrument');
+    expect(instruments.map((o) => o.name).sort()).toEqual(['Entity List', 'Lisbon Cyber Declaration', 'UN Convention against Cybercrime']);
+    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(readFileSync(POLICY_SCHEMA, 'utf8')) as object);
+    for (const o of instruments) expect(validate(o), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...instruments[0], instrument_kind: 'wish' })).toBe(false);
+    const extension = bundle.objects.find((o) => o.type === 'extension-definition');
+    expect(extension).toMatchObject({ extension_types: ['new-sdo'] });
+    for (const o of instruments) expect(Object.keys((o as { extensions: object }).extensions)).toEqual([extension?.id]);
+    if (HAS_SCHEMAS) expect(bundleErrors(bundle)).toEqual([]);
+    const rels = bundle.objects.filter((o) => o.type === 'relationship').map((o) => o.relationship_type);
+    expect(rels).toEqual(expect.arrayContaining(['listed-under', 'does-not-sign', 'signs']));
+    const un = instruments.find((o) => o.name === 'UN Convention against Cybercrime');
+    expect(un).toMatchObject({ instrument_kind: 'treaty', key_dates: { adopted: '2024-12-24' } });
+    const nso = bundle.objects.find((o) => o.type === 'identity' && o.name === 'NSO Group');
+    expect(nso).toMatchObject({ x_kizashi_actor_roles: ['cyber-mercenary:spyware-vendor'] });
+  });
+
+  it('recognises unknown instruments by their shape, and names negated stances', () => {
+    const found = findNewInstruments('The Tallinn Digital Accord and Executive Order 14028 and 日米サイバー協定 and This Act.');
+    expect(found.map((f) => [f.name, f.kind])).toEqual([
+      ['Executive Order 14028', 'executive-order'],
+      ['Tallinn Digital Accord', 'industry-accord'],
+      ['日米サイバー協定', 'treaty'],
+    ]);
+    expect(stanceRelationshipType('signs', true)).toBe('does-not-sign');
+    expect(stanceRelationshipType('criticizes', true)).toBe('does-not-criticize');
+    expect(stanceRelationshipType('listed-under', true)).toBe('not-listed-under');
+  });
+
+  it('rejects a starter instrument without a kind, naming the file and entry', () => {
+    expect(() =>
+      parseStarterFile({ kind: 'policy-instrument', entities: [{ name: 'X Treaty', instrument: { status: 'signed' } }] }, 'p.yaml'),
+    ).toThrow(/p\.yaml: entry 1 \(X Treaty\): instrument\.kind must be one of/);
+    expect(() =>
+      parseStarterFile({ kind: 'identity', entities: [{ name: 'Ministry of Economy', 'Trade and Industry': null }] }, 'o.yaml'),
+    ).toThrow(/has no value/);
+  });
+});
