@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { TechniqueMapper } from '../src/extract/techniques.js';
 import { LABELS, evaluateEntities, loadAnnoCtr, prf, type Split } from './eval/annoctr-entities.js';
 import { runIocExtract, runIocFinder } from './eval/ioc-peers.js';
-import { evaluatePolicy, type Counts } from './eval/policy.js';
+import { evaluatePolicy, loadPolicyCases, type Counts } from './eval/policy.js';
 import { annoctrTechniqueGold, evaluateAnnoCtrTechniques, evaluateTram, tramSplit } from './eval/techniques.js';
 
 const SHARED = resolve(process.env.KIZASHI_SHARED ?? '../shared');
@@ -17,24 +17,29 @@ const split = (args[args.indexOf('--split') + 1] ?? 'test') as Split;
 const showErrors = args.includes('--errors');
 const pct = (n: number): string => n.toFixed(3);
 
-// Policy instruments, stances and roles: kizashi's own test texts (no shared data needed).
+// Policy instruments, stances and roles: kizashi's own test texts (no shared data needed); rules tuned on dev.
 {
-  const policy = evaluatePolicy(await openExtractor({ ignoreHome: true }));
-  console.log(`\nPolicy — ${policy.cases} own test texts (ja + en), starter KB`);
-  const line = (label: string, c: Counts): void => {
-    const m = prf(c);
-    console.log(`${label.padEnd(26)} P ${pct(m.p)}  R ${pct(m.r)}  F1 ${pct(m.f1)}  (tp ${c.tp}, fp ${c.fp}, fn ${c.fn})`);
-  };
-  line('instruments', policy.instruments);
-  line('instruments with kind', policy.instrumentKinds);
-  line('stances', policy.stances);
-  line('negated stances', policy.negatedStances);
-  line('actor roles', policy.roles);
-  line('mercenary → sponsor', policy.sponsors);
-  line('all, Japanese texts', policy.byLang.ja);
-  line('all, English texts', policy.byLang.en);
-  if (showErrors)
-    for (const e of policy.errors) console.log(`  ${e.id}\n    missed: ${e.missed.join('; ')}\n    spurious: ${e.spurious.join('; ')}`);
+  const policyExtractor = await openExtractor({ ignoreHome: true });
+  for (const policySplit of ['dev', 'test'] as const) {
+    const policy = evaluatePolicy(policyExtractor, loadPolicyCases(policySplit));
+    console.log(
+      `\nPolicy — ${policySplit === 'dev' ? 'dev (tuned on)' : 'test (held out)'}: ${policy.cases} own texts (ja + en), starter KB`,
+    );
+    const line = (label: string, c: Counts): void => {
+      const m = prf(c);
+      console.log(`${label.padEnd(26)} P ${pct(m.p)}  R ${pct(m.r)}  F1 ${pct(m.f1)}  (tp ${c.tp}, fp ${c.fp}, fn ${c.fn})`);
+    };
+    line('instruments', policy.instruments);
+    line('instruments with kind', policy.instrumentKinds);
+    line('stances', policy.stances);
+    line('negated stances', policy.negatedStances);
+    line('actor roles', policy.roles);
+    line('mercenary → sponsor', policy.sponsors);
+    line('all, Japanese texts', policy.byLang.ja);
+    line('all, English texts', policy.byLang.en);
+    if (showErrors)
+      for (const e of policy.errors) console.log(`  ${e.id}\n    missed: ${e.missed.join('; ')}\n    spurious: ${e.spurious.join('; ')}`);
+  }
 }
 
 if (!existsSync(`${SHARED}/data/eval/annoctr`)) {
