@@ -9,6 +9,7 @@ import type { KizashiDocument } from '../core/document.js';
 import type { Bundle, StixObject } from '../core/stix.js';
 import { extractDocument, type Extraction, type Extractor } from '../extract/extract-document.js';
 import { recordWatchHits } from '../watch/watchlists.js';
+import { applyFeedback, relevantFeedback } from './apply-feedback.js';
 import type { GraphStore, PutResult } from '../store/graph-store.js';
 import { readDocumentFile } from './read-document.js';
 import { readStructuredFile } from './read-structured.js';
@@ -83,11 +84,15 @@ export async function storeDocument(
   store: GraphStore,
   extraObjects: readonly StixObject[] = [],
 ): Promise<{ result: PutResult; extraction: Extraction; bundle: Bundle }> {
-  const extraction = extractDocument(extractor, doc);
+  // Analysts' verdicts on earlier mentions (deny-list, retyping) that concern this text; they are part of the
+  // content hash, so a document re-ingested after new feedback is re-extracted, and otherwise left alone.
+  const feedback = relevantFeedback(await store.listFeedback(), doc.text);
+  const extraction = applyFeedback(extractDocument(extractor, doc), feedback.rules);
   const extracted = extractionToBundle(extraction, doc.published ? new Date(doc.published) : new Date());
   const known = new Set(extracted.objects.map((o) => o.id));
   const bundle = { ...extracted, objects: [...extracted.objects, ...extraObjects.filter((o) => !known.has(o.id))] };
-  const result = await store.putDocument(doc, bundle, createHash('sha256').update(doc.text).digest('hex'));
+  const hash = createHash('sha256').update(doc.text).digest('hex');
+  const result = await store.putDocument(doc, bundle, feedback.fingerprint ? `${hash}:${feedback.fingerprint}` : hash);
   if (result !== 'unchanged') await recordWatchHits(store, doc, bundle);
   return { result, extraction, bundle };
 }

@@ -165,6 +165,53 @@ describe('REST API', () => {
     expect((await call('/api/ingest', { method: 'POST', body: '{', headers, key: keys.editor })).body.error.code).toBe('bad_json');
   });
 
+  it('stores mention feedback: a rejected alias is gone from the document and from later ones; retyping moves it', async () => {
+    const headers = { 'content-type': 'application/json' };
+    const ingest = async (title: string, text: string): Promise<string> =>
+      (
+        await call('/api/ingest', {
+          method: 'POST',
+          headers,
+          key: keys.editor,
+          body: JSON.stringify({ title, text, published: '2026-11-22' }),
+        })
+      ).body.documentId as string;
+    const first = await ingest('LODEINFO note', 'Operators deployed LODEINFO and Cobalt Strike on the servers.');
+    const doc = (await call(`/api/documents/${first}`, { key: keys.reader })).body;
+    const quasar = (doc.objects as { id: string; name: string }[]).find((o) => o.name === 'LODEINFO');
+    expect(quasar).toBeDefined();
+    const mention = (doc.mentions as { objectId: string; start: number }[]).find((m) => m.objectId === quasar?.id);
+    const feedback = (verdict: string, extra: object = {}) =>
+      call(`/api/documents/${first}/feedback`, {
+        method: 'POST',
+        headers,
+        key: keys.editor,
+        body: JSON.stringify({ objectId: quasar?.id, start: mention?.start, verdict, ...extra }),
+      });
+    expect((await call(`/api/documents/${first}/feedback`, { method: 'POST', headers, key: keys.reader, body: '{}' })).status).toBe(403);
+    expect((await feedback('retype', { newType: 'bogus' })).status).toBe(400);
+    const rejected = await feedback('reject');
+    expect(rejected.status).toBe(201);
+    expect(rejected.body.result).toBe('updated');
+    const after = (await call(`/api/documents/${first}`, { key: keys.reader })).body;
+    expect((after.objects as { name: string }[]).map((o) => o.name)).not.toContain('LODEINFO');
+    expect(after.feedback).toHaveLength(1);
+    const later = await ingest('Another LODEINFO note', 'LODEINFO was seen again next to Cobalt Strike.');
+    const laterDoc = (await call(`/api/documents/${later}`, { key: keys.reader })).body;
+    expect((laterDoc.objects as { name: string }[]).map((o) => o.name)).toEqual(['Cobalt Strike']);
+    const cobalt = (laterDoc.objects as { id: string; name: string }[])[0];
+    const cm = (laterDoc.mentions as { objectId: string; start: number }[]).find((m) => m.objectId === cobalt?.id);
+    const retyped = await call(`/api/documents/${later}/feedback`, {
+      method: 'POST',
+      headers,
+      key: keys.editor,
+      body: JSON.stringify({ objectId: cobalt?.id, start: cm?.start, verdict: 'retype', newType: 'malware' }),
+    });
+    expect(retyped.status).toBe(201);
+    const final = (await call(`/api/documents/${later}`, { key: keys.reader })).body;
+    expect((final.objects as { type: string; name: string }[]).find((o) => o.name === 'Cobalt Strike')?.type).toBe('malware');
+  });
+
   it('records watchlist hits and delivers them to a webhook, retrying on failure', async () => {
     const received: unknown[] = [];
     let failures = 1;

@@ -21,7 +21,8 @@ import {
 import type { FetchOptions } from '../ingest/fetcher.js';
 import { ingestPage } from '../ingest/ingest-feeds.js';
 import { ingestFile, storeDocument } from '../ingest/ingest-files.js';
-import type { GraphStore, Role } from '../store/graph-store.js';
+import type { GraphStore, MentionFeedback, Role } from '../store/graph-store.js';
+import { RETYPE_TARGETS } from '../ingest/apply-feedback.js';
 import { buildLedger, claimsOf } from '../stories/claims.js';
 import { buildDigest, dayBounds, digestToHtml, digestToMarkdown, type DigestLang } from '../stories/digest.js';
 import { listStories } from '../stories/list-stories.js';
@@ -45,7 +46,7 @@ export interface AppOptions {
   readonly ui?: Hono;
 }
 
-type Env = { Variables: { role: Role } };
+type Env = { Variables: { role: Role; keyId?: string } };
 
 /** An API error: status and a message that names the field or resource at fault. */
 export class ApiError extends Error {
@@ -158,6 +159,7 @@ export function createApp(options: AppOptions): Hono<Env> {
         return c.json(errorBody(401, 'unauthorized', result.reason), 401);
       }
       c.set('role', result.role);
+      if (result.keyId) c.set('keyId', result.keyId);
       await next();
     };
   app.use('/api/*', authenticated(false));
@@ -220,8 +222,55 @@ export function createApp(options: AppOptions): Hono<Env> {
       const o = await store.getObject(id);
       if (o) objects.set(id, { id, type: o.type, name: o.name });
     }
-    return c.json({ document: doc, mentions, objects: [...objects.values()] });
+    return c.json({ document: doc, mentions, objects: [...objects.values()], feedback: await store.listFeedback({ documentId: doc.id }) });
   });
+  app.post('/api/documents/:id/feedback', need('editor'), async (c) => {
+    const doc = await store.getDocument(param(c, 'id'));
+    if (!doc) throw new ApiError(404, 'not_found', `no document ${param(c, 'id')}`);
+    let body: Record<string, unknown>;
+    try {
+      body = await c.req.json<Record<string, unknown>>();
+    } catch {
+      throw new ApiError(400, 'bad_json', 'the body is not valid JSON');
+    }
+    const verdict = body.verdict;
+    if (verdict !== 'confirm' && verdict !== 'reject' && verdict !== 'retype')
+      throw new ApiError(400, 'bad_request', 'verdict: confirm, reject or retype');
+    if (verdict === 'retype' && (typeof body.newType !== 'string' || !RETYPE_TARGETS.includes(body.newType)))
+      throw new ApiError(400, 'bad_request', `newType: one of ${RETYPE_TARGETS.join(', ')}`);
+    const mention = (await store.mentions({ documentId: doc.id })).find((m) => m.objectId === body.objectId && m.start === body.start);
+    if (!mention) throw new ApiError(404, 'not_found', 'objectId/start: no such mention in this document');
+    const feedback: MentionFeedback = {
+      documentId: doc.id,
+      objectId: mention.objectId,
+      start: mention.start,
+      end: mention.end,
+      surface: mention.text,
+      verdict,
+      createdAt: new Date().toISOString(),
+      by: c.get('keyId') ?? 'anonymous',
+      ...(verdict === 'retype' ? { newType: body.newType as string } : {}),
+    };
+    await store.putFeedback(feedback);
+    // Re-extract this document with the verdict applied (later documents get it at ingestion).
+    let result: string = 'unchanged';
+    if (options.extractor && verdict !== 'confirm') {
+      const lang = doc.lang === 'ja' || doc.lang === 'en' ? doc.lang : 'und';
+      const again: KizashiDocument = {
+        id: doc.id,
+        title: doc.title,
+        text: doc.text,
+        lang,
+        origin: doc.origin,
+        ...(doc.url ? { url: doc.url } : {}),
+        ...(doc.published ? { published: doc.published } : {}),
+        ...(doc.source ? { source: doc.source } : {}),
+      };
+      result = (await storeDocument(again, options.extractor, store)).result;
+    }
+    return c.json({ feedback, result }, 201);
+  });
+  app.get('/api/feeds', need('reader'), async (c) => c.json({ items: await store.listFeedStates() }));
 
   // --- Entities -----------------------------------------------------------------------------------------------------
   app.get('/api/entities', need('reader'), async (c) => {

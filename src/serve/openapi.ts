@@ -73,6 +73,34 @@ export function openApiDocument(): Schema {
           responses: { 200: json(ref('DocumentDetail')), ...errors(401, 403, 404) },
         }),
       },
+      '/api/documents/{id}/feedback': {
+        post: op('Confirm, reject or retype a mention; the document is re-extracted and later ones follow the verdict', 'editor', {
+          parameters: [idParam('Report id (report--…)')],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['objectId', 'start', 'verdict'],
+                  properties: {
+                    objectId: { type: 'string' },
+                    start: { type: 'integer' },
+                    verdict: { enum: ['confirm', 'reject', 'retype'] },
+                    newType: { type: 'string', description: 'STIX type for retype (intrusion-set, malware, tool, identity …)' },
+                  },
+                },
+              },
+            },
+          },
+          responses: { 201: json({ type: 'object' }), ...errors(400, 401, 403, 404) },
+        }),
+      },
+      '/api/feeds': {
+        get: op('Feed health: last fetch, errors, items, next poll', 'reader', {
+          responses: { 200: json({ type: 'object', properties: { items: { type: 'array' } } }), ...errors(401, 403) },
+        }),
+      },
       '/api/entities': {
         get: op('List entities, most mentioned first', 'reader', {
           parameters: [...PAGING, q('type', 'STIX type (intrusion-set, malware, …)')],

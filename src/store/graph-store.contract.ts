@@ -208,5 +208,17 @@ export function runGraphStoreContract(name: string, open: () => Promise<GraphSto
       expect(await store.deleteWatchlist('w1')).toBe(true);
       expect(await store.watchHits({})).toEqual([]);
     });
+
+    it("keeps analysts' verdicts on mentions, the latest per mention", async () => {
+      await put(docJa);
+      const [m] = await store.mentions({ documentId: docJa.id });
+      const base = { documentId: docJa.id, objectId: m?.objectId ?? '', start: m?.start ?? 0, end: m?.end ?? 0, surface: m?.text ?? '' };
+      await store.putFeedback({ ...base, verdict: 'confirm', createdAt: '2026-01-01T00:00:00Z', by: 'k1' });
+      await store.putFeedback({ ...base, verdict: 'retype', newType: 'malware', createdAt: '2026-01-02T00:00:00Z', by: 'k1' });
+      expect(await store.listFeedback({ documentId: docJa.id })).toEqual([
+        { ...base, verdict: 'retype', newType: 'malware', createdAt: '2026-01-02T00:00:00Z', by: 'k1' },
+      ]);
+      expect(await store.listFeedback({ documentId: docEn.id })).toEqual([]);
+    });
   });
 }

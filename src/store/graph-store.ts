@@ -150,6 +150,22 @@ export interface WatchHit {
   readonly lastError?: string;
 }
 
+/** An analyst's verdict on one extracted mention; it changes how later documents are extracted. */
+export interface MentionFeedback {
+  readonly documentId: string;
+  readonly objectId: string;
+  readonly start: number;
+  readonly end: number;
+  /** The text that was matched. */
+  readonly surface: string;
+  readonly verdict: 'confirm' | 'reject' | 'retype';
+  /** For "retype": the STIX type the surface should be (intrusion-set, malware, tool, identity …). */
+  readonly newType?: string;
+  readonly createdAt: string;
+  /** API key id (or "cli") of the analyst. */
+  readonly by?: string;
+}
+
 export interface GraphStore {
   /**
    * Store a document and its extraction bundle atomically. Same id and same text: 'unchanged' and nothing
@@ -189,5 +205,8 @@ export interface GraphStore {
     documentId: string,
     update: { deliveredAt?: string; attempts: number; lastError?: string },
   ): Promise<void>;
+  /** Record a verdict (the latest verdict on a mention wins). */
+  putFeedback(feedback: MentionFeedback): Promise<void>;
+  listFeedback(options?: { documentId?: string }): Promise<MentionFeedback[]>;
   close(): Promise<void>;
 }

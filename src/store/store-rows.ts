@@ -1,5 +1,5 @@
 // Row shapes and conversions shared by the store backends (both use the same table layout).
-import type { ApiKeyRecord, Role, StoredDocument, StoredMention, Watchlist, WatchHit } from './graph-store.js';
+import type { ApiKeyRecord, MentionFeedback, Role, StoredDocument, StoredMention, Watchlist, WatchHit } from './graph-store.js';
 
 export interface DocumentRow {
   id: string;
@@ -150,4 +150,30 @@ export function toWatchHit(r: WatchHitRow): WatchHit {
 export function stixVersion(stix: Record<string, unknown>, dateAdded: string): string {
   const v = stix.modified ?? stix.created;
   return typeof v === 'string' ? v : dateAdded;
+}
+
+export interface FeedbackRow {
+  document_id: string;
+  object_id: string;
+  start: number;
+  end: number;
+  surface: string;
+  verdict: string;
+  new_type: string | null;
+  created_at: string;
+  created_by: string | null;
+}
+
+export function toFeedback(r: FeedbackRow): MentionFeedback {
+  return {
+    documentId: r.document_id,
+    objectId: r.object_id,
+    start: Number(r.start),
+    end: Number(r.end),
+    surface: r.surface,
+    verdict: r.verdict as MentionFeedback['verdict'],
+    createdAt: r.created_at,
+    ...(r.new_type ? { newType: r.new_type } : {}),
+    ...(r.created_by ? { by: r.created_by } : {}),
+  };
 }

@@ -9,6 +9,7 @@ import type {
   AddedPage,
   ApiKeyRecord,
   FeedState,
+  MentionFeedback,
   GraphStore,
   PutResult,
   SearchHit,
@@ -30,7 +31,9 @@ import {
   toMention,
   toWatchHit,
   toWatchlist,
+  toFeedback,
   type ApiKeyRow,
+  type FeedbackRow,
   type DocumentRow,
   type MentionRow,
   type WatchHitRow,
@@ -74,6 +77,9 @@ const MIGRATIONS: readonly string[] = [
      document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, matched JSONB NOT NULL, created_at TEXT NOT NULL,
      delivered_at TEXT, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, PRIMARY KEY (watchlist_id, document_id));
    CREATE INDEX watch_hits_created ON watch_hits(created_at);`,
+  `CREATE TABLE mention_feedback (
+     document_id TEXT NOT NULL, object_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL,
+     verdict TEXT NOT NULL, new_type TEXT, created_at TEXT NOT NULL, created_by TEXT, PRIMARY KEY (document_id, object_id, start));`,
 ];
 
 export interface PostgresStoreOptions {
@@ -444,6 +450,24 @@ export class PostgresGraphStore implements GraphStore {
       'UPDATE watch_hits SET delivered_at = $1, attempts = $2, last_error = $3 WHERE watchlist_id = $4 AND document_id = $5',
       [update.deliveredAt ?? null, update.attempts, update.lastError ?? null, watchlistId, documentId],
     );
+  }
+
+  async putFeedback(f: MentionFeedback): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO mention_feedback (document_id, object_id, start, "end", surface, verdict, new_type, created_at, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (document_id, object_id, start) DO UPDATE SET verdict = excluded.verdict, new_type = excluded.new_type,
+         created_at = excluded.created_at, created_by = excluded.created_by`,
+      [f.documentId, f.objectId, f.start, f.end, f.surface, f.verdict, f.newType ?? null, f.createdAt, f.by ?? null],
+    );
+  }
+
+  async listFeedback(options: { documentId?: string } = {}): Promise<MentionFeedback[]> {
+    const r = await this.pool.query<FeedbackRow>(
+      'SELECT * FROM mention_feedback WHERE ($1::text IS NULL OR document_id = $1) ORDER BY created_at, document_id, start',
+      [options.documentId ?? null],
+    );
+    return r.rows.map(toFeedback);
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import type {
   AddedPage,
   ApiKeyRecord,
   FeedState,
+  MentionFeedback,
   GraphStore,
   PutResult,
   SearchHit,
@@ -29,7 +30,9 @@ import {
   toMention,
   toWatchHit,
   toWatchlist,
+  toFeedback,
   type ApiKeyRow,
+  type FeedbackRow,
   type DocumentRow,
   type MentionRow,
   type WatchHitRow,
@@ -90,6 +93,9 @@ const MIGRATIONS: readonly string[] = [
      document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, matched TEXT NOT NULL, created_at TEXT NOT NULL,
      delivered_at TEXT, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, PRIMARY KEY (watchlist_id, document_id));
    CREATE INDEX watch_hits_created ON watch_hits(created_at);`,
+  `CREATE TABLE mention_feedback (
+     document_id TEXT NOT NULL, object_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL,
+     verdict TEXT NOT NULL, new_type TEXT, created_at TEXT NOT NULL, created_by TEXT, PRIMARY KEY (document_id, object_id, start));`,
 ];
 
 interface ObjectRow {
@@ -517,6 +523,27 @@ export class SqliteGraphStore implements GraphStore {
       .prepare('UPDATE watch_hits SET delivered_at = ?, attempts = ?, last_error = ? WHERE watchlist_id = ? AND document_id = ?')
       .run(update.deliveredAt ?? null, update.attempts, update.lastError ?? null, watchlistId, documentId);
     return Promise.resolve();
+  }
+
+  putFeedback(f: MentionFeedback): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO mention_feedback (document_id, object_id, start, "end", surface, verdict, new_type, created_at, created_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(document_id, object_id, start) DO UPDATE SET verdict = excluded.verdict, new_type = excluded.new_type,
+           created_at = excluded.created_at, created_by = excluded.created_by`,
+      )
+      .run(f.documentId, f.objectId, f.start, f.end, f.surface, f.verdict, f.newType ?? null, f.createdAt, f.by ?? null);
+    return Promise.resolve();
+  }
+
+  listFeedback(options: { documentId?: string } = {}): Promise<MentionFeedback[]> {
+    const rows = this.db
+      .prepare<unknown[], FeedbackRow>(
+        'SELECT * FROM mention_feedback WHERE (@doc IS NULL OR document_id = @doc) ORDER BY created_at, document_id, start',
+      )
+      .all({ doc: options.documentId ?? null });
+    return Promise.resolve(rows.map(toFeedback));
   }
 
   close(): Promise<void> {
