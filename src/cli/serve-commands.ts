@@ -9,6 +9,7 @@ import { readFeedList, watchFeeds } from '../ingest/ingest-feeds.js';
 import { createApp } from '../serve/app.js';
 import { createApiKey, isRole } from '../serve/auth.js';
 import { listen } from '../serve/server.js';
+import { uiRoutes } from '../serve/ui.js';
 import type { GraphStore, Role } from '../store/graph-store.js';
 import { listStories } from '../stories/list-stories.js';
 import { deliverWebhooks, newWatchlist } from '../watch/watchlists.js';
@@ -31,7 +32,14 @@ export async function runServe(store: GraphStore, extractor: Extractor, options:
   if (options.anonymous && !loopback)
     out.write(`warning: anonymous ${options.anonymous} access on ${options.host} — anyone who reaches this port can read the store\n`);
   const server = await listen(
-    createApp({ store, extractor, fetch: options.fetch, tz: options.tz, ...(options.anonymous ? { anonymous: options.anonymous } : {}) }),
+    createApp({
+      store,
+      extractor,
+      fetch: options.fetch,
+      tz: options.tz,
+      ui: uiRoutes(),
+      ...(options.anonymous ? { anonymous: options.anonymous } : {}),
+    }),
     {
       port: options.port,
       host: options.host,

@@ -159,7 +159,7 @@ export function parseTechniques(data: unknown, path: string): KbRecord[] {
   const doc = data as { techniques?: unknown };
   if (typeof doc !== 'object' || doc === null || !Array.isArray(doc.techniques)) throw new KbError(path, 'expected a "techniques" list');
   return doc.techniques.map((raw: unknown, index: number) => {
-    const t = raw as { id?: unknown; name?: unknown; ja?: unknown; en?: unknown };
+    const t = raw as { id?: unknown; name?: unknown; ja?: unknown; en?: unknown; tactics?: unknown };
     if (typeof t.id !== 'string' || !/^T\d{4}(?:\.\d{3})?$/.test(t.id))
       throw new KbError(path, `entry ${index + 1}: "id" must be an ATT&CK technique id`);
     if (typeof t.name !== 'string') throw new KbError(path, `entry ${index + 1} (${t.id}): "name" must be a string`);
@@ -172,6 +172,9 @@ export function parseTechniques(data: unknown, path: string): KbRecord[] {
       name: t.name,
       aliases: [],
       mitreId: t.id,
+      ...(Array.isArray(t.tactics) && t.tactics.every((x) => typeof x === 'string')
+        ? { killChainPhases: t.tactics.map((phase_name) => ({ kill_chain_name: 'mitre-attack', phase_name })) }
+        : {}),
       phrases: [...(t.ja as string[]), ...(Array.isArray(t.en) ? t.en.filter((p): p is string => typeof p === 'string') : [])],
       externalRefs: [
         { source_name: 'mitre-attack', external_id: t.id, url: `https://attack.mitre.org/techniques/${t.id.replace('.', '/')}` },

@@ -271,6 +271,7 @@ export function createApp(options: AppOptions): Hono<Env> {
     return c.json({ feedback, result }, 201);
   });
   app.get('/api/feeds', need('reader'), async (c) => c.json({ items: await store.listFeedStates() }));
+  app.get('/api/sources', need('reader'), async (c) => c.json({ items: await store.sources() }));
 
   // --- Entities -----------------------------------------------------------------------------------------------------
   app.get('/api/entities', need('reader'), async (c) => {
@@ -297,7 +298,7 @@ export function createApp(options: AppOptions): Hono<Env> {
         type: String(r.stix.relationship_type),
         direction: outgoing ? 'out' : 'in',
         other: other
-          ? { id: other.id, type: other.type, name: other.name }
+          ? { id: other.id, type: other.type, name: other.name, ...(other.type === 'attack-pattern' ? techniqueFacts(other.stix) : {}) }
           : { id: String(outgoing ? r.stix.target_ref : r.stix.source_ref) },
         evidence: r.mentionCount,
       });
@@ -312,8 +313,15 @@ export function createApp(options: AppOptions): Hono<Env> {
       const day = published.get(m.documentId) ?? 'undated';
       timeline.set(day, (timeline.get(day) ?? 0) + 1);
     }
+    // Claims about or by this entity, from the most recent documents that mention it.
+    const recent = documents.sort((a, b) => (b.published ?? '').localeCompare(a.published ?? '')).slice(0, 50);
+    const stored = (await Promise.all(recent.map((d) => store.getDocument(d.id)))).filter((d) => d !== undefined);
+    const claims = buildLedger((await Promise.all(stored.map((d) => claimsOf(store, d)))).flat()).filter(
+      (l) => l.subject === entity.name || l.object === entity.name || l.claimants.includes(entity.name),
+    );
     return c.json({
       entity,
+      claims,
       mentions: mentions.slice(0, 500),
       relationships,
       documents: documents.sort((a, b) => (b.published ?? '').localeCompare(a.published ?? '')),
@@ -562,4 +570,16 @@ async function latestDate(store: GraphStore, tz: string): Promise<string> {
   const [latest] = await store.listDocuments({ limit: 1 });
   const when = latest?.published ? new Date(latest.published) : new Date();
   return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(when);
+}
+
+/** ATT&CK id and tactics of an attack-pattern (for the heat map). */
+function techniqueFacts(stix: Record<string, unknown>): { techniqueId?: string; tactics: string[] } {
+  const ref = (stix.external_references as { source_name?: string; external_id?: string }[] | undefined)?.find(
+    (r) => r.source_name === 'mitre-attack',
+  );
+  const phases = (stix.kill_chain_phases as { phase_name?: string }[] | undefined) ?? [];
+  return {
+    ...(ref?.external_id ? { techniqueId: ref.external_id } : {}),
+    tactics: phases.flatMap((p) => (p.phase_name ? [p.phase_name] : [])),
+  };
 }

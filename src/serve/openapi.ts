@@ -101,6 +101,11 @@ export function openApiDocument(): Schema {
           responses: { 200: json({ type: 'object', properties: { items: { type: 'array' } } }), ...errors(401, 403) },
         }),
       },
+      '/api/sources': {
+        get: op('The sources documents came from, with counts', 'reader', {
+          responses: { 200: json({ type: 'object', properties: { items: { type: 'array' } } }), ...errors(401, 403) },
+        }),
+      },
       '/api/entities': {
         get: op('List entities, most mentioned first', 'reader', {
           parameters: [...PAGING, q('type', 'STIX type (intrusion-set, malware, …)')],

@@ -1,0 +1,103 @@
+// The workspace shell: header (navigation, language, API key), a hash router, and keyboard shortcuts
+// ("/" focuses search, "g t" goes to Today).
+import './style.css';
+import { ApiFailure, apiKey, setApiKey } from './api.js';
+import { clear, h } from './dom.js';
+import { currentLang, setLang, t } from './i18n.js';
+import { documentPage, entityPage, ingestPage, searchPage, sourcesPage, storyPage, todayPage, type Cleanup } from './pages.js';
+
+const header = document.getElementById('top') as HTMLElement;
+const main = document.getElementById('main') as HTMLElement;
+let cleanup: Cleanup | undefined;
+
+function renderHeader(): void {
+  const keyInput = h('input', { type: 'password', id: 'api-key', value: apiKey(), autocomplete: 'off', placeholder: 'kz_…' });
+  const route = location.hash.split('?')[0] ?? '';
+  const nav = (href: string, label: string): HTMLElement =>
+    h('a', { href, ...(route === href || (href === '#/' && (route === '' || route === '#/')) ? { 'aria-current': 'page' } : {}) }, label);
+  header.replaceChildren(
+    h(
+      'nav',
+      { 'aria-label': 'kizashi' },
+      h('a', { href: '#/', class: 'brand' }, '兆し kizashi'),
+      nav('#/', t('today')),
+      nav('#/search', t('search')),
+      nav('#/sources', t('sources')),
+      nav('#/ingest', t('ingest')),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'lang',
+          'data-testid': 'lang-toggle',
+          onclick: () => {
+            setLang(currentLang() === 'ja' ? 'en' : 'ja');
+            void render();
+          },
+        },
+        t('language'),
+      ),
+      h(
+        'form',
+        {
+          class: 'key',
+          onsubmit: (e: Event) => {
+            e.preventDefault();
+            setApiKey(keyInput.value);
+            void render();
+          },
+        },
+        h('label', { for: 'api-key' }, t('apiKey')),
+        ' ',
+        keyInput,
+        ' ',
+        h('button', { type: 'submit' }, t('save')),
+      ),
+    ),
+  );
+}
+
+async function render(): Promise<void> {
+  cleanup?.();
+  cleanup = undefined;
+  document.documentElement.lang = currentLang();
+  renderHeader();
+  clear(main);
+  const [path = '', query = ''] = location.hash.replace(/^#/, '').split('?');
+  const params = new URLSearchParams(query);
+  const [, page = '', id = ''] = path.split('/');
+  main.setAttribute('aria-busy', 'true');
+  try {
+    if (page === 'story') await storyPage(main, decodeURIComponent(id));
+    else if (page === 'doc') await documentPage(main, decodeURIComponent(id));
+    else if (page === 'entity') cleanup = await entityPage(main, decodeURIComponent(id));
+    else if (page === 'search') await searchPage(main, params);
+    else if (page === 'sources') await sourcesPage(main);
+    else if (page === 'ingest') ingestPage(main);
+    else cleanup = (await todayPage(main, params)) ?? undefined;
+  } catch (error) {
+    const message = error instanceof ApiFailure && error.status === 401 ? t('needKey') : (error as Error).message;
+    main.append(h('p', { class: 'error', role: 'alert' }, message));
+  } finally {
+    main.setAttribute('aria-busy', 'false');
+    main.dataset.route = page || 'today';
+  }
+}
+
+let pendingG = false;
+document.addEventListener('keydown', (e) => {
+  const target = e.target as HTMLElement;
+  if (target.closest('input, textarea, select')) return;
+  if (e.key === '/') {
+    e.preventDefault();
+    if (!location.hash.startsWith('#/search')) location.hash = '#/search';
+    setTimeout(() => document.getElementById('search-q')?.focus(), 50);
+  } else if (e.key === 'g') pendingG = true;
+  else if (pendingG && e.key === 't') {
+    location.hash = '#/';
+    pendingG = false;
+  } else pendingG = false;
+});
+
+window.addEventListener('hashchange', () => void render());
+void render();
