@@ -84,6 +84,8 @@ export async function storeDocument(
   store: GraphStore,
   extraObjects: readonly StixObject[] = [],
 ): Promise<{ result: PutResult; extraction: Extraction; bundle: Bundle }> {
+  // NUL and lone surrogates cannot be stored (PostgreSQL rejects NUL in text); replace them one for one, so offsets hold.
+  doc = sanitizeDocument(doc);
   // Analysts' verdicts on earlier mentions (deny-list, retyping) that concern this text; they are part of the
   // content hash, so a document re-ingested after new feedback is re-extracted, and otherwise left alone.
   const feedback = relevantFeedback(await store.listFeedback(), doc.text);
@@ -95,4 +97,12 @@ export async function storeDocument(
   const result = await store.putDocument(doc, bundle, feedback.fingerprint ? `${hash}:${feedback.fingerprint}` : hash);
   if (result !== 'unchanged') await recordWatchHits(store, doc, bundle);
   return { result, extraction, bundle };
+}
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** A document whose title and text can be stored by every backend: NUL and lone surrogates become U+FFFD. */
+export function sanitizeDocument(doc: KizashiDocument): KizashiDocument {
+  UNSTORABLE.lastIndex = 0;
+  const clean = (s: string): string => s.replace(UNSTORABLE, '\uFFFD');
+  return { ...doc, title: clean(doc.title), text: clean(doc.text) };
 }
