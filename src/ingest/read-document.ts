@@ -65,15 +65,17 @@ interface Meta {
   lang?: string;
 }
 
+/** Binary: NUL bytes or control characters beyond a stray few (a text with one NUL is a damaged text, kept). */
 function looksBinary(bytes: Uint8Array): boolean {
   const n = Math.min(bytes.length, 8192);
   let control = 0;
+  let nul = 0;
   for (let i = 0; i < n; i++) {
     const b = bytes[i] ?? 0;
-    if (b === 0) return true;
+    if (b === 0) nul++;
     if (b < 0x09 || (b > 0x0d && b < 0x20 && b !== 0x1b)) control++;
   }
-  return control / n > 0.1;
+  return nul / n > 0.01 || control / n > 0.1;
 }
 
 /** UTF-8 first (with or without BOM), then the Japanese legacy encodings; anything else is refused. */
@@ -86,6 +88,10 @@ function decodeText(bytes: Uint8Array, origin: string): string {
       // try the next encoding
     }
   }
+  // Mostly UTF-8 with a few damaged bytes (scraped pages, truncated copies): keep it, damage shown as U+FFFD.
+  const lossy = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false }).decode(bytes);
+  const damaged = lossy.split('\uFFFD').length - 1;
+  if (damaged <= Math.max(2, lossy.length * 0.01)) return lossy;
   throw new InputError(origin, 'cannot decode the text: not valid UTF-8, Shift_JIS, EUC-JP or ISO-2022-JP');
 }
 

@@ -8,6 +8,9 @@ export function schemaPool(url: string, schema: string, max: number): pg.Pool {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new KizashiError(`invalid PostgreSQL schema name "${schema}"`);
   const pool = new pg.Pool({ connectionString: url, max, options: `-c search_path=${schema},public` });
   pool.on('error', () => undefined); // idle clients dropped by the server are replaced on next use
+  // A connection terminated while checked out fails its query (the caller sees that error); the client's own
+  // 'error' event must not become an uncaught exception.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
