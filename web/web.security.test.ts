@@ -37,7 +37,8 @@ let noText = 0;
 
 describe.skipIf(!HAS_ALL)('web: hostile feed content in the store and the browser', () => {
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) await build({ configFile: join(import.meta.dirname, 'vite.config.ts'), logLevel: 'warn' });
+    if (!existsSync(join(WEB_DIST, 'index.html')))
+      await build({ configFile: join(import.meta.dirname, 'vite.config.ts'), logLevel: 'warn' });
     dir = mkdtempSync(join(tmpdir(), 'kizashi-websec-'));
     store = openSqliteStore(join(dir, 'k.db'));
     const extractor = await openExtractor({ ignoreHome: true });
@@ -59,7 +60,10 @@ describe.skipIf(!HAS_ALL)('web: hostile feed content in the store and the browse
     }
     key = (await createApiKey(store, 'websec', 'reader')).secret;
     server = await listen(createApp({ store, extractor, ui: uiRoutes() }), { port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
   }, 600_000);
 
   afterAll(async () => {
@@ -72,7 +76,9 @@ describe.skipIf(!HAS_ALL)('web: hostile feed content in the store and the browse
   it('stores no markup, and renders every sanitisation case without running script or leaving handlers/javascript: URLs', async () => {
     // Stored: the feed path keeps text, not HTML — no element survives into a stored title or text.
     const docs = await store.listDocuments({ limit: 10_000 });
-    const markup = docs.filter((d) => /<\s*(?:script|iframe|object|embed|svg|img|a|style|link|meta|form)\b[^>]*>/i.test(`${d.title}\n${d.text}`));
+    const markup = docs.filter((d) =>
+      /<\s*(?:script|iframe|object|embed|svg|img|a|style|link|meta|form)\b[^>]*>/i.test(`${d.title}\n${d.text}`),
+    );
     // Rendered: every document page in Chromium, with dialogs and script-created markers watched.
     const page = await browser.newPage();
     const executed: string[] = [];
@@ -86,7 +92,10 @@ describe.skipIf(!HAS_ALL)('web: hostile feed content in the store and the browse
     let dangerous = 0;
     for (const d of docs) {
       await page.evaluate((id) => (location.hash = `#/doc/${id}`), d.id);
-      await page.waitForFunction((id) => document.getElementById('main')?.getAttribute('aria-busy') === 'false' && location.hash.endsWith(id), d.id);
+      await page.waitForFunction(
+        (id) => document.getElementById('main')?.getAttribute('aria-busy') === 'false' && location.hash.endsWith(id),
+        d.id,
+      );
       dangerous += await page.evaluate(() => {
         const main = document.getElementById('main');
         if (!main) return 1;
@@ -108,7 +117,8 @@ describe.skipIf(!HAS_ALL)('web: hostile feed content in the store and the browse
     expect(dangerous).toBe(0);
     recordFigure('web-sanitize', {
       area: 'Web',
-      defence: 'feed and HTML content stored as text only; the workspace builds the DOM from text nodes (no innerHTML) and allows only http(s)/in-app links',
+      defence:
+        'feed and HTML content stored as text only; the workspace builds the DOM from text nodes (no innerHTML) and allows only http(s)/in-app links',
       test: 'web/web.security.test.ts',
       figure: `${cases} feedparser sanitisation cases → ${stored} documents stored (${noText} cases had no text left once markup was dropped, e.g. only a script; ${rejected} files rejected as malformed): 0 with markup in stored text; ${rendered} document pages rendered in Chromium: 0 scripts run, 0 event handlers, 0 javascript:/data: URLs`,
     });
@@ -125,7 +135,9 @@ describe.skipIf(!HAS_ALL)('web: hostile feed content in the store and the browse
     const neutralised = formulas.filter((f) => /^"?'/.test(csvCell(f))).length;
     expect(neutralised).toBe(formulas.length);
     const secret = (await createApiKey(store, 'probe', 'reader')).secret;
-    const raw = readFileSync(join(dir, 'k.db')).toString('latin1') + (existsSync(join(dir, 'k.db-wal')) ? readFileSync(join(dir, 'k.db-wal')).toString('latin1') : '');
+    const raw =
+      readFileSync(join(dir, 'k.db')).toString('latin1') +
+      (existsSync(join(dir, 'k.db-wal')) ? readFileSync(join(dir, 'k.db-wal')).toString('latin1') : '');
     expect(raw.includes(secret)).toBe(false);
     recordFigure('web-headers', {
       area: 'Web',

@@ -92,17 +92,16 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
   const sentenceIndex = makeSentenceIndex(sentences, text.length);
   const sentenceOf = (offset: number): { start: number; end: number } => sentences[sentenceIndex(offset)] ?? { start: 0, end: text.length };
   const folded = foldText(text);
-  const kbMentions = [...extractor.gazetteer.find(text, sentenceOf, folded)];
+  let kbMentions = [...extractor.gazetteer.find(text, sentenceOf, folded)];
   const found = extractIndicators(text);
   const indicators = groupIndicators(found, extractor.warninglists, sentenceIndex, sourceSite(doc.url));
   // URLs, paths and registry keys hide words that look like names ("/emotet/", "Microsoft\\Windows"): an entity
   // mention inside one is not a mention.
   const hidden = found.filter((f) => f.kind === 'url' || f.kind === 'file-path' || f.kind === 'registry-key' || f.kind === 'email');
-  const kbMentionsAll = kbMentions.filter((m) => !hidden.some((h) => m.start >= h.start && m.end <= h.end));
-  kbMentions.length = 0;
-  kbMentions.push(...kbMentionsAll);
-  const taken = kbMentions.map((m) => [m.start, m.end] as const);
-  const overlaps = (start: number, end: number): boolean => taken.some(([s, e]) => start < e && end > s);
+  const hiddenAt = spanIndex(hidden.map((h) => [h.start, h.end] as const).sort((a, b) => a[0] - b[0]));
+  kbMentions = kbMentions.filter((m) => !hiddenAt(m.start, m.end));
+  const taken = kbMentions.map((m) => [m.start, m.end] as const).sort((a, b) => a[0] - b[0]);
+  const overlaps = spanIndex(taken);
   const patternMentions = findPatternEntities(text, extractor.kb, overlaps);
 
   const byKey = new Map<string, { entity: KbEntity; mentions: Mention[] }>();
@@ -112,7 +111,8 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
       slot = { entity, mentions: [] };
       byKey.set(entity.key, slot);
     }
-    if (slot.mentions.some((x) => x.start < m.end && m.start < x.end)) return;
+    // Bounded work on hostile input: past MAX_MENTIONS an entity's further mentions add no evidence worth the cost.
+    if (slot.mentions.length >= MAX_MENTIONS || slot.mentions.some((x) => x.start < m.end && m.start < x.end)) return;
     slot.mentions.push({ ...m, sentence: sentenceIndex(m.start) });
   };
   for (const m of kbMentions) add(m.entity, { start: m.start, end: m.end, surface: m.surface, alias: m.alias, confidence: m.confidence });
@@ -217,7 +217,10 @@ function groupIndicators(
       slot = { kind: f.kind, value: f.value, warnings, mentions: [] };
       byKey.set(key, slot);
     }
-    if (!slot.mentions.some((m) => m.start === f.start && m.end === f.end)) {
+    // Matches arrive in text order, so a repeat of the same span is the previous one; past MAX_MENTIONS the
+    // evidence is enough.
+    const last = slot.mentions[slot.mentions.length - 1];
+    if (slot.mentions.length < MAX_MENTIONS && !(last && last.start === f.start && last.end === f.end)) {
       slot.mentions.push({ start: f.start, end: f.end, raw: f.raw, defanged: f.defanged, sentence: sentenceIndex(f.start) });
     }
   }
@@ -238,6 +241,31 @@ function makeSentenceIndex(sentences: readonly Sentence[], length: number): (off
     return lo;
   };
 }
+
+/**
+ * Overlap test against spans sorted by start, in O(log n): gazetteer mentions never overlap each other, so only
+ * the last span starting before `end` can overlap [start, end).
+ */
+function spanIndex(spans: readonly (readonly [number, number])[]): (start: number, end: number) => boolean {
+  return (start, end) => {
+    let lo = 0;
+    let hi = spans.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((spans[mid]?.[0] ?? 0) < end) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    for (let i = found; i >= 0 && i >= found - 2; i--) if ((spans[i]?.[1] ?? 0) > start) return true;
+    return false;
+  };
+}
+
+/** Limits that keep extraction linear on hostile input (1 MB of one name repeated). */
+const MAX_MENTIONS = 500;
+const MAX_SENTENCE_ITEMS = 200;
 
 const ACTORS = new Set<EntityKind>(['intrusion-set', 'threat-actor', 'campaign']);
 const SOFTWARE = new Set<EntityKind>(['malware', 'tool']);
@@ -296,7 +324,8 @@ function findRelations(
   let lastActor: { e: ExtractedEntity; m: Mention } | undefined;
   let lastInstrument: { entity: KbEntity; sentence: number } | undefined;
   for (const index of [...bySentence.keys()].sort((a, b) => a - b)) {
-    const items = bySentence.get(index) ?? [];
+    // A "sentence" naming hundreds of entities is a list or an attack, not prose: relate its first ones only.
+    const items = (bySentence.get(index) ?? []).slice(0, MAX_SENTENCE_ITEMS);
     const sentence = sentences[index];
     if (!sentence) continue;
     const actors = items.filter((x) => ACTORS.has(x.e.entity.kind));

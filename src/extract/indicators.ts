@@ -100,10 +100,8 @@ const RE = {
   windowsPath: /(?<![\w])[a-z]:\\(?:[^\\/:*?"|\r\n]{1,255}\\){0,30}[^\\/:*?"<>|\r\n\s]{1,255}/gi,
   unixPath:
     /(?<![\w/~.])(?:~|\/(?:etc|tmp|var|usr|home|opt|bin|sbin|dev|proc|root|lib|Library|Users|Applications|System|private))(?:\/[\w.@%+=-]{1,255}(?: [\w.@%+=-]{1,255}){0,3})*\/[\w.@%+=-]{1,255}/g,
-  fileName: new RegExp(
-    `(?<![\\w.\\\\/-])[\\p{L}\\p{N}_-][\\p{L}\\p{N}_.-]{0,200}\\.(?:${FILE_EXTENSIONS})(?![\\p{L}\\p{N}_-]|\\.[a-z0-9])`,
-    'giu',
-  ),
+  /** The extension that ends a file name; the name's start is found by walking back (see fileNames). */
+  fileExtension: new RegExp(`\\.(?:${FILE_EXTENSIONS})(?![\\p{L}\\p{N}_-]|\\.[a-z0-9])`, 'giu'),
   registry:
     /(?<![\w])<?(?:HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_USERS|HKEY_CLASSES_ROOT|HKEY_CURRENT_CONFIG|HKLM|HKCU|HKU|HKCR|HKCC)>?(?:\\(?:<[^\\<>\r\n]{1,64}>|[^\\\s"'“”<>]{1,255}(?: (?!HK)[^\\\s"'“”<>]{1,255}){0,6}))*\\(?:<[^\\<>\r\n]{1,64}>|[^\\\s"'“”<>]{1,255})/g,
   userAgent:
@@ -112,6 +110,32 @@ const RE = {
   tlp: /(?<![\w])tlp[\s:_-]?(clear|white|green|amber\+strict|amber|red)(?![\w])/gi,
   yara: /(?<![\w])rule\s{1,10}([a-z_][a-z0-9_]{0,127})(?:\s{0,10}:[\w\s]{0,200})?\s{0,10}\{/gi,
 } as const;
+
+const NAME_CHAR = /[\p{L}\p{N}_.-]/u;
+const NAME_START = /[\p{L}\p{N}_-]/u;
+const NOT_BEFORE_NAME = /[\w.\\/-]/;
+
+/**
+ * File names ("invoice.pdf", 「請求書.exe」): anchored on the extension, the start found by walking back at most 201
+ * characters — the leftmost position that starts a name and does not follow a word character, dot or slash. The
+ * same matches as one regex `(?<![\w.\\/-])[\p{L}\p{N}_-][\p{L}\p{N}_.-]{0,200}\.(ext)`, without its quadratic
+ * rescans of long runs of letters (1 MB of katakana).
+ */
+function* fileNames(t: string): Generator<[number, number]> {
+  let previousEnd = 0;
+  for (const m of t.matchAll(RE.fileExtension)) {
+    const dot = m.index;
+    const end = dot + m[0].length;
+    const floor = Math.max(previousEnd, dot - 201);
+    let start = -1;
+    for (let p = dot - 1; p >= floor && NAME_CHAR.test(t[p] ?? ''); p--) {
+      if (NAME_START.test(t[p] ?? '') && !NOT_BEFORE_NAME.test(t[p - 1] ?? '')) start = p;
+    }
+    if (start < 0) continue;
+    previousEnd = end;
+    yield [start, end];
+  }
+}
 
 const IMPHASH_LABEL = /(?:imphash|import hash|インポートハッシュ)\W{0,10}$/i;
 const VERSION_BEFORE = /(?:\bv|\bver\.?|\bversion|\bbuild|\brelease|バージョン|ver)\s{0,3}$/i;
@@ -303,9 +327,9 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
     const at = m.index + m[0].indexOf(name, 4);
     emit('yara-rule', name, at, at + name.length);
   }
-  for (const m of t.matchAll(RE.fileName)) {
-    if (overlaps(m.index, m.index + m[0].length)) continue;
-    emit('file-name', m[0], m.index, m.index + m[0].length);
+  for (const [start, end] of fileNames(t)) {
+    if (overlaps(start, end)) continue;
+    emit('file-name', t.slice(start, end), start, end);
   }
   for (const m of t.matchAll(RE.domain)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;

@@ -52,7 +52,7 @@ const EN_HEADS: Readonly<Record<string, InstrumentKind>> = {
   Advisory: 'guidance',
 };
 const NEW_INSTRUMENT_EN =
-  /\b((?:[A-Z][A-Za-z0-9'’-]+ (?:(?:of|on|for|against|and) )?){1,5})(Convention|Treaty|Agreement|Act|Directive|Regulation|Process|Declaration|Initiative|Accord|Pledge|Guidelines|Advisory)\b/g;
+  /\b((?:[A-Z][A-Za-z0-9'’-]{0,30} (?:(?:of|on|for|against|and) )?){1,5})(Convention|Treaty|Agreement|Act|Directive|Regulation|Process|Declaration|Initiative|Accord|Pledge|Guidelines|Advisory)\b/g;
 const EXECUTIVE_ORDER = /\b(?:Executive Order|EO|E\.O\.) ?(1\d{4})\b|大統領令(?:第)?(1\d{4})号?/g;
 const JA_HEADS: Readonly<Record<string, InstrumentKind>> = {
   条約: 'treaty',

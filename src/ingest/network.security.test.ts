@@ -90,7 +90,9 @@ describe('SSRF', () => {
     const before = connections;
     let blocked = 0;
     for (const url of direct) {
-      await expect(safeFetch(url, { totalTimeoutMs: 3000 }), url).rejects.toThrow(/refused|resolves to a private|not a valid URL|getaddrinfo/);
+      await expect(safeFetch(url, { totalTimeoutMs: 3000 }), url).rejects.toThrow(
+        /refused|resolves to a private|not a valid URL|getaddrinfo/,
+      );
       blocked++;
     }
     const directConnections = connections - before;
@@ -98,7 +100,9 @@ describe('SSRF', () => {
     const viaRedirect = Object.keys(REDIRECTS);
     const beforeRedirects = requests;
     for (const path of viaRedirect) {
-      await expect(safeFetch(`http://127.0.0.1:${port}${path}`, { allowHosts: ['127.0.0.1'] }), path).rejects.toThrow(/refused|resolves to a private/);
+      await expect(safeFetch(`http://127.0.0.1:${port}${path}`, { allowHosts: ['127.0.0.1'] }), path).rejects.toThrow(
+        /refused|resolves to a private/,
+      );
       blocked++;
     }
     // Requests, not connections: the first hops may share a kept-alive socket.
@@ -115,7 +119,8 @@ describe('SSRF', () => {
     expect(otherConnections).toBe(0);
     recordFigure('ssrf', {
       area: 'SSRF',
-      defence: 'fetcher refuses loopback, private, link-local, CGNAT, multicast, unspecified and mapped addresses in any spelling, non-HTTP schemes and credentials; checked at connect time (DNS answer) and after every redirect; operator allow-list per host',
+      defence:
+        'fetcher refuses loopback, private, link-local, CGNAT, multicast, unspecified and mapped addresses in any spelling, non-HTTP schemes and credentials; checked at connect time (DNS answer) and after every redirect; operator allow-list per host',
       test: 'src/ingest/network.security.test.ts',
       figure: `${direct.length} URLs + ${viaRedirect.length} redirects tried, ${blocked} blocked, canary connections ${directConnections + redirectConnections + otherConnections}; allow-list opened exactly 127.0.0.1 and still refused localhost, [::1] and 127.0.0.2`,
     });

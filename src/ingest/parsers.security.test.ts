@@ -44,7 +44,10 @@ describe('XML entities', () => {
       if (/root:|daemon:|ami-id|instance-id/.test(out)) leaked++;
     }
     // HTML documents with entity declarations go through the HTML parser, which has no DTD support at all.
-    const html = parseDocumentBytes(enc(`<!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">]><html><body><p>&x; hello</p></body></html>`), 'x.html');
+    const html = parseDocumentBytes(
+      enc(`<!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">]><html><body><p>&x; hello</p></body></html>`),
+      'x.html',
+    );
     if (html.text.includes('root:')) leaked++;
     expect(leaked).toBe(0);
     expect(slowest).toBeLessThan(1000);
@@ -77,7 +80,9 @@ describe('JSON imports', () => {
       }
     }
     const probe = {} as Record<string, unknown>;
-    const polluted = ['pollutedA', 'pollutedB', 'pollutedC', 'pollutedD', 'pollutedE', 'pollutedF', 'pollutedG'].filter((k) => probe[k] !== undefined);
+    const polluted = ['pollutedA', 'pollutedB', 'pollutedC', 'pollutedD', 'pollutedE', 'pollutedF', 'pollutedG'].filter(
+      (k) => probe[k] !== undefined,
+    );
     expect(polluted).toEqual([]);
     recordFigure('parsers-json', {
       area: 'Parsers',
@@ -125,7 +130,8 @@ describe('PDF', () => {
     expect(clear).toBe(broken.length);
     recordFigure('parsers-pdf', {
       area: 'Parsers',
-      defence: 'pdf.js via unpdf with isEvalSupported: false (CVE-2024-4367), no font loading, 60 s limit; scripts in PDFs are never executed',
+      defence:
+        'pdf.js via unpdf with isEvalSupported: false (CVE-2024-4367), no font loading, 60 s limit; scripts in PDFs are never executed',
       test: 'src/ingest/parsers.security.test.ts',
       figure: `PDF with an OpenAction JavaScript: text read, the script never evaluated (pdf.js runs no document JavaScript; eval off); ${broken.length} broken PDFs rejected with an error naming the file`,
     });
@@ -140,22 +146,75 @@ describe('fuzzing (fast-check)', () => {
 
   // Text that looks like what kizashi reads: Japanese and English words, names, indicators, defang markers, markup.
   const pieces = fc.constantFrom(
-    'APT41', 'ミラーフェイス', 'Lazarus', 'LockBit', 'CVE-2024-3400', '45.77.12[.]9', 'hxxps://evil[.]com/a?b=c', 'evil(dot)com',
-    'user[@]mail[.]com', 'T1566.001', '警察庁', 'は', 'が', '、', '。', ' ', '\n', '.', '[.]', '<script>', '&amp;', '"', '「', '」',
-    'ＡＰＴ４１', '１９８．５１．１００．２３', 'd41d8cd98f00b204e9800998ecf8427e', 'C:\\Windows\\System32\\', 'HKLM\\Software\\Run',
-    'the', 'used', 'targeted', 'Japan', '中国', '\u0000', '\uD800', '🙂', 'a'.repeat(300), '1.'.repeat(50), '../'.repeat(30),
+    'APT41',
+    'ミラーフェイス',
+    'Lazarus',
+    'LockBit',
+    'CVE-2024-3400',
+    '45.77.12[.]9',
+    'hxxps://evil[.]com/a?b=c',
+    'evil(dot)com',
+    'user[@]mail[.]com',
+    'T1566.001',
+    '警察庁',
+    'は',
+    'が',
+    '、',
+    '。',
+    ' ',
+    '\n',
+    '.',
+    '[.]',
+    '<script>',
+    '&amp;',
+    '"',
+    '「',
+    '」',
+    'ＡＰＴ４１',
+    '１９８．５１．１００．２３',
+    'd41d8cd98f00b204e9800998ecf8427e',
+    'C:\\Windows\\System32\\',
+    'HKLM\\Software\\Run',
+    'the',
+    'used',
+    'targeted',
+    'Japan',
+    '中国',
+    '\u0000',
+    '\uD800',
+    '🙂',
+    'a'.repeat(300),
+    '1.'.repeat(50),
+    '../'.repeat(30),
   );
-  const hostileText = fc.oneof(fc.string({ maxLength: 2000 }), fc.array(pieces, { maxLength: 200 }).map((a) => a.join('')), fc.string({ unit: 'binary', maxLength: 500 }));
+  const hostileText = fc.oneof(
+    fc.string({ maxLength: 2000 }),
+    fc.array(pieces, { maxLength: 200 }).map((a) => a.join('')),
+    fc.string({ unit: 'binary', maxLength: 500 }),
+  );
 
   it('runs every parser and the extractor on random hostile input: no crash, no hang over 1 s, bounded memory', () => {
     const budgetMs = Number(process.env.KIZASHI_FUZZ_MS ?? 8000);
     const targets: { name: string; run: (s: string) => unknown; arb?: fc.Arbitrary<string> }[] = [
-      { name: 'extractDocument', run: (s) => extractDocument(extractor, { id: 'report--f', title: 't', text: s, lang: 'und', origin: 'fuzz' }) },
+      {
+        name: 'extractDocument',
+        run: (s) => extractDocument(extractor, { id: 'report--f', title: 't', text: s, lang: 'und', origin: 'fuzz' }),
+      },
       { name: 'extractIndicators', run: (s) => extractIndicators(s) },
       { name: 'refangText', run: (s) => refangText(s) },
-      { name: 'parseFeedBytes (XML)', run: (s) => parseFeedBytes(enc(`<?xml version="1.0"?><rss><channel><title>${s}</title><item><description>${s}</description></item></channel></rss>`), 'f.xml') },
+      {
+        name: 'parseFeedBytes (XML)',
+        run: (s) =>
+          parseFeedBytes(
+            enc(`<?xml version="1.0"?><rss><channel><title>${s}</title><item><description>${s}</description></item></channel></rss>`),
+            'f.xml',
+          ),
+      },
       { name: 'parseFeedBytes (raw)', run: (s) => parseFeedBytes(enc(s), 'raw') },
-      { name: 'parseDocumentBytes (HTML)', run: (s) => parseDocumentBytes(enc(`<html><body><article><p>${s}</p></article></body></html>`), 'f.html') },
+      {
+        name: 'parseDocumentBytes (HTML)',
+        run: (s) => parseDocumentBytes(enc(`<html><body><article><p>${s}</p></article></body></html>`), 'f.html'),
+      },
       { name: 'parseDocumentBytes (Markdown)', run: (s) => parseDocumentBytes(enc(`---\ntitle: ${s.slice(0, 50)}\n---\n${s}`), 'f.md') },
       { name: 'readStructuredJson', run: (s) => readStructuredJson(s, 'f.json'), arb: fc.oneof(fc.json(), hostileText) },
       { name: 'credentialOf / acceptsTaxii / csvCell', run: (s) => [credentialOf(s), acceptsTaxii(s), csvCell(s)] },

@@ -50,7 +50,10 @@ describe('SQLite under crashes', () => {
       let partial = 0;
       let checks = 0;
       for (let trial = 0; trial < 8; trial++) {
-        const child = spawn(process.execPath, [BIN, 'ingest', '--db', db, CORPUS], { stdio: 'ignore', env: { ...process.env, KIZASHI_HOME: join(dir, 'home') } });
+        const child = spawn(process.execPath, [BIN, 'ingest', '--db', db, CORPUS], {
+          stdio: 'ignore',
+          env: { ...process.env, KIZASHI_HOME: join(dir, 'home') },
+        });
         const exited = new Promise<void>((r) => child.on('exit', () => r()));
         await new Promise((r) => setTimeout(r, 400 + Math.floor(Math.random() * 1500)));
         if (child.exitCode === null) {
@@ -107,7 +110,9 @@ describe.skipIf(!PG_URL)('PostgreSQL under connection loss', () => {
     });
     for (let i = 0; i < 3; i++) {
       await new Promise((r) => setTimeout(r, 400));
-      const r = await admin.query('SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      const r = await admin.query(
+        'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
       terminated += (r.rows[0] as { n: number }).n;
     }
     await admin.end();
@@ -125,7 +130,8 @@ describe.skipIf(!PG_URL)('PostgreSQL under connection loss', () => {
     await queue.close();
     recordFigure('reliability-postgres', {
       area: 'Reliability',
-      defence: 'queue rows with leases (SKIP LOCKED); unexpected database errors leave the job for retry; the pool replaces dropped connections',
+      defence:
+        'queue rows with leases (SKIP LOCKED); unexpected database errors leave the job for retry; the pool replaces dropped connections',
       test: 'src/store/reliability.security.test.ts',
       figure: `${files.length} jobs; ${terminated} server connections terminated in 3 waves${restarted ? ' and the server restarted' : ''} mid-ingest: the worker kept running (${retries} retried items), finished ${finished}, lost 0 jobs, ${stored.documents} documents stored`,
     });
@@ -137,11 +143,28 @@ describe('hostile encodings', () => {
     const inputs: [string, Uint8Array][] = [
       [
         'invalid-utf8.txt',
-        Uint8Array.from([...Buffer.from('APT41 used ShadowPad against telecom operators in Taiwan, researchers said on Monday. '.repeat(3)), 0xc3, 0x28, ...Buffer.from(' The campaign ran for months.')]),
+        Uint8Array.from([
+          ...Buffer.from('APT41 used ShadowPad against telecom operators in Taiwan, researchers said on Monday. '.repeat(3)),
+          0xc3,
+          0x28,
+          ...Buffer.from(' The campaign ran for months.'),
+        ]),
       ],
       ['latin1.txt', Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0xff, 0xfe])],
-      ['nul.md', Buffer.from(`---\ntitle: NUL\u0000title\n---\nLazarus\u0000Group stole\u0000 funds. ${'The FBI attributed the theft to North Korea. '.repeat(8)}`)],
-      ['sjis-labelled-utf8.html', Buffer.concat([Buffer.from('<html><head><meta charset="utf-8"></head><body><p>'), Buffer.from([0x82, 0xb1, 0x82, 0xf1]), Buffer.from(' APT10</p></body></html>')])],
+      [
+        'nul.md',
+        Buffer.from(
+          `---\ntitle: NUL\u0000title\n---\nLazarus\u0000Group stole\u0000 funds. ${'The FBI attributed the theft to North Korea. '.repeat(8)}`,
+        ),
+      ],
+      [
+        'sjis-labelled-utf8.html',
+        Buffer.concat([
+          Buffer.from('<html><head><meta charset="utf-8"></head><body><p>'),
+          Buffer.from([0x82, 0xb1, 0x82, 0xf1]),
+          Buffer.from(' APT10</p></body></html>'),
+        ]),
+      ],
     ];
     const docs = [];
     let rejected = 0;
@@ -152,7 +175,13 @@ describe('hostile encodings', () => {
         rejected++;
       }
     }
-    docs.push({ id: 'report--7c2d1e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', title: 'lone \ud800 surrogate', text: 'MirrorFace \ud800 attacked\u0000 Japan.', lang: 'en' as const, origin: 'api' });
+    docs.push({
+      id: 'report--7c2d1e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
+      title: 'lone \ud800 surrogate',
+      text: 'MirrorFace \ud800 attacked\u0000 Japan.',
+      lang: 'en' as const,
+      origin: 'api',
+    });
     const stores: GraphStore[] = [openSqliteStore(join(mkdtempSync(join(tmpdir(), 'kizashi-enc-')), 'k.db'))];
     if (PG_URL) stores.push(await openPostgresStore(PG_URL, { schema: `k_${randomBytes(5).toString('hex')}` }));
     let stored = 0;
