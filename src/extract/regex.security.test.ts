@@ -34,7 +34,7 @@ describe('regular expressions', () => {
       overrideConfig: [
         {
           files: ['**/*.ts'],
-          languageOptions: { parser: tseslint.parser as never },
+          languageOptions: { parser: tseslint.parser },
           plugins: { regexp, count: { rules: { regex: counter } } },
           rules: { 'regexp/no-super-linear-backtracking': 'error', 'regexp/no-super-linear-move': 'error', 'count/regex': 'error' },
         },
