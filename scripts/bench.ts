@@ -1,6 +1,6 @@
-// `npm run bench`: performance measurements (not part of `npm test`). This first slice covers the knowledge-base
-// load and extraction throughput against the ioc-extractor peer and a single-pass regex floor. Ingestion and
-// search at 10k/100k documents come with the benchmark issue's next step.
+// `npm run bench` (first part): performance measurements (not part of `npm test`): the knowledge-base load and
+// extraction throughput against the ioc-extractor peer and a single-pass regex floor. Ingestion, store size and
+// search latency at 10k/100k documents are in scripts/bench-store.ts.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { extractIOC } from 'ioc-extractor';

@@ -1,4 +1,5 @@
 // Row shapes and conversions shared by the store backends (both use the same table layout).
+import { canonicalJson } from '../core/stix.js';
 import type { ApiKeyRecord, MentionFeedback, Role, StoredDocument, StoredMention, Watchlist, WatchHit } from './graph-store.js';
 
 export interface DocumentRow {
@@ -176,4 +177,16 @@ export function toFeedback(r: FeedbackRow): MentionFeedback {
     ...(r.new_type ? { newType: r.new_type } : {}),
     ...(r.created_by ? { by: r.created_by } : {}),
   };
+}
+
+/** Same STIX content apart from the per-document timestamps (created/modified follow the latest document). */
+export function sameContent(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const strip = ({ created: _c, modified: _m, ...rest }: Record<string, unknown>): Record<string, unknown> => rest;
+  return canonicalJson(strip(a)) === canonicalJson(strip(b)); // key order differs after a JSONB round trip
+}
+
+/** True when `seen` adds nothing to the first/last-seen range. */
+export function withinSeen(first: string | null, last: string | null, seen: string | null): boolean {
+  if (seen === null) return true;
+  return first !== null && last !== null && seen >= first && seen <= last;
 }

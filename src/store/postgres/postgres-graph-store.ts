@@ -38,6 +38,8 @@ import {
   type MentionRow,
   type WatchHitRow,
   type WatchlistRow,
+  sameContent,
+  withinSeen,
 } from '../store-rows.js';
 
 const MIGRATIONS: readonly string[] = [
@@ -175,11 +177,28 @@ export class PostgresGraphStore implements GraphStore {
       const seen = doc.published ?? null;
       // Objects in id order, so concurrent workers take row locks in the same order (no deadlocks).
       const objects = [...bundle.objects].filter((o) => o.type !== 'report').sort((a, b) => (a.id < b.id ? -1 : 1));
+      // Most mentions change nothing about an object: read them first and write (and lock) only those that change,
+      // so workers do not queue on the rows of popular entities.
+      const priorRows = await client.query<{
+        id: string;
+        stix: Record<string, unknown>;
+        aliases: string[];
+        first_seen: string | null;
+        last_seen: string | null;
+      }>('SELECT id, stix, aliases, first_seen, last_seen FROM objects WHERE id = ANY($1)', [objects.map((o) => o.id)]);
+      const priors = new Map(priorRows.rows.map((r) => [r.id, r]));
       for (const raw of objects) {
         const { x_kizashi_evidence: evidence, ...stix } = raw as unknown as { x_kizashi_evidence?: Evidence[] } & Record<string, unknown>;
         const aliases = [...new Set([stix.aliases, stix.x_kizashi_aliases].flatMap((a) => (Array.isArray(a) ? a.map(String) : [])))];
-        await client.query(
-          `INSERT INTO objects (id, type, name, aliases, stix, first_seen, last_seen, updated_at, seq, txid, date_added)
+        const prior = priors.get(String(stix.id));
+        const unchanged =
+          prior !== undefined &&
+          aliases.every((a) => prior.aliases.includes(a)) &&
+          withinSeen(prior.first_seen, prior.last_seen, seen) &&
+          sameContent(prior.stix, stix);
+        if (!unchanged)
+          await client.query(
+            `INSERT INTO objects (id, type, name, aliases, stix, first_seen, last_seen, updated_at, seq, txid, date_added)
            VALUES ($1, $2, $3, $4, $5, $6, $6, $7, nextval('objects_seq'), pg_current_xact_id(), $7)
            ON CONFLICT (id) DO UPDATE SET name = excluded.name, stix = excluded.stix, updated_at = excluded.updated_at,
              seq = CASE WHEN objects.stix = excluded.stix THEN objects.seq ELSE excluded.seq END,
@@ -188,8 +207,8 @@ export class PostgresGraphStore implements GraphStore {
              aliases = (SELECT coalesce(jsonb_agg(DISTINCT a), '[]'::jsonb) FROM jsonb_array_elements(objects.aliases || excluded.aliases) a),
              first_seen = CASE WHEN excluded.first_seen IS NULL THEN objects.first_seen ELSE LEAST(coalesce(objects.first_seen, excluded.first_seen), excluded.first_seen) END,
              last_seen = CASE WHEN excluded.last_seen IS NULL THEN objects.last_seen ELSE GREATEST(coalesce(objects.last_seen, excluded.last_seen), excluded.last_seen) END`,
-          [stix.id, stix.type, objectName(stix), JSON.stringify(aliases), JSON.stringify(stix), seen, now],
-        );
+            [stix.id, stix.type, objectName(stix), JSON.stringify(aliases), JSON.stringify(stix), seen, now],
+          );
         for (const e of evidence ?? []) {
           if (stix.type === 'relationship') {
             await client.query(

@@ -37,6 +37,8 @@ import {
   type MentionRow,
   type WatchHitRow,
   type WatchlistRow,
+  sameContent,
+  withinSeen,
 } from '../store-rows.js';
 
 /** Schema migrations, applied in order; the applied count is kept in `PRAGMA user_version`. */
@@ -96,6 +98,11 @@ const MIGRATIONS: readonly string[] = [
   `CREATE TABLE mention_feedback (
      document_id TEXT NOT NULL, object_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL,
      verdict TEXT NOT NULL, new_type TEXT, created_at TEXT NOT NULL, created_by TEXT, PRIMARY KEY (document_id, object_id, start));`,
+  // Re-index an object for search only when its name or aliases change, not on every mention.
+  `DROP TRIGGER objects_au;
+   CREATE TRIGGER objects_au AFTER UPDATE OF name, aliases ON objects BEGIN
+     INSERT INTO objects_fts(objects_fts, rowid, name, aliases) VALUES ('delete', old.rowid, old.name, old.aliases);
+     INSERT INTO objects_fts(rowid, name, aliases) VALUES (new.rowid, new.name, new.aliases); END;`,
 ];
 
 interface ObjectRow {
@@ -216,16 +223,24 @@ export class SqliteGraphStore implements GraphStore {
         const { x_kizashi_evidence: evidence, ...stix } = object as { x_kizashi_evidence?: Evidence[] } & Record<string, unknown>;
         const prior = this.stmt.getObject.get(object.id);
         const aliases = new Set<string>(prior ? (JSON.parse(prior.aliases) as string[]) : []);
+        const known = aliases.size;
         for (const a of [stix.aliases, stix.x_kizashi_aliases]) if (Array.isArray(a)) for (const v of a) aliases.add(String(v));
-        this.stmt.upsertObject.run({
-          id: object.id,
-          type: object.type,
-          name: objectName(stix),
-          aliases: JSON.stringify([...aliases]),
-          stix: JSON.stringify(stix),
-          seen,
-          now,
-        });
+        // Most mentions change nothing about the object: skip the write (and the search-index update) then.
+        const unchanged =
+          prior !== undefined &&
+          aliases.size === known &&
+          withinSeen(prior.first_seen, prior.last_seen, seen) &&
+          sameContent(JSON.parse(prior.stix) as Record<string, unknown>, stix);
+        if (!unchanged)
+          this.stmt.upsertObject.run({
+            id: object.id,
+            type: object.type,
+            name: objectName(stix),
+            aliases: JSON.stringify([...aliases]),
+            stix: JSON.stringify(stix),
+            seen,
+            now,
+          });
         for (const e of evidence ?? []) {
           if (object.type === 'relationship') {
             this.stmt.insertEvidence.run({
