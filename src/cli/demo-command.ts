@@ -107,5 +107,8 @@ export async function runDemo(options: DemoOptions, out: Writable): Promise<Extr
   out.write(`STIX 2.1 bundles, one per document: ${bundlePath}\n`);
   out.write(`knowledge store (SQLite): ${dbPath} — try: kizashi search --db ${dbPath} ミラーフェイス\n`);
   for (const line of digestLines) out.write(line);
+  out.write(
+    `browse it: kizashi serve --db ${dbPath} --anonymous reader   (then http://127.0.0.1:8080/; editing needs a key: kizashi keys create me --role editor --db ${dbPath})\n`,
+  );
   return extractions;
 }

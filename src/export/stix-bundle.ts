@@ -121,6 +121,8 @@ function entityObject(x: ExtractedEntity, extraction: Extraction, time: string):
     confidence: x.confidence,
     x_kizashi_evidence: evidenceOf(x, extraction),
     x_kizashi_kb_sources: e.sources,
+    // Which source gave which alias (ATT&CK, a MISP galaxy, kizashi's curated Japanese names …).
+    ...(e.aliases.length > 1 ? { x_kizashi_alias_sources: Object.fromEntries(e.aliases.map((a) => [a.value, a.sources])) } : {}),
   };
   const aliases = e.aliases.map((a) => a.value).filter((a) => a !== e.name);
   const refs: ExternalReference[] = e.externalRefs.filter((r) => r.source_name === 'mitre-attack' || r.source_name === 'cve');

@@ -384,6 +384,7 @@ export async function entityPage(main: HTMLElement, id: string): Promise<Cleanup
   }>(`/api/entities/${encodeURIComponent(id)}`);
   const e = data.entity;
   const kbSources = Array.isArray(e.stix.x_kizashi_kb_sources) ? (e.stix.x_kizashi_kb_sources as string[]) : [];
+  const aliasSources = (e.stix.x_kizashi_alias_sources ?? {}) as Record<string, string[]>;
   const graphBox = h('div', { class: 'graph', 'data-testid': 'graph', role: 'img', 'aria-label': t('relationships') });
   const techniques: HeatTechnique[] = data.relationships
     .filter((r) => r.other.type === 'attack-pattern')
@@ -423,7 +424,22 @@ export async function entityPage(main: HTMLElement, id: string): Promise<Cleanup
       { class: 'muted' },
       `${t('mentions')}: ${e.mentionCount} · ${day(e.firstSeen)} – ${day(e.lastSeen)} · KB: ${kbSources.join(', ')}`,
     ),
-    section(t('aliases'), h('div', { class: 'chips', 'data-testid': 'aliases' }, ...e.aliases.map((a) => h('span', { class: 'chip' }, a)))),
+    section(
+      t('aliases'),
+      h(
+        'div',
+        { class: 'chips', 'data-testid': 'aliases' },
+        ...e.aliases.map((a) => {
+          const sources = aliasSources[a] ?? [];
+          return h(
+            'span',
+            { class: 'chip', title: sources.join(', ') },
+            a,
+            sources.length > 0 ? h('small', { class: 'muted' }, ` ${sources.join(', ')}`) : null,
+          );
+        }),
+      ),
+    ),
     section(t('timeline'), timelineChart(data.timeline, t('timeline'))),
     section(t('relationships'), graphBox),
     section(t('heatmap'), techniques.length > 0 ? heatMap(techniques, open) : h('p', { class: 'muted' }, '—')),
