@@ -62,25 +62,34 @@ async function render(): Promise<void> {
   cleanup = undefined;
   document.documentElement.lang = currentLang();
   renderHeader();
+  // Each render writes into a fresh view: a page still loading from the previous route (or re-rendering after
+  // feedback) writes into its own, detached view and never into the new page.
   clear(main);
+  const view = h('div', { class: 'view' });
+  main.append(view);
   const [path = '', query = ''] = location.hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(query);
   const [, page = '', id = ''] = path.split('/');
   main.setAttribute('aria-busy', 'true');
   try {
-    if (page === 'story') await storyPage(main, decodeURIComponent(id));
-    else if (page === 'doc') await documentPage(main, decodeURIComponent(id));
-    else if (page === 'entity') cleanup = await entityPage(main, decodeURIComponent(id));
-    else if (page === 'search') await searchPage(main, params);
-    else if (page === 'sources') await sourcesPage(main);
-    else if (page === 'ingest') ingestPage(main);
-    else cleanup = (await todayPage(main, params)) ?? undefined;
+    if (page === 'story') await storyPage(view, decodeURIComponent(id));
+    else if (page === 'doc') await documentPage(view, decodeURIComponent(id));
+    else if (page === 'entity') {
+      const dispose = await entityPage(view, decodeURIComponent(id));
+      if (view.isConnected) cleanup = dispose;
+      else dispose();
+    } else if (page === 'search') await searchPage(view, params);
+    else if (page === 'sources') await sourcesPage(view);
+    else if (page === 'ingest') ingestPage(view);
+    else cleanup = (await todayPage(view, params)) ?? undefined;
   } catch (error) {
     const message = error instanceof ApiFailure && error.status === 401 ? t('needKey') : (error as Error).message;
-    main.append(h('p', { class: 'error', role: 'alert' }, message));
+    view.append(h('p', { class: 'error', role: 'alert' }, message));
   } finally {
-    main.setAttribute('aria-busy', 'false');
-    main.dataset.route = page || 'today';
+    if (view.isConnected) {
+      main.setAttribute('aria-busy', 'false');
+      main.dataset.route = page || 'today';
+    }
   }
 }
 
