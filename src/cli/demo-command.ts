@@ -98,12 +98,24 @@ export async function runDemo(options: DemoOptions, out: Writable): Promise<Extr
   out.write(
     `documents: ${extractions.length} (${ja} Japanese, ${extractions.length - ja} English), relationships: ${relations}, indicators: ${indicators.length} (${warned} on warninglists)\n`,
   );
-  for (const kind of ['intrusion-set', 'malware', 'tool', 'vulnerability', 'identity', 'location', 'sector']) {
+  for (const kind of ['intrusion-set', 'malware', 'tool', 'vulnerability', 'identity', 'location', 'sector', 'policy-instrument']) {
     const byName = counts.get(kind);
     if (!byName) continue;
     const top = [...byName.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 8);
-    out.write(`  ${kind.padEnd(14)} ${String(byName.size).padStart(3)}  ${top.map(([n, c]) => `${n} (${c})`).join(', ')}\n`);
+    out.write(
+      `  ${(kind === 'policy-instrument' ? 'policy' : kind).padEnd(14)} ${String(byName.size).padStart(3)}  ${top.map(([n, c]) => `${n} (${c})`).join(', ')}\n`,
+    );
   }
+  const stances = extractions.flatMap((x) =>
+    x.relations
+      .filter((r) => ['supports', 'opposes', 'criticizes', 'signs', 'joins', 'proposes', 'listed-under'].includes(r.type))
+      .map((r) => {
+        const name = (key: string): string => x.entities.find((e) => e.entity.key === key)?.entity.name ?? key;
+        return `${name(r.source)} ${r.negated ? 'does not ' : ''}${r.type} ${name(r.target)}`;
+      }),
+  );
+  if (stances.length > 0)
+    out.write(`  stances        ${String(stances.length).padStart(3)}  ${[...new Set(stances)].slice(0, 4).join('; ')}\n`);
   out.write(`STIX 2.1 bundles, one per document: ${bundlePath}\n`);
   out.write(`knowledge store (SQLite): ${dbPath} — try: kizashi search --db ${dbPath} ミラーフェイス\n`);
   for (const line of digestLines) out.write(line);
