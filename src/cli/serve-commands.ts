@@ -47,7 +47,7 @@ export async function runServe(store: GraphStore, extractor: Extractor, options:
   );
   const keys = await store.listApiKeys();
   out.write(
-    `kizashi serving on ${server.url}  (REST ${server.url}/api/, TAXII ${server.url}/taxii2/, OpenAPI ${server.url}/api/openapi.json)\n`,
+    `kizashi serving on ${server.url}  (workspace ${server.url}/, REST ${server.url}/api/, TAXII ${server.url}/taxii2/, OpenAPI ${server.url}/api/openapi.json)\n`,
   );
   if (!options.anonymous && !keys.some((k) => !k.revokedAt))
     out.write('no API key yet: create one with `kizashi keys create NAME --role admin` (or start with --anonymous reader)\n');
