@@ -96,6 +96,8 @@ export function runGraphStoreContract(name: string, open: () => Promise<GraphSto
         (await store.search(q, kind ? { kind } : {})).map((h) => h.id);
       expect(await ids('ミラーフェイス', 'document')).toEqual([docJa.id]);
       expect(await ids('think tanks', 'document')).toEqual([docEn.id]);
+      expect(await ids('tank', 'document')).toEqual([docEn.id]); // a word form (stemmed, or a substring)
+      expect(await ids('Earth MirrorFace', 'document')).toEqual([docEn.id]);
       expect(await ids('台湾', 'document')).toEqual([docJa.id]);
       expect(await ids('政府機関 台湾', 'document')).toEqual([docJa.id]);
       const entity = await store.search('Earth Kasha', { kind: 'object' });

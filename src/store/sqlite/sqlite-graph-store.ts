@@ -103,6 +103,17 @@ const MIGRATIONS: readonly string[] = [
    CREATE TRIGGER objects_au AFTER UPDATE OF name, aliases ON objects BEGIN
      INSERT INTO objects_fts(objects_fts, rowid, name, aliases) VALUES ('delete', old.rowid, old.name, old.aliases);
      INSERT INTO objects_fts(rowid, name, aliases) VALUES (new.rowid, new.name, new.aliases); END;`,
+  // Latin-script queries use a word index (Porter stemming): several times faster than trigrams on common words.
+  `CREATE VIRTUAL TABLE documents_words USING fts5(title, text, content='documents', content_rowid='rowid',
+     tokenize='porter unicode61 remove_diacritics 2');
+   INSERT INTO documents_words(documents_words) VALUES ('rebuild');
+   CREATE TRIGGER documents_words_ai AFTER INSERT ON documents BEGIN
+     INSERT INTO documents_words(rowid, title, text) VALUES (new.rowid, new.title, new.text); END;
+   CREATE TRIGGER documents_words_ad AFTER DELETE ON documents BEGIN
+     INSERT INTO documents_words(documents_words, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text); END;
+   CREATE TRIGGER documents_words_au AFTER UPDATE OF title, text ON documents BEGIN
+     INSERT INTO documents_words(documents_words, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+     INSERT INTO documents_words(rowid, title, text) VALUES (new.rowid, new.title, new.text); END;`,
 ];
 
 interface ObjectRow {
@@ -146,6 +157,9 @@ export function openSqliteStore(path: string): SqliteGraphStore {
 
 /** Documents in a TAXII collection's scope: by source and/or an explicit id list. */
 const SCOPE_DOCS = '(@source IS NULL OR d.source = @source) AND (@docs IS NULL OR d.id IN (SELECT value FROM json_each(@docs)))';
+
+/** A query term in Latin script (with digits and punctuation): the word index can answer it. */
+const LATIN_TERM = /^[\p{Script=Latin}\p{N}\p{P}\p{S}]+$/u;
 
 /** Terms of a user query, each quoted for FTS5 (no operators from user input). */
 function ftsTerms(query: string): string[] {
@@ -327,9 +341,16 @@ export class SqliteGraphStore implements GraphStore {
     const params: Record<string, unknown> = { match, limit, since: options.since ?? null, until: options.until ?? null };
     short.forEach((t, i) => (params[`short${i}`] = `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
     if (options.kind !== 'object') {
+      // Latin-script terms go to the word index (any length); Japanese and mixed queries to the trigram index,
+      // with LIKE for terms under three characters.
+      const latin = terms.every((t) => LATIN_TERM.test(t));
+      const fts = latin ? 'documents_words' : 'documents_fts';
+      const indexed = latin ? terms : long;
+      const unindexed = latin ? [] : short;
+      params.dmatch = indexed.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
       const where = [
-        long.length > 0 ? 'documents_fts MATCH @match' : '1',
-        short.length > 0 ? likeClauses(['d.title', 'd.text']) : '1',
+        indexed.length > 0 ? `${fts} MATCH @dmatch` : '1',
+        unindexed.length > 0 ? likeClauses(['d.title', 'd.text']) : '1',
         '(@since IS NULL OR d.published >= @since)',
         '(@until IS NULL OR d.published < @until)',
         options.source ? 'd.source = @source' : '1',
@@ -338,9 +359,9 @@ export class SqliteGraphStore implements GraphStore {
       if (options.source) params.source = options.source;
       if (options.entity) params.entity = options.entity;
       const sql =
-        long.length > 0
-          ? `SELECT d.id, d.title, d.published, d.text, snippet(documents_fts, 1, '«', '»', '…', 12) AS snip, bm25(documents_fts) AS score
-             FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid WHERE ${where} ORDER BY score LIMIT @limit`
+        indexed.length > 0
+          ? `SELECT d.id, d.title, d.published, d.text, snippet(${fts}, 1, '«', '»', '…', 12) AS snip, bm25(${fts}) AS score
+             FROM ${fts} JOIN documents d ON d.rowid = ${fts}.rowid WHERE ${where} ORDER BY score LIMIT @limit`
           : `SELECT d.id, d.title, d.published, d.text, NULL AS snip, 0 AS score FROM documents d WHERE ${where}
              ORDER BY d.published DESC LIMIT @limit`;
       for (const r of this.db.prepare<unknown[], Record<string, unknown>>(sql).all(params)) {
@@ -348,7 +369,7 @@ export class SqliteGraphStore implements GraphStore {
           kind: 'document',
           id: String(r.id),
           title: String(r.title),
-          snippet: typeof r.snip === 'string' ? r.snip : highlight(String(r.text), short),
+          snippet: typeof r.snip === 'string' ? r.snip : highlight(String(r.text), unindexed),
           ...(typeof r.published === 'string' ? { published: r.published } : {}),
           score: -Number(r.score),
         });
