@@ -171,6 +171,7 @@ export function evaluateEntities(extractor: Extractor, docs: readonly AnnoDoc[])
     for (const g of d.gold) {
       if (g.label === 'GROUP' || g.label === 'MALWARE' || g.label === 'TOOL') goldSet.set(canonical(g.text), g.text);
     }
+    const goldSoftware = d.gold.filter((g) => g.label === 'GROUP' || g.label === 'MALWARE' || g.label === 'TOOL');
     const goldFolded = new Set([...goldSet.values()].map((t) => foldTerm(t)));
     const predSet = new Map<string, string>();
     for (const e of x.entities) {
@@ -184,6 +185,16 @@ export function evaluateEntities(extractor: Extractor, docs: readonly AnnoDoc[])
         const hit = [...goldSet.entries()].find(([, t]) => e.mentions.some((m) => foldTerm(m.surface) === foldTerm(t)));
         if (hit) {
           predSet.set(hit[0], e.entity.name);
+          continue;
+        }
+      }
+      // Or by place: a mention of it covers a gold span ("Crimson RAT" where the annotator marked "Crimson").
+      if (!goldSet.has(key)) {
+        const covered = goldSoftware.find(
+          (g) => e.mentions.some((m) => m.start < g.end && g.start < m.end) && !predSet.has(canonical(g.text)),
+        );
+        if (covered) {
+          predSet.set(canonical(covered.text), e.entity.name);
           continue;
         }
       }

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KizashiDocument } from '../core/document.js';
@@ -245,5 +246,58 @@ describe('names introduced in the document', () => {
     const lazarus = x.entities.find((e) => e.entity.name === 'Lazarus Group');
     expect(lazarus?.mentions.map((m) => m.surface)).toEqual(['Lazarus Group', 'LG', 'LG']);
     expect(names(x, 'intrusion-set')).toEqual(expect.arrayContaining(['Hydrox', 'Qiix']));
+  });
+});
+
+describe('names that galaxies list but prose uses as words', () => {
+  let galaxy: Extractor;
+  beforeAll(async () => {
+    // A small galaxy folder with the kinds of entries the public galaxies carry.
+    const dir = mkdtempSync(join(tmpdir(), 'kizashi-galaxy-'));
+    mkdirSync(join(dir, 'misp-galaxy/clusters'), { recursive: true });
+    const cluster = (type: string, values: { value: string; synonyms?: string[] }[]): void =>
+      writeFileSync(
+        join(dir, `misp-galaxy/clusters/${type}.json`),
+        JSON.stringify({
+          type,
+          name: type,
+          uuid: '00000000-0000-4000-8000-000000000001',
+          version: 1,
+          values: values.map((v, i) => ({
+            value: v.value,
+            uuid: `00000000-0000-4000-8000-${String(i + 10).padStart(12, '0')}`,
+            meta: { synonyms: v.synonyms ?? [] },
+          })),
+        }),
+      );
+    cluster('ransomware', [{ value: 'First' }, { value: 'Turkish' }, { value: 'OCT' }, { value: 'Crypter' }]);
+    cluster('malpedia', [{ value: 'Mariposa', synonyms: ['Autorun'] }, { value: 'Crimson' }]);
+    cluster('rat', [{ value: 'Crimson RAT' }]);
+    galaxy = createExtractor(await loadKnowledgeBase({ kbDirs: [dir], ignoreHome: true }));
+  });
+
+  it('needs a kind noun right next to an ordinary word, and the written case of a name', () => {
+    const x = extractDocument(
+      galaxy,
+      doc(
+        'First, the downloader fetches a payload. Turkish media reported it on Oct 15. The autorun key and a crypter hide it. ' +
+          'Later the First ransomware encrypted the files.',
+        'en',
+      ),
+    );
+    const first = x.entities.find((e) => e.entity.name === 'First');
+    expect(first?.mentions.map((m) => m.start)).toEqual([x.document.text.indexOf('First ransomware')]);
+    expect(names(x, 'malware').sort()).toEqual(['First']);
+    expect(countries(x)).toEqual(['TR']);
+  });
+
+  it('reads executables in any case, skips names in link targets, and merges "X RAT" with "X"', () => {
+    const x = extractDocument(
+      starter,
+      doc('The script ran PING.EXE and Certutil.exe; see [the report](/blog/emotet-returns) for Emotet.', 'en'),
+    );
+    expect(names(x).sort()).toEqual(expect.arrayContaining(['Emotet', 'Ping', 'certutil'].filter((n) => starter.kb.lookup(n).length > 0)));
+    expect(x.entities.find((e) => e.entity.name === 'Emotet')?.mentions).toHaveLength(1);
+    expect(galaxy.kb.lookup('Crimson RAT')[0]?.name).toBe(galaxy.kb.lookup('Crimson')[0]?.name);
   });
 });

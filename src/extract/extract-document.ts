@@ -97,8 +97,12 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
   const indicators = groupIndicators(found, extractor.warninglists, sentenceIndex, sourceSite(doc.url));
   // URLs, paths and registry keys hide words that look like names ("/emotet/", "Microsoft\\Windows"): an entity
   // mention inside one is not a mention.
-  const hidden = found.filter((f) => f.kind === 'url' || f.kind === 'file-path' || f.kind === 'registry-key' || f.kind === 'email');
-  const hiddenAt = spanIndex(hidden.map((h) => [h.start, h.end] as const).sort((a, b) => a[0] - b[0]));
+  // So do link targets in Markdown, relative ones included ("](/blogs/research/adwind-rat)").
+  const hidden: (readonly [number, number])[] = found
+    .filter((f) => f.kind === 'url' || f.kind === 'file-path' || f.kind === 'registry-key' || f.kind === 'email')
+    .map((h) => [h.start, h.end] as const);
+  for (const m of text.matchAll(/\]\(([^()\s]{1,2000})\)/g)) hidden.push([m.index + 2, m.index + 2 + (m[1]?.length ?? 0)]);
+  const hiddenAt = spanIndex(hidden.sort((a, b) => a[0] - b[0]));
   kbMentions = kbMentions.filter((m) => !hiddenAt(m.start, m.end));
   const taken = kbMentions.map((m) => [m.start, m.end] as const).sort((a, b) => a[0] - b[0]);
   const overlaps = spanIndex(taken);
@@ -146,7 +150,7 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
   }
   // ATT&CK ids written in the text name techniques, tactics, groups and software of the KB.
   for (const f of found) {
-    if (f.kind !== 'attack-id') continue;
+    if (f.kind !== 'attack-id' || hiddenAt(f.start, f.end)) continue; // a link to attack.mitre.org/groups/G0040 is not prose
     const entity = extractor.kb.getByMitreId(f.value);
     if (entity) add(entity, { start: f.start, end: f.end, surface: f.raw, alias: f.value, confidence: 100 });
   }

@@ -29,6 +29,13 @@ interface Candidate {
   readonly needsContext: boolean;
   /** Lower is better: how authoritative the alias is for this entity. */
   readonly rank: number;
+  /**
+   * An ordinary English word known only from the open galaxies ("First", "Christmas", "shadow" as ransomware):
+   * it needs a kind noun right next to it ("Christmas ransomware"), not just somewhere near.
+   */
+  readonly weakWord: boolean;
+  /** Whether any spelling of the alias is all lowercase ("xmrig"); a lowercase writing of a capitalised name is not. */
+  readonly lowercaseAlias: boolean;
 }
 
 /** Kinds the gazetteer looks for; techniques have their own mapper. */
@@ -137,12 +144,16 @@ const STOP_ALIASES = new Set(
     'unc',
     'dev',
     'storm',
+    // Languages, runtimes and ordinary applications that galaxies list as some malware's or actor's alias.
+    'autoit',
+    'foxmail',
+    'korean',
   ].map((a) => a.replace(/[\s\-_]/g, '')),
 );
 
 /** Month and day names: galaxies list some as malware names. */
 const CALENDAR = new Set(
-  'january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday'.split(
+  'january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun'.split(
     ' ',
   ),
 );
@@ -180,8 +191,10 @@ function makeCandidate(entity: KbEntity, folded: string): Candidate | undefined 
   const head = entity.name.replace(/ (?:Team|Group)$/, '');
   const wordEntity = /^[A-Za-z]+$/.test(head) && isEnglishWord(head);
   const shortKana = kana && (folded.length <= 3 || (wordEntity && folded.length <= 6));
+  // An acronym ("INC", "OCT") written as a word ("VMware, Inc.", "Oct 15") is the word.
+  const acronym = latin && folded.length <= 4 && aliases.every((a) => /[A-Z]/.test(a.value) && a.value === a.value.toUpperCase());
   const caseRule: Candidate['caseRule'] =
-    entity.caseSensitive === true || entity.needsContext === true || isWord
+    entity.caseSensitive === true || entity.needsContext === true || isWord || acronym
       ? 'exact'
       : (latin && folded.length <= 4) || (latin && multiWord && rank >= 3)
         ? 'capitalised'
@@ -189,7 +202,16 @@ function makeCandidate(entity: KbEntity, folded: string): Candidate | undefined 
   const lowercaseOnly = latin && aliases.every((a) => a.value === a.value.toLowerCase());
   const needsContext =
     !place && (entity.needsContext === true || isWord || shortKana || lowercaseOnly || (rank >= 3 && latin && folded.length <= 4));
-  return { entity, values, caseRule, needsContext, rank };
+  const weakWord = latin && !place && rank >= 3 && (isWord || (!multiWord && isEnglishWord(folded)));
+  return {
+    entity,
+    values,
+    caseRule,
+    needsContext: needsContext || weakWord,
+    rank,
+    weakWord,
+    lowercaseAlias: lowercaseOnly || aliases.some((a) => a.value === a.value.toLowerCase()),
+  };
 }
 
 /** "apt41" also as "apt 41" and the reverse: news writes both. */
@@ -246,9 +268,8 @@ export class Gazetteer {
     this.candidates = [];
     for (const [pattern, list] of byPattern) {
       // A country name listed as some malware's alias (galaxies have such errors) stays a country.
-      const kept = list.some((c) => c.entity.kind === 'location')
-        ? list.filter((c) => c.entity.kind === 'location' || foldTerm(c.entity.name) === pattern)
-        : list;
+      // So does a nationality ("Turkish" is also a ransomware name in one galaxy).
+      const kept = list.some((c) => c.entity.kind === 'location') ? list.filter((c) => c.entity.kind === 'location' || c.rank < 3) : list;
       if (kept.length === 0) continue;
       patterns.push(pattern);
       this.candidates.push(kept);
@@ -275,7 +296,7 @@ export class Gazetteer {
     // Longest first at each start, then left to right; keep non-overlapping matches that pass the rules.
     raw.sort((a, b) => a.start - b.start || b.end - a.end);
     const confirmed = new Set<string>();
-    const chosen: { start: number; end: number; pick: Candidate; confidence: number; contextual: boolean }[] = [];
+    const chosen: { start: number; end: number; pick: Candidate; confidence: number; contextual: boolean; strict?: boolean }[] = [];
     let lastEnd = -1;
     for (const m of raw) {
       if (m.start < lastEnd) continue;
@@ -285,8 +306,14 @@ export class Gazetteer {
       const near = `${text.slice(Math.max(sentence.start, m.start - 24), m.start)} ${text.slice(m.end, Math.min(sentence.end, m.end + 16))}`;
       const written = caseKey(surface);
       const capitalised = /^[A-Z0-9]/.test(written) && written !== written.toLowerCase();
+      // An executable's file name is a name in any case: "ping.exe", "Certutil.exe".
+      const executable = /^\.exe\b/i.test(text.slice(m.end, m.end + 5));
       const viable = m.list.filter(
-        (c) => c.caseRule === 'none' || c.values.includes(written) || (c.caseRule === 'capitalised' && capitalised),
+        (c) =>
+          c.caseRule === 'none' ||
+          c.values.includes(written) ||
+          (c.caseRule === 'capitalised' && capitalised) ||
+          (executable && (c.entity.kind === 'tool' || c.entity.kind === 'malware')),
       );
       if (viable.length === 0) continue;
       const pick = resolve(viable, surface, context);
@@ -299,11 +326,15 @@ export class Gazetteer {
       ) {
         continue; // "Department of Defense", "Global Research Team": part of a name, not a sector
       }
-      const contextual = pick.needsContext;
-      const executable = /^\.exe\b/i.test(text.slice(m.end, m.end + 5)) && (pick.entity.kind === 'tool' || pick.entity.kind === 'malware');
-      if (contextual && !executable && !hasCue(pick.entity.kind, `${near} ${surface}`)) {
+      // A galaxy-only name written in lowercase ("autorun", "targetcompany") is a word, unless the sources write it so.
+      const lowercased = pick.rank >= 2 && !pick.lowercaseAlias && /[a-z]/.test(written) && written === written.toLowerCase();
+      const strict = pick.weakWord || lowercased;
+      const contextual = pick.needsContext || lowercased;
+      const software = executable && (pick.entity.kind === 'tool' || pick.entity.kind === 'malware');
+      const cued = strict ? adjacentCue(pick.entity.kind, text, m.start, m.end, sentence) : hasCue(pick.entity.kind, `${near} ${surface}`);
+      if (contextual && !software && !cued) {
         // Keep it pending: accepted later if the entity is confirmed elsewhere in the document.
-        chosen.push({ start: m.start, end: m.end, pick, confidence: 50, contextual: true });
+        chosen.push({ start: m.start, end: m.end, pick, confidence: 50, contextual: true, strict });
         lastEnd = m.end;
         continue;
       }
@@ -327,7 +358,7 @@ export class Gazetteer {
           ),
       );
     return chosen
-      .filter((c) => !c.contextual || confirmed.has(c.pick.entity.key) || listed(c))
+      .filter((c) => !c.contextual || (confirmed.has(c.pick.entity.key) && c.strict !== true) || listed(c))
       .map((c) => ({
         entity: c.pick.entity,
         start: c.start,
@@ -360,6 +391,20 @@ function boundaryOk(text: string, start: number, end: number): boolean {
   if (before === 0x40 || before === 0x5f || after === 0x5f) return false;
   return true;
 }
+
+/** A kind noun right before or after the name: "Christmas ransomware", "the ransomware Christmas", "First group". */
+function adjacentCue(kind: EntityKind, text: string, start: number, end: number, sentence: { start: number; end: number }): boolean {
+  const after = text.slice(end, Math.min(sentence.end, end + 16));
+  const before = text.slice(Math.max(sentence.start, start - 16), start);
+  const actor = kind === 'intrusion-set' || kind === 'threat-actor' || kind === 'campaign';
+  const m = (actor ? ADJACENT_ACTOR : ADJACENT_SOFTWARE).exec(after);
+  if (m && /^[\s-]*$/.test(after.slice(0, m.index))) return true;
+  return (actor ? ACTOR_BEFORE : SOFTWARE_BEFORE).test(before);
+}
+/** The same kind nouns right before a name ("the ransomware First"). */
+const ACTOR_BEFORE = /(?:\b(?:group|gang|apt|actor|team|crew|hackers|operators|affiliates|cluster)|グループ|集団|アクター)[\s"'“”]*$/i;
+const SOFTWARE_BEFORE =
+  /(?:\b(?:malware|ransomware|backdoor|trojan|rat|loader|stealer|infostealer|botnet|spyware|worm|wiper|implant|downloader|dropper|keylogger|rootkit|family|variant|strain)|マルウェア|ランサムウェア|バックドア|スパイウェア|ボットネット|亜種)[\s"'“”]*$/i;
 
 function hasCue(kind: EntityKind, near: string): boolean {
   switch (kind) {

@@ -90,7 +90,14 @@ export class KnowledgeBase {
       for (const j of byAlias.get(`${kindFamily(r.kind)}|${foldTerm(r.name)}`) ?? []) groups.union(j, i);
     });
 
-    // 4. Two records that share at least two aliases (a single shared alias is too weak: galaxies reuse them).
+    // 4. "Crimson RAT" (one galaxy) and "Crimson" (ATT&CK): a remote-access trojan named with and without the suffix.
+    sorted.forEach((r, i) => {
+      if (kindFamily(r.kind) !== 'software') return;
+      const stem = /^(.{3,}?)[ -]?RAT$/.exec(r.name)?.[1];
+      if (stem) for (const j of byName.get(`software|${foldTerm(stem)}`) ?? []) groups.union(j, i);
+    });
+
+    // 5. Two records that share at least two aliases (a single shared alias is too weak: galaxies reuse them).
     const shared = new Map<string, number>();
     for (const list of byAlias.values()) {
       const unique = [...new Set(list)];
