@@ -67,6 +67,30 @@ const JA_HEADS: Readonly<Record<string, InstrumentKind>> = {
 };
 const NEW_INSTRUMENT_JA =
   /([\p{Script=Katakana}\p{Script=Han}ー・A-Za-z0-9]{2,20}?)(条約|協定|大統領令|プロセス|宣言|合意文書|共同声明|指令|ガイドライン)/gu;
+const JA_HEAD = /条約|協定|大統領令|プロセス|宣言|合意文書|共同声明|指令|ガイドライン/g;
+
+/**
+ * NEW_INSTRUMENT_JA's matches, found by running it only just before each head word (its prefix is at most 20
+ * code points, so 40 code units): English text has no head and costs one scan.
+ */
+function jaInstrumentMatches(text: string): { 0: string; 1?: string; 2?: string; index: number }[] {
+  const windows: [number, number][] = [];
+  for (const h of text.matchAll(JA_HEAD)) {
+    const start = Math.max(0, h.index - 40);
+    const end = h.index + h[0].length;
+    const last = windows[windows.length - 1];
+    if (last && start <= last[1]) last[1] = end;
+    else windows.push([start, end]);
+  }
+  const out: { 0: string; 1?: string; 2?: string; index: number }[] = [];
+  for (const [start, end] of windows) {
+    for (const m of text.slice(start, end).matchAll(NEW_INSTRUMENT_JA)) {
+      out.push({ 0: m[0], ...(m[1] !== undefined ? { 1: m[1] } : {}), ...(m[2] !== undefined ? { 2: m[2] } : {}), index: start + m.index });
+    }
+  }
+  return out;
+}
+
 /** Capitalised words that start sentences or name generic things, not instruments. */
 const NOT_A_NAME = /^(?:The|This|That|These|A|An|Its|Their|Our|Under|New|Such|Each|Any)$/;
 
@@ -94,7 +118,7 @@ export function findNewInstruments(text: string): FoundInstrument[] {
     const start = m.index + m[0].lastIndexOf(name);
     out.push({ name, kind: EN_HEADS[head] ?? 'multilateral-process', start, end: start + name.length });
   }
-  for (const m of text.matchAll(NEW_INSTRUMENT_JA)) {
+  for (const m of jaInstrumentMatches(text)) {
     const prefix = (m[1] ?? '').replace(/^[・ー]+/, '');
     if ([...prefix].length < 2 || /^(?:同|本|今回|当該|新|各|この|その)$/.test(prefix)) continue;
     const head = m[2] ?? '';

@@ -71,9 +71,8 @@ function stem(w: string): string {
 
 /** BM25 index over labelled sentences; a query's k best neighbours vote for their labels. */
 class Bm25Knn {
-  /** Per token: documents and term frequencies, as flat typed arrays. */
-  private readonly postings = new Map<string, { docs: Int32Array; tfs: Float64Array; idf: number }>();
-  private readonly norms: Float64Array;
+  /** Per token: documents and their BM25 weights for it (computed once at build), as flat typed arrays. */
+  private readonly postings = new Map<string, { docs: Int32Array; weights: Float64Array }>();
   private readonly labels: string[] = [];
   private readonly scores: Float64Array;
   private readonly touched: Int32Array;
@@ -99,11 +98,15 @@ class Bm25Knn {
     const n = lengths.length;
     const avg = lengths.reduce((x, y) => x + y, 0) / Math.max(1, n);
     // Length normalisation folded in at build time: score = idf · tf·(k1+1) / (tf + norm[doc]).
-    this.norms = Float64Array.from(lengths, (len) => k1 * (1 - b + (b * len) / avg));
+    const norms = Float64Array.from(lengths, (len) => k1 * (1 - b + (b * len) / avg));
     for (const [t, list] of build) {
       if (list.docs.length > n * 0.2) continue; // near-stopwords carry no signal
-      const idf = Math.log(1 + (n - list.docs.length + 0.5) / (list.docs.length + 0.5));
-      this.postings.set(t, { docs: Int32Array.from(list.docs), tfs: Float64Array.from(list.tfs), idf: idf * (k1 + 1) });
+      const idf = Math.log(1 + (n - list.docs.length + 0.5) / (list.docs.length + 0.5)) * (k1 + 1);
+      const weights = Float64Array.from(list.docs, (doc, i) => {
+        const tf = list.tfs[i] ?? 0;
+        return (idf * tf) / (tf + (norms[doc] ?? 1));
+      });
+      this.postings.set(t, { docs: Int32Array.from(list.docs), weights });
     }
     this.scores = new Float64Array(n);
     this.touched = new Int32Array(n);
@@ -116,11 +119,11 @@ class Bm25Knn {
     for (const t of new Set(tokenize(text))) {
       const p = this.postings.get(t);
       if (!p) continue;
-      for (let i = 0; i < p.docs.length; i++) {
-        const doc = p.docs[i] ?? 0;
-        const tf = p.tfs[i] ?? 0;
+      const { docs, weights } = p;
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i] ?? 0;
         if (scores[doc] === 0) this.touched[touchedCount++] = doc;
-        scores[doc] = (scores[doc] ?? 0) + (p.idf * tf) / (tf + (this.norms[doc] ?? 1));
+        scores[doc] = (scores[doc] ?? 0) + (weights[i] ?? 0);
       }
     }
     // Top k by a small insertion list (k is about a dozen), then reset the touched scores.

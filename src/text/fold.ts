@@ -18,6 +18,10 @@ const SPACES = new Set([
   0x20, 0x09, 0x0a, 0x0d, 0x0b, 0x0c, 0xa0, 0x3000, 0x2d, 0x5f, 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212,
 ]);
 const DROPPED = new Set([0x30fb, 0xff65, 0x30fc, 0xff70, 0x200b, 0xfeff]);
+/** ASCII fast path: 1 for characters that fold to a space. */
+const ASCII_SPACE = Uint8Array.from({ length: 128 }, (_, c) => (SPACES.has(c) ? 1 : 0));
+/** Folded units back to a string in one call (lone surrogates pass through unchanged). */
+const UTF16 = new TextDecoder('utf-16le', { ignoreBOM: true });
 
 /** True for characters that folding deletes or turns into a space. */
 export function isDroppedChar(code: number): boolean {
@@ -67,7 +71,7 @@ export function foldText(text: string): FoldedText {
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c < 0x80) {
-      if (SPACES.has(c)) space(i);
+      if (ASCII_SPACE[c] === 1) space(i);
       else put(c >= 0x41 && c <= 0x5a ? c + 32 : c, i, i + 1);
       i++;
       continue;
@@ -98,8 +102,7 @@ export function foldText(text: string): FoldedText {
     }
     i = j;
   }
-  let out = '';
-  for (let k = 0; k < len; k += 8192) out += String.fromCharCode(...units.subarray(k, Math.min(len, k + 8192)));
+  const out = UTF16.decode(units.subarray(0, len));
   return { text: out, start: startArr.subarray(0, len), end: endArr.subarray(0, len) };
 }
 
