@@ -107,6 +107,33 @@ export function runGraphStoreContract(name: string, open: () => Promise<GraphSto
       expect(await ids('"unbalanced (quote AND', 'document')).toEqual([]);
     });
 
+    it('finds Japanese inside an English article, and follows a document whose text changes script', async () => {
+      const ids = async (q: string): Promise<string[]> => (await store.search(q, { kind: 'document' })).map((h) => h.id);
+      const mixed: KizashiDocument = {
+        ...docEn,
+        id: 'report--33333333-3333-4333-8333-333333333333',
+        text: 'The contractor i-Soon (安洵信息) sold hacking services to ministries.',
+        origin: 'c.md',
+      };
+      await put(mixed);
+      await put(docEn);
+      expect(await ids('安洵信息')).toEqual([mixed.id]);
+      // Each hit's snippet comes from its own document.
+      for (const q of ['MirrorFace', 'services']) {
+        for (const h of await store.search(q, { kind: 'document' })) {
+          const text = (await store.getDocument(h.id))?.text ?? '';
+          expect(text).toContain(h.snippet.replace(/^…|…$/g, '').replace(/[«»]/g, '').slice(0, 12));
+        }
+      }
+      const toJapanese = { ...docEn, text: '英語の記事が日本語に差し替えられた。' };
+      await put(toJapanese, toJapanese.text);
+      expect(await ids('差し替え')).toEqual([docEn.id]);
+      const toEnglish = { ...docEn, text: 'Back to English only.' };
+      await put(toEnglish, toEnglish.text);
+      expect(await ids('差し替え')).toEqual([]);
+      expect(await ids('English')).toEqual([docEn.id]);
+    });
+
     it('filters search by entity and date', async () => {
       await put(docJa);
       await put(docEn);

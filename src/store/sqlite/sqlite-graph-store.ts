@@ -114,6 +114,20 @@ const MIGRATIONS: readonly string[] = [
    CREATE TRIGGER documents_words_au AFTER UPDATE OF title, text ON documents BEGIN
      INSERT INTO documents_words(documents_words, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
      INSERT INTO documents_words(rowid, title, text) VALUES (new.rowid, new.title, new.text); END;`,
+  // The trigram index serves only queries with non-Latin terms, which can only match documents that contain such
+  // characters: index just those (most English reports are not), and re-index only when title or text change.
+  // Documents stored before keep their entries (flag 1), so nothing is lost.
+  `ALTER TABLE documents ADD COLUMN trigram INTEGER NOT NULL DEFAULT 1;
+   DROP TRIGGER documents_ai;
+   DROP TRIGGER documents_ad;
+   DROP TRIGGER documents_au;
+   CREATE TRIGGER documents_ai AFTER INSERT ON documents WHEN new.trigram = 1 BEGIN
+     INSERT INTO documents_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text); END;
+   CREATE TRIGGER documents_ad AFTER DELETE ON documents WHEN old.trigram = 1 BEGIN
+     INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text); END;
+   CREATE TRIGGER documents_au AFTER UPDATE OF title, text, trigram ON documents BEGIN
+     INSERT INTO documents_fts(documents_fts, rowid, title, text) SELECT 'delete', old.rowid, old.title, old.text WHERE old.trigram = 1;
+     INSERT INTO documents_fts(rowid, title, text) SELECT new.rowid, new.title, new.text WHERE new.trigram = 1; END;`,
 ];
 
 interface ObjectRow {
@@ -160,6 +174,10 @@ const SCOPE_DOCS = '(@source IS NULL OR d.source = @source) AND (@docs IS NULL O
 
 /** A query term in Latin script (with digits and punctuation): the word index can answer it. */
 const LATIN_TERM = /^[\p{Script=Latin}\p{N}\p{P}\p{S}]+$/u;
+/** Document search ranks by relevance among this many most recently stored matches. */
+const RANK_WINDOW = 2000;
+/** A character no Latin term has: the documents the trigram index must hold. */
+const NON_LATIN_CHAR = /[^\p{Script=Latin}\p{N}\p{P}\p{S}\s]/u;
 
 /** Terms of a user query, each quoted for FTS5 (no operators from user input). */
 function ftsTerms(query: string): string[] {
@@ -177,12 +195,12 @@ export class SqliteGraphStore implements GraphStore {
     this.stmt = {
       getDoc: db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
       insertDoc: db.prepare(
-        `INSERT INTO documents (id, url, content_hash, title, text, lang, published, source, origin, ingested_at, updated_at)
-         VALUES (@id, @url, @content_hash, @title, @text, @lang, @published, @source, @origin, @now, @now)`,
+        `INSERT INTO documents (id, url, content_hash, title, text, lang, published, source, origin, ingested_at, updated_at, trigram)
+         VALUES (@id, @url, @content_hash, @title, @text, @lang, @published, @source, @origin, @now, @now, @trigram)`,
       ),
       updateDoc: db.prepare(
         `UPDATE documents SET url = @url, content_hash = @content_hash, title = @title, text = @text, lang = @lang,
-         published = @published, source = @source, origin = @origin, updated_at = @now WHERE id = @id`,
+         published = @published, source = @source, origin = @origin, updated_at = @now, trigram = @trigram WHERE id = @id`,
       ),
       deleteMentions: db.prepare('DELETE FROM mentions WHERE document_id = ?'),
       deleteEvidence: db.prepare('DELETE FROM relationship_evidence WHERE document_id = ?'),
@@ -224,6 +242,7 @@ export class SqliteGraphStore implements GraphStore {
         source: doc.source ?? null,
         origin: doc.origin,
         now,
+        trigram: NON_LATIN_CHAR.test(doc.title) || NON_LATIN_CHAR.test(doc.text) ? 1 : 0,
       };
       if (existing) {
         this.stmt.deleteMentions.run(doc.id);
@@ -358,21 +377,45 @@ export class SqliteGraphStore implements GraphStore {
       ].join(' AND ');
       if (options.source) params.source = options.source;
       if (options.entity) params.entity = options.entity;
-      const sql =
-        indexed.length > 0
-          ? `SELECT d.id, d.title, d.published, d.text, snippet(${fts}, 1, '«', '»', '…', 12) AS snip, bm25(${fts}) AS score
-             FROM ${fts} JOIN documents d ON d.rowid = ${fts}.rowid WHERE ${where} ORDER BY score LIMIT @limit`
-          : `SELECT d.id, d.title, d.published, d.text, NULL AS snip, 0 AS score FROM documents d WHERE ${where}
-             ORDER BY d.published DESC LIMIT @limit`;
-      for (const r of this.db.prepare<unknown[], Record<string, unknown>>(sql).all(params)) {
-        hits.push({
-          kind: 'document',
-          id: String(r.id),
-          title: String(r.title),
-          snippet: typeof r.snip === 'string' ? r.snip : highlight(String(r.text), unindexed),
-          ...(typeof r.published === 'string' ? { published: r.published } : {}),
-          score: -Number(r.score),
-        });
+      if (indexed.length > 0) {
+        // Relevance among the RANK_WINDOW most recently stored matches: FTS5 walks its index newest first and stops
+        // there, so a word found in half of a million documents costs the same as a rare one. Snippets are made
+        // for the page of hits only.
+        params.window = RANK_WINDOW;
+        const ranked = this.db
+          .prepare<unknown[], { rid: number; id: string; title: string; published: string | null; score: number }>(
+            `SELECT rid, id, title, published, score FROM (
+               SELECT d.rowid AS rid, d.id, d.title, d.published, bm25(${fts}) AS score
+               FROM ${fts} JOIN documents d ON d.rowid = ${fts}.rowid WHERE ${where} ORDER BY ${fts}.rowid DESC LIMIT @window)
+             ORDER BY score LIMIT @limit`,
+          )
+          .all(params);
+        // (The rowid is cast: bound as a JavaScript number it is a REAL, and FTS5 then ignores the constraint.)
+        const snippetOf = this.db.prepare<unknown[], { snip: string }>(
+          `SELECT snippet(${fts}, 1, '«', '»', '…', 12) AS snip FROM ${fts} WHERE ${fts} MATCH @dmatch AND rowid = CAST(@rid AS INTEGER)`,
+        );
+        for (const r of ranked) {
+          hits.push({
+            kind: 'document',
+            id: r.id,
+            title: r.title,
+            snippet: snippetOf.get({ dmatch: params.dmatch, rid: r.rid })?.snip ?? '',
+            ...(typeof r.published === 'string' ? { published: r.published } : {}),
+            score: -r.score,
+          });
+        }
+      } else {
+        const sql = `SELECT d.id, d.title, d.published, d.text FROM documents d WHERE ${where} ORDER BY d.published DESC LIMIT @limit`;
+        for (const r of this.db.prepare<unknown[], Record<string, unknown>>(sql).all(params)) {
+          hits.push({
+            kind: 'document',
+            id: String(r.id),
+            title: String(r.title),
+            snippet: highlight(String(r.text), unindexed),
+            ...(typeof r.published === 'string' ? { published: r.published } : {}),
+            score: 0,
+          });
+        }
       }
     }
     if (options.kind !== 'document') {
