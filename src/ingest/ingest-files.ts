@@ -40,6 +40,9 @@ export async function listDocumentFiles(paths: readonly string[]): Promise<strin
   return out;
 }
 
+/** Documents per commit when ingesting many (SQLite); small enough that other writers wait well under a second. */
+export const BATCH_SIZE = 32;
+
 /**
  * Ingest files into the store; `onItem` is told about each one (for progress output).
  * @example await ingestFiles(['corpus/'], extractor, store)
@@ -54,15 +57,20 @@ export async function ingestFiles(
   const counts = { new: 0, updated: 0, unchanged: 0 };
   const failed: { item: string; reason: string }[] = [];
   let done = 0;
-  for (const file of files) {
-    try {
-      const result = await ingestFile(file, extractor, store);
-      counts[result]++;
-      onItem(file, result, ++done, files.length);
-    } catch (error) {
-      failed.push({ item: file, reason: describeError(error) });
-      onItem(file, 'failed', ++done, files.length);
-    }
+  // Batches of BATCH_SIZE documents share one commit; each document is still stored atomically on its own.
+  for (let at = 0; at < files.length; at += BATCH_SIZE) {
+    await store.batch(async () => {
+      for (const file of files.slice(at, at + BATCH_SIZE)) {
+        try {
+          const result = await ingestFile(file, extractor, store);
+          counts[result]++;
+          onItem(file, result, ++done, files.length);
+        } catch (error) {
+          failed.push({ item: file, reason: describeError(error) });
+          onItem(file, 'failed', ++done, files.length);
+        }
+      }
+    });
   }
   return { ...counts, failed };
 }

@@ -89,6 +89,39 @@ export function runGraphStoreContract(name: string, open: () => Promise<GraphSto
       expect((await store.mentions({ documentId: docEn.id })).length).toBeGreaterThan(3);
     });
 
+    it('batches writes: a failing document is rolled back alone, and what was stored before an error stays', async () => {
+      const bundleOf = (doc: KizashiDocument) => extractionToBundle(extractDocument(extractor, doc), new Date(doc.published ?? 0));
+      const broken = { ...docJa, id: 'report--44444444-4444-4444-8444-444444444444', origin: 'broken.md' };
+      const bad = bundleOf(broken);
+      // An object that cannot be read: the write fails after the document row was inserted.
+      const objects = bad.objects.map((o) =>
+        o.type === 'intrusion-set'
+          ? Object.defineProperty({ ...o }, 'aliases', {
+              enumerable: true,
+              get: () => {
+                throw new Error('unreadable object');
+              },
+            })
+          : o,
+      );
+      await store.batch(async () => {
+        await store.putDocument(docJa, bundleOf(docJa), docJa.text);
+        await expect(store.putDocument(broken, { ...bad, objects }, broken.text)).rejects.toThrow();
+        await store.putDocument(docEn, bundleOf(docEn), docEn.text);
+      });
+      expect(await store.getDocument(broken.id)).toBeUndefined();
+      expect(await store.mentions({ documentId: broken.id })).toEqual([]);
+      expect((await store.listDocuments()).map((d) => d.id).sort()).toEqual([docJa.id, docEn.id].sort());
+      const updated = { ...docEn, text: `${docEn.text} Updated.` };
+      await expect(
+        store.batch(async () => {
+          await store.putDocument(updated, bundleOf(updated), updated.text);
+          throw new Error('stop');
+        }),
+      ).rejects.toThrow('stop');
+      expect((await store.getDocument(docEn.id))?.text).toBe(updated.text);
+    });
+
     it('searches documents and entities in Japanese and English, including two-character terms', async () => {
       await put(docJa);
       await put(docEn);

@@ -172,6 +172,12 @@ export interface GraphStore {
    * written. Same id, new text: the document's own mentions and evidence are replaced, nobody else's.
    */
   putDocument(doc: KizashiDocument, bundle: Bundle, contentHash: string): Promise<PutResult>;
+  /**
+   * Run `work` with its writes grouped into one commit where the backend gains from it (SQLite: index pages that
+   * every document touches are written once per batch). Each putDocument inside stays atomic on its own — a
+   * failing one is rolled back alone — and what was stored before an error in `work` stays stored.
+   */
+  batch<T>(work: () => Promise<T>): Promise<T>;
   getDocument(id: string): Promise<StoredDocument | undefined>;
   listDocuments(options?: { since?: string; until?: string; limit?: number; offset?: number }): Promise<StoredDocument[]>;
   getObject(id: string): Promise<StoredObject | undefined>;

@@ -489,6 +489,11 @@ export class PostgresGraphStore implements GraphStore {
     return r.rows.map(toFeedback);
   }
 
+  /** PostgreSQL commits each document on its own (workers scale instead); the batch is just `work`. */
+  batch<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
