@@ -71,10 +71,14 @@ export function toMention(r: MentionRow): StoredMention {
 /** `«term»` around the first matched term, with some context: the same shape as SQLite's snippets. */
 export function highlight(text: string, terms: readonly string[]): string {
   const lower = text.toLowerCase();
-  for (const term of terms) {
-    const at = lower.indexOf(term.toLowerCase());
+  // Each term as written, then its stem for the word index's other forms ("emails" for "email", "phished").
+  const forms = [...terms.map((t) => t.toLowerCase()), ...terms.map((t) => t.toLowerCase().replace(/(?:e?s|ed|ing|e)$/, ''))];
+  for (const term of forms) {
+    if (term.length < 2) continue;
+    const at = lower.indexOf(term);
     if (at < 0) continue;
-    const end = at + term.length;
+    let end = at + term.length;
+    while (end < text.length && /[\p{L}\p{N}]/u.test(text[end] ?? '') && /[a-z]/i.test(term)) end++; // the whole word
     return `${at > 40 ? '…' : ''}${text.slice(Math.max(0, at - 40), at)}«${text.slice(at, end)}»${text.slice(end, end + 40)}${end + 40 < text.length ? '…' : ''}`;
   }
   return text.slice(0, 80);

@@ -127,7 +127,8 @@ const MIGRATIONS: readonly string[] = [
      INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text); END;
    CREATE TRIGGER documents_au AFTER UPDATE OF title, text, trigram ON documents BEGIN
      INSERT INTO documents_fts(documents_fts, rowid, title, text) SELECT 'delete', old.rowid, old.title, old.text WHERE old.trigram = 1;
-     INSERT INTO documents_fts(rowid, title, text) SELECT new.rowid, new.title, new.text WHERE new.trigram = 1; END;`,
+     INSERT INTO documents_fts(rowid, title, text) SELECT new.rowid, new.title, new.text WHERE new.trigram = 1; END;
+   CREATE INDEX documents_trigram_published ON documents(trigram, published);`,
 ];
 
 interface ObjectRow {
@@ -376,9 +377,12 @@ export class SqliteGraphStore implements GraphStore {
       const indexed = latin ? terms : long;
       const unindexed = latin ? [] : short;
       params.dmatch = indexed.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
+      const filtered = Boolean(options.since ?? options.until ?? options.source ?? options.entity) || unindexed.length > 0;
       const where = [
         indexed.length > 0 ? `${fts} MATCH @dmatch` : '1',
         unindexed.length > 0 ? likeClauses(['d.title', 'd.text']) : '1',
+        // Non-Latin terms are only in documents with non-Latin characters (the ones the trigram index holds).
+        latin ? '1' : 'd.trigram = 1',
         '(@since IS NULL OR d.published >= @since)',
         '(@until IS NULL OR d.published < @until)',
         options.source ? 'd.source = @source' : '1',
@@ -388,27 +392,28 @@ export class SqliteGraphStore implements GraphStore {
       if (options.entity) params.entity = options.entity;
       if (indexed.length > 0) {
         // Relevance among the RANK_WINDOW most recently stored matches: FTS5 walks its index newest first and stops
-        // there, so a word found in half of a million documents costs the same as a rare one. Snippets are made
-        // for the page of hits only.
+        // there, so a word found in half of a million documents costs the same as a rare one.
         params.window = RANK_WINDOW;
+        // Without filters the window is ranked from the index alone and only the page of hits reads its documents.
+        const window = filtered
+          ? `SELECT d.rowid AS rid, bm25(${fts}) AS score FROM ${fts} JOIN documents d ON d.rowid = ${fts}.rowid
+             WHERE ${where} ORDER BY ${fts}.rowid DESC LIMIT @window`
+          : `SELECT rowid AS rid, bm25(${fts}) AS score FROM ${fts} WHERE ${fts} MATCH @dmatch ORDER BY rowid DESC LIMIT @window`;
         const ranked = this.db
-          .prepare<unknown[], { rid: number; id: string; title: string; published: string | null; score: number }>(
-            `SELECT rid, id, title, published, score FROM (
-               SELECT d.rowid AS rid, d.id, d.title, d.published, bm25(${fts}) AS score
-               FROM ${fts} JOIN documents d ON d.rowid = ${fts}.rowid WHERE ${where} ORDER BY ${fts}.rowid DESC LIMIT @window)
-             ORDER BY score LIMIT @limit`,
+          .prepare<unknown[], { id: string; title: string; published: string | null; text: string; score: number }>(
+            // The page is cut before the join, so only its documents are read.
+            `SELECT d.id, d.title, d.published, d.text, r.score
+             FROM (SELECT rid, score FROM (${window}) ORDER BY score LIMIT @limit) r JOIN documents d ON d.rowid = r.rid
+             ORDER BY r.score`,
           )
           .all(params);
-        // (The rowid is cast: bound as a JavaScript number it is a REAL, and FTS5 then ignores the constraint.)
-        const snippetOf = this.db.prepare<unknown[], { snip: string }>(
-          `SELECT snippet(${fts}, 1, '«', '»', '…', 12) AS snip FROM ${fts} WHERE ${fts} MATCH @dmatch AND rowid = CAST(@rid AS INTEGER)`,
-        );
+        // Snippets around the first term found in each hit's text (FTS5's snippet() re-tokenises every text: slower).
         for (const r of ranked) {
           hits.push({
             kind: 'document',
             id: r.id,
             title: r.title,
-            snippet: snippetOf.get({ dmatch: params.dmatch, rid: r.rid })?.snip ?? '',
+            snippet: highlight(r.text, indexed),
             ...(typeof r.published === 'string' ? { published: r.published } : {}),
             score: -r.score,
           });
