@@ -205,8 +205,16 @@ export const StixObject = {
  * @example stixId('malware', 'emotet') // 'malware--…' always the same
  */
 export function stixId(type: Exclude<StixType, Sco['type']> | 'bundle' | 'extension-definition' | 'note', key: string): string {
-  return `${type}--${uuidv5(`${type}:${key}`, STIX_NAMESPACE)}`;
+  const name = `${type}:${key}`;
+  let id = STIX_IDS.get(name);
+  if (id === undefined) {
+    id = `${type}--${uuidv5(name, STIX_NAMESPACE)}`;
+    if (STIX_IDS.size >= 50_000) STIX_IDS.clear(); // a bounded memo: the same entities recur in every document
+    STIX_IDS.set(name, id);
+  }
+  return id;
 }
+const STIX_IDS = new Map<string, string>();
 
 /** JSON with object keys sorted recursively (RFC 8785 for the strings and integers STIX ids are made of). */
 export function canonicalJson(value: unknown): string {

@@ -77,6 +77,28 @@ export function runGraphStoreContract(name: string, open: () => Promise<GraphSto
       expect(docs).toEqual(new Set([docJa.id, docEn.id]));
     });
 
+    it('widens first/last seen when only the dates of an unchanged entity move', async () => {
+      await put(docEn);
+      const later = {
+        ...docEn,
+        id: 'report--55555555-5555-4555-8555-555555555555',
+        published: '2025-03-01T00:00:00.000Z',
+        origin: 'later.md',
+      };
+      const earlier = {
+        ...docEn,
+        id: 'report--66666666-6666-4666-8666-666666666666',
+        published: '2024-11-01T00:00:00.000Z',
+        origin: 'earlier.md',
+      };
+      await put(later);
+      await put(earlier);
+      const [mirrorFace] = (await store.listObjects({ type: 'intrusion-set' })).filter((o) => o.name === 'MirrorFace');
+      expect(mirrorFace?.firstSeen).toBe(earlier.published);
+      expect(mirrorFace?.lastSeen).toBe(later.published);
+      expect(mirrorFace?.mentionCount).toBe(6);
+    });
+
     it('an updated article replaces its own mentions, not others', async () => {
       await put(docJa);
       await put(docEn);

@@ -191,12 +191,15 @@ export class PostgresGraphStore implements GraphStore {
         const { x_kizashi_evidence: evidence, ...stix } = raw as unknown as { x_kizashi_evidence?: Evidence[] } & Record<string, unknown>;
         const aliases = [...new Set([stix.aliases, stix.x_kizashi_aliases].flatMap((a) => (Array.isArray(a) ? a.map(String) : [])))];
         const prior = priors.get(String(stix.id));
-        const unchanged =
-          prior !== undefined &&
-          aliases.every((a) => prior.aliases.includes(a)) &&
-          withinSeen(prior.first_seen, prior.last_seen, seen) &&
-          sameContent(prior.stix, stix);
-        if (!unchanged)
+        // Only the first/last-seen range widening (store metadata, not STIX content): update just that.
+        const sameObject = prior !== undefined && aliases.every((a) => prior.aliases.includes(a)) && sameContent(prior.stix, stix);
+        if (sameObject && !withinSeen(prior.first_seen, prior.last_seen, seen))
+          await client.query(
+            `UPDATE objects SET first_seen = LEAST(coalesce(first_seen, $2), $2), last_seen = GREATEST(coalesce(last_seen, $2), $2),
+               updated_at = $3 WHERE id = $1`,
+            [stix.id, seen, now],
+          );
+        else if (!sameObject)
           await client.query(
             `INSERT INTO objects (id, type, name, aliases, stix, first_seen, last_seen, updated_at, seq, txid, date_added)
            VALUES ($1, $2, $3, $4, $5, $6, $6, $7, nextval('objects_seq'), pg_current_xact_id(), $7)

@@ -128,7 +128,12 @@ const MIGRATIONS: readonly string[] = [
    CREATE TRIGGER documents_au AFTER UPDATE OF title, text, trigram ON documents BEGIN
      INSERT INTO documents_fts(documents_fts, rowid, title, text) SELECT 'delete', old.rowid, old.title, old.text WHERE old.trigram = 1;
      INSERT INTO documents_fts(rowid, title, text) SELECT new.rowid, new.title, new.text WHERE new.trigram = 1; END;
-   CREATE INDEX documents_trigram_published ON documents(trigram, published);`,
+   CREATE INDEX documents_trigram_published ON documents(trigram, published);
+   DROP TRIGGER objects_au;
+   CREATE TRIGGER objects_au AFTER UPDATE OF name, aliases ON objects
+     WHEN old.name IS NOT new.name OR old.aliases IS NOT new.aliases BEGIN
+     INSERT INTO objects_fts(objects_fts, rowid, name, aliases) VALUES ('delete', old.rowid, old.name, old.aliases);
+     INSERT INTO objects_fts(rowid, name, aliases) VALUES (new.rowid, new.name, new.aliases); END;`,
 ];
 
 interface ObjectRow {
@@ -179,6 +184,11 @@ const SCOPE_DOCS = '(@source IS NULL OR d.source = @source) AND (@docs IS NULL O
 
 /** A query term in Latin script (with digits and punctuation): the word index can answer it. */
 const LATIN_TERM = /^[\p{Script=Latin}\p{N}\p{P}\p{S}]+$/u;
+/** A stored object's JSON without its per-document timestamps (quotes inside JSON strings are escaped, so only keys match). */
+function withoutTimestamps(json: string): string {
+  return json.replace(/"(?:created|modified)":"[^"]*",?/g, '');
+}
+
 /** Document search ranks by relevance among this many most recently stored matches. */
 const RANK_WINDOW = 2000;
 /** A character no Latin term has: the documents the trigram index must hold. */
@@ -219,6 +229,10 @@ export class SqliteGraphStore implements GraphStore {
            first_seen = CASE WHEN @seen IS NULL THEN first_seen WHEN first_seen IS NULL OR @seen < first_seen THEN @seen ELSE first_seen END,
            last_seen = CASE WHEN @seen IS NULL THEN last_seen WHEN last_seen IS NULL OR @seen > last_seen THEN @seen ELSE last_seen END,
            updated_at = @now`,
+      ),
+      touchSeen: db.prepare(
+        `UPDATE objects SET first_seen = CASE WHEN first_seen IS NULL OR @seen < first_seen THEN @seen ELSE first_seen END,
+           last_seen = CASE WHEN last_seen IS NULL OR @seen > last_seen THEN @seen ELSE last_seen END, updated_at = @now WHERE id = @id`,
       ),
       insertMention: db.prepare(
         `INSERT OR IGNORE INTO mentions (document_id, object_id, start, "end", text, alias, sentence, sentence_start)
@@ -263,19 +277,23 @@ export class SqliteGraphStore implements GraphStore {
         const aliases = new Set<string>(prior ? (JSON.parse(prior.aliases) as string[]) : []);
         const known = aliases.size;
         for (const a of [stix.aliases, stix.x_kizashi_aliases]) if (Array.isArray(a)) for (const v of a) aliases.add(String(v));
-        // Most mentions change nothing about the object: skip the write (and the search-index update) then.
-        const unchanged =
+        // Most mentions change nothing about the object: skip the write (and the search-index update) then; when only
+        // the first/last-seen range widens (store metadata, not STIX content) update just that.
+        const json = JSON.stringify(stix);
+        const sameObject =
           prior !== undefined &&
           aliases.size === known &&
-          withinSeen(prior.first_seen, prior.last_seen, seen) &&
-          sameContent(JSON.parse(prior.stix) as Record<string, unknown>, stix);
-        if (!unchanged)
+          // Fast path: our own JSON, byte for byte, apart from the timestamps; else the canonical comparison.
+          (withoutTimestamps(prior.stix) === withoutTimestamps(json) ||
+            sameContent(JSON.parse(prior.stix) as Record<string, unknown>, stix));
+        if (sameObject && !withinSeen(prior.first_seen, prior.last_seen, seen)) this.stmt.touchSeen.run({ id: object.id, seen, now });
+        else if (!sameObject)
           this.stmt.upsertObject.run({
             id: object.id,
             type: object.type,
             name: objectName(stix),
             aliases: JSON.stringify([...aliases]),
-            stix: JSON.stringify(stix),
+            stix: json,
             seen,
             now,
           });
