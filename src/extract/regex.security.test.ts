@@ -1,6 +1,6 @@
 // Regular expressions, measured: every regex in the source is checked by eslint-plugin-regexp's super-linear rules
 // (counted here with a throwaway lint pass), and adversarial 1 MB inputs through the whole extractor finish fast and
-// grow linearly from 100 KB.
+// grow linearly from 250 KB.
 import { ESLint, type Rule } from 'eslint';
 import regexp from 'eslint-plugin-regexp';
 import tseslint from 'typescript-eslint';
@@ -74,21 +74,24 @@ describe('regular expressions', () => {
         extractDocument(extractor, { id: 'report--r', title: '', text, lang: 'und', origin: 'adversarial' });
         return performance.now() - t0;
       };
-      const small = Math.max(1, time(100_000));
-      const big = time(1_000_000);
+      // Medians of three runs each, from 250 KB: a 100 KB run takes a few milliseconds once warm, and one GC pause in
+      // the large run then doubles the ratio of a linear scan.
+      const median = (bytes: number): number => [time(bytes), time(bytes), time(bytes)].sort((a, b) => a - b)[1] ?? 0;
+      const small = Math.max(1, median(250_000));
+      const big = median(1_000_000);
       worstMs = Math.max(worstMs, big);
       worstGrowth = Math.max(worstGrowth, big / small);
       rows.push(`${name} ${big.toFixed(0)} ms`);
     }
     expect(problems).toEqual([]);
     expect(worstMs).toBeLessThan(2000);
-    expect(worstGrowth).toBeLessThan(20);
+    expect(worstGrowth).toBeLessThan(10); // linear is ×4; quadratic would be ×16
     recordFigure('regex', {
       area: 'Regex',
       defence:
         'eslint-plugin-regexp no-super-linear-backtracking / no-super-linear-move on every regex (part of npm run lint); indicator patterns anchored on cheap literals',
       test: 'src/extract/regex.security.test.ts',
-      figure: `${regexCount} regular expressions in ${files} files: ${problems.length} super-linear; ${Object.keys(attacks).length} adversarial 1 MB inputs through the whole extractor: slowest ${worstMs.toFixed(0)} ms, worst growth 100 KB → 1 MB ×${worstGrowth.toFixed(1)} (linear = ×10)`,
+      figure: `${regexCount} regular expressions in ${files} files: ${problems.length} super-linear; ${Object.keys(attacks).length} adversarial 1 MB inputs through the whole extractor: slowest ${worstMs.toFixed(0)} ms, worst growth 250 KB → 1 MB ×${worstGrowth.toFixed(1)} (linear = ×4, quadratic ×16)`,
     });
   }, 180_000);
 });
