@@ -108,5 +108,13 @@ export function foldText(text: string): FoldedText {
 
 /** Fold a single alias or term (no offsets needed): the folded text without leading or trailing spaces. */
 export function foldTerm(term: string): string {
-  return foldText(term).text.trim();
+  if (term.length > 200) return foldText(term).text.trim();
+  let folded = TERMS.get(term);
+  if (folded === undefined) {
+    folded = foldText(term).text.trim();
+    if (TERMS.size >= 200_000) TERMS.clear(); // bounded: the KB's aliases are folded many times while it is built
+    TERMS.set(term, folded);
+  }
+  return folded;
 }
+const TERMS = new Map<string, string>();
