@@ -13,7 +13,7 @@ import { documentId } from '../src/core/document.js';
 import type { Bundle } from '../src/core/stix.js';
 import { extractDocument } from '../src/extract/extract-document.js';
 import { extractionToBundle } from '../src/export/stix-bundle.js';
-import { BATCH_SIZE, storeDocument } from '../src/ingest/ingest-files.js';
+import { inBatches, storeDocument } from '../src/ingest/ingest-files.js';
 import { openExtractor } from '../src/main.js';
 import { PostgresJobQueue } from '../src/store/postgres/postgres-job-queue.js';
 import { openPostgresStore } from '../src/store/postgres/postgres-graph-store.js';
@@ -69,11 +69,9 @@ for (const [name, texts, n] of [
   const docs = Array.from({ length: n }, (_, i) => docOf(texts[i % texts.length] ?? '', i, langOf(texts[i % texts.length] ?? '')));
   const t0 = performance.now();
   // As `kizashi ingest` does: BATCH_SIZE documents per commit, each stored atomically.
-  for (let at = 0; at < docs.length; at += BATCH_SIZE) {
-    await store.batch(async () => {
-      for (const d of docs.slice(at, at + BATCH_SIZE)) await storeDocument(d, extractor, store);
-    });
-  }
+  await inBatches(store, docs, async (d) => {
+    await storeDocument(d, extractor, store);
+  });
   const s = (performance.now() - t0) / 1000;
   await store.close();
   rss();
@@ -167,16 +165,16 @@ for (const size of SIZES) {
   const path = join(dir, 'k.db');
   const store = openSqliteStore(path);
   const t0 = performance.now();
-  for (let at = 0; at < size; at += BATCH_SIZE) {
-    await store.batch(async () => {
-      for (let i = at; i < Math.min(size, at + BATCH_SIZE); i++) {
-        const b = bundles[i % bundles.length];
-        if (!b) continue;
-        const d = docOf(b.text, i, b.lang);
-        await store.putDocument(d, { ...b.bundle, objects: b.bundle.objects.filter((o) => o.type !== 'report') }, d.id);
-      }
-    });
-  }
+  await inBatches(
+    store,
+    Array.from({ length: size }, (_, i) => i),
+    async (i) => {
+      const b = bundles[i % bundles.length];
+      if (!b) return;
+      const d = docOf(b.text, i, b.lang);
+      await store.putDocument(d, { ...b.bundle, objects: b.bundle.objects.filter((o) => o.type !== 'report') }, d.id);
+    },
+  );
   const storeS = (performance.now() - t0) / 1000;
   const timings = async (qs: string[]): Promise<number[]> => {
     const ms: number[] = [];

@@ -168,10 +168,8 @@ export function evaluateEntities(extractor: Extractor, docs: readonly AnnoDoc[])
       return found ? found.entity.key : hits[0] ? hits[0].key : `?:${foldTerm(surface)}`;
     };
     const goldSet = new Map<string, string>();
-    for (const g of d.gold) {
-      if (g.label === 'GROUP' || g.label === 'MALWARE' || g.label === 'TOOL') goldSet.set(canonical(g.text), g.text);
-    }
     const goldSoftware = d.gold.filter((g) => g.label === 'GROUP' || g.label === 'MALWARE' || g.label === 'TOOL');
+    for (const g of goldSoftware) goldSet.set(canonical(g.text), g.text);
     const goldFolded = new Set([...goldSet.values()].map((t) => foldTerm(t)));
     const predSet = new Map<string, string>();
     for (const e of x.entities) {

@@ -289,15 +289,19 @@ describe('names that galaxies list but prose uses as words', () => {
     expect(first?.mentions.map((m) => m.start)).toEqual([x.document.text.indexOf('First ransomware')]);
     expect(names(x, 'malware').sort()).toEqual(['First']);
     expect(countries(x)).toEqual(['TR']);
+    // The kind noun may also come just before the name.
+    expect(names(extractDocument(galaxy, doc('Analysts saw the ransomware “First” again in March.', 'en')), 'malware')).toEqual(['First']);
+    expect(names(extractDocument(galaxy, doc('The ransomware spread. First it hit hospitals.', 'en')), 'malware')).toEqual([]);
   });
 
   it('reads executables in any case, skips names in link targets, and merges "X RAT" with "X"', () => {
-    const x = extractDocument(
-      starter,
-      doc('The script ran PING.EXE and Certutil.exe; see [the report](/blog/emotet-returns) for Emotet.', 'en'),
-    );
-    expect(names(x).sort()).toEqual(expect.arrayContaining(['Emotet', 'Ping', 'certutil'].filter((n) => starter.kb.lookup(n).length > 0)));
+    // cURL is an ordinary word ("curl"): written in its own case only, and only with context — except as an executable.
+    const x = extractDocument(starter, doc('The script ran CURL.EXE; see [the report](/blog/emotet-returns) for Emotet.', 'en'));
+    expect(names(x).sort()).toEqual(['Emotet', 'cURL']);
     expect(x.entities.find((e) => e.entity.name === 'Emotet')?.mentions).toHaveLength(1);
-    expect(galaxy.kb.lookup('Crimson RAT')[0]?.name).toBe(galaxy.kb.lookup('Crimson')[0]?.name);
+    expect(names(extractDocument(starter, doc('The script ran CURL to fetch it.', 'en')))).toEqual([]);
+    const [rat] = galaxy.kb.lookup('Crimson RAT');
+    expect(rat?.aliases.map((a) => a.value).sort()).toEqual(['Crimson', 'Crimson RAT']);
+    expect(galaxy.kb.lookup('Crimson')).toEqual([rat]);
   });
 });

@@ -210,7 +210,7 @@ function makeCandidate(entity: KbEntity, folded: string): Candidate | undefined 
     needsContext: needsContext || weakWord,
     rank,
     weakWord,
-    lowercaseAlias: lowercaseOnly || aliases.some((a) => a.value === a.value.toLowerCase()),
+    lowercaseAlias: aliases.some((a) => a.value === a.value.toLowerCase()),
   };
 }
 
@@ -296,7 +296,7 @@ export class Gazetteer {
     // Longest first at each start, then left to right; keep non-overlapping matches that pass the rules.
     raw.sort((a, b) => a.start - b.start || b.end - a.end);
     const confirmed = new Set<string>();
-    const chosen: { start: number; end: number; pick: Candidate; confidence: number; contextual: boolean; strict?: boolean }[] = [];
+    const chosen: { start: number; end: number; pick: Candidate; confidence: number; contextual: boolean; strict: boolean }[] = [];
     let lastEnd = -1;
     for (const m of raw) {
       if (m.start < lastEnd) continue;
@@ -340,7 +340,7 @@ export class Gazetteer {
       }
       confirmed.add(pick.entity.key);
       const confidence = Math.max(40, 95 - (viable.length - 1) * 15 - (contextual ? 15 : 0) - pick.rank * 5);
-      chosen.push({ start: m.start, end: m.end, pick, confidence, contextual: false });
+      chosen.push({ start: m.start, end: m.end, pick, confidence, contextual: false, strict });
       lastEnd = m.end;
     }
     // A pending word-like name is accepted when the entity is confirmed elsewhere, or when it stands in a list
@@ -358,7 +358,7 @@ export class Gazetteer {
           ),
       );
     return chosen
-      .filter((c) => !c.contextual || (confirmed.has(c.pick.entity.key) && c.strict !== true) || listed(c))
+      .filter((c) => !c.contextual || (confirmed.has(c.pick.entity.key) && !c.strict) || listed(c))
       .map((c) => ({
         entity: c.pick.entity,
         start: c.start,
@@ -399,12 +399,13 @@ function adjacentCue(kind: EntityKind, text: string, start: number, end: number,
   const actor = kind === 'intrusion-set' || kind === 'threat-actor' || kind === 'campaign';
   const m = (actor ? ADJACENT_ACTOR : ADJACENT_SOFTWARE).exec(after);
   if (m && /^[\s-]*$/.test(after.slice(0, m.index))) return true;
-  return (actor ? ACTOR_BEFORE : SOFTWARE_BEFORE).test(before);
+  // The last kind noun before the name, with nothing but spaces or quotes between them.
+  const last = [...before.matchAll(actor ? ADJACENT_ACTOR_ALL : ADJACENT_SOFTWARE_ALL)].pop();
+  return last !== undefined && /^[\s"'“”]*$/.test(before.slice(last.index + last[0].length));
 }
-/** The same kind nouns right before a name ("the ransomware First"). */
-const ACTOR_BEFORE = /(?:\b(?:group|gang|apt|actor|team|crew|hackers|operators|affiliates|cluster)|グループ|集団|アクター)[\s"'“”]*$/i;
-const SOFTWARE_BEFORE =
-  /(?:\b(?:malware|ransomware|backdoor|trojan|rat|loader|stealer|infostealer|botnet|spyware|worm|wiper|implant|downloader|dropper|keylogger|rootkit|family|variant|strain)|マルウェア|ランサムウェア|バックドア|スパイウェア|ボットネット|亜種)[\s"'“”]*$/i;
+/** The kind-noun patterns above, for finding every occurrence. */
+const ADJACENT_ACTOR_ALL = new RegExp(ADJACENT_ACTOR.source, 'gi');
+const ADJACENT_SOFTWARE_ALL = new RegExp(ADJACENT_SOFTWARE.source, 'gi');
 
 function hasCue(kind: EntityKind, near: string): boolean {
   switch (kind) {

@@ -73,7 +73,7 @@ const JA_HEAD = /条約|協定|大統領令|プロセス|宣言|合意文書|共
  * NEW_INSTRUMENT_JA's matches, found by running it only just before each head word (its prefix is at most 20
  * code points, so 40 code units): English text has no head and costs one scan.
  */
-function jaInstrumentMatches(text: string): { 0: string; 1?: string; 2?: string; index: number }[] {
+function jaInstrumentMatches(text: string): RegExpExecArray[] {
   const windows: [number, number][] = [];
   for (const h of text.matchAll(JA_HEAD)) {
     const start = Math.max(0, h.index - 40);
@@ -82,13 +82,9 @@ function jaInstrumentMatches(text: string): { 0: string; 1?: string; 2?: string;
     if (last && start <= last[1]) last[1] = end;
     else windows.push([start, end]);
   }
-  const out: { 0: string; 1?: string; 2?: string; index: number }[] = [];
-  for (const [start, end] of windows) {
-    for (const m of text.slice(start, end).matchAll(NEW_INSTRUMENT_JA)) {
-      out.push({ 0: m[0], ...(m[1] !== undefined ? { 1: m[1] } : {}), ...(m[2] !== undefined ? { 2: m[2] } : {}), index: start + m.index });
-    }
-  }
-  return out;
+  return windows.flatMap(([start, end]) =>
+    [...text.slice(start, end).matchAll(NEW_INSTRUMENT_JA)].map((m) => Object.assign(m, { index: start + m.index })),
+  );
 }
 
 /** Capitalised words that start sentences or name generic things, not instruments. */

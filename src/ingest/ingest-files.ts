@@ -41,7 +41,16 @@ export async function listDocumentFiles(paths: readonly string[]): Promise<strin
 }
 
 /** Documents per commit when ingesting many (SQLite); small enough that other writers wait well under a second. */
-export const BATCH_SIZE = 32;
+const BATCH_SIZE = 32;
+
+/** Run `each` over `items` in commits of BATCH_SIZE (`GraphStore.batch`: each document still atomic on its own). */
+export async function inBatches<T>(store: GraphStore, items: readonly T[], each: (item: T) => Promise<void>): Promise<void> {
+  for (let at = 0; at < items.length; at += BATCH_SIZE) {
+    await store.batch(async () => {
+      for (const item of items.slice(at, at + BATCH_SIZE)) await each(item);
+    });
+  }
+}
 
 /**
  * Ingest files into the store; `onItem` is told about each one (for progress output).
@@ -57,21 +66,16 @@ export async function ingestFiles(
   const counts = { new: 0, updated: 0, unchanged: 0 };
   const failed: { item: string; reason: string }[] = [];
   let done = 0;
-  // Batches of BATCH_SIZE documents share one commit; each document is still stored atomically on its own.
-  for (let at = 0; at < files.length; at += BATCH_SIZE) {
-    await store.batch(async () => {
-      for (const file of files.slice(at, at + BATCH_SIZE)) {
-        try {
-          const result = await ingestFile(file, extractor, store);
-          counts[result]++;
-          onItem(file, result, ++done, files.length);
-        } catch (error) {
-          failed.push({ item: file, reason: describeError(error) });
-          onItem(file, 'failed', ++done, files.length);
-        }
-      }
-    });
-  }
+  await inBatches(store, files, async (file) => {
+    try {
+      const result = await ingestFile(file, extractor, store);
+      counts[result]++;
+      onItem(file, result, ++done, files.length);
+    } catch (error) {
+      failed.push({ item: file, reason: describeError(error) });
+      onItem(file, 'failed', ++done, files.length);
+    }
+  });
   return { ...counts, failed };
 }
 

@@ -78,7 +78,7 @@ export function highlight(text: string, terms: readonly string[]): string {
     const at = lower.indexOf(term);
     if (at < 0) continue;
     let end = at + term.length;
-    while (end < text.length && /[\p{L}\p{N}]/u.test(text[end] ?? '') && /[a-z]/i.test(term)) end++; // the whole word
+    if (/[a-z]/.test(term)) while (end < text.length && /[\p{L}\p{N}]/u.test(text[end] ?? '')) end++; // the whole word
     return `${at > 40 ? '…' : ''}${text.slice(Math.max(0, at - 40), at)}«${text.slice(at, end)}»${text.slice(end, end + 40)}${end + 40 < text.length ? '…' : ''}`;
   }
   return text.slice(0, 80);

@@ -20,7 +20,7 @@ const SPACES = new Set([
 const DROPPED = new Set([0x30fb, 0xff65, 0x30fc, 0xff70, 0x200b, 0xfeff]);
 /** ASCII fast path: 1 for characters that fold to a space. */
 const ASCII_SPACE = Uint8Array.from({ length: 128 }, (_, c) => (SPACES.has(c) ? 1 : 0));
-/** Folded units back to a string in one call (lone surrogates pass through unchanged). */
+/** Folded units back to a string in one call (a lone surrogate becomes U+FFFD: one unit for one, offsets stay aligned). */
 const UTF16 = new TextDecoder('utf-16le', { ignoreBOM: true });
 
 /** True for characters that folding deletes or turns into a space. */
