@@ -203,8 +203,12 @@ function ftsTerms(query: string): string[] {
     .filter((t) => t !== '');
 }
 
+const MAX_STATEMENTS = 256;
+
 export class SqliteGraphStore implements GraphStore {
   private readonly stmt;
+  /** Prepared statements by SQL text: preparing costs more than running most of these queries. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(private readonly db: Database.Database) {
     this.stmt = {
@@ -336,8 +340,7 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   listDocuments(options: { since?: string; until?: string; limit?: number; offset?: number } = {}): Promise<StoredDocument[]> {
-    const rows = this.db
-      .prepare<unknown[], DocumentRow>(
+    const rows = this.sql<unknown[], DocumentRow>(
         `SELECT * FROM documents WHERE (@since IS NULL OR published >= @since) AND (@until IS NULL OR published < @until)
          ORDER BY published DESC, id LIMIT @limit OFFSET @offset`,
       )
@@ -346,8 +349,7 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   getObject(id: string): Promise<StoredObject | undefined> {
-    const row = this.db
-      .prepare<[string], ObjectRow>(
+    const row = this.sql<[string], ObjectRow>(
         'SELECT o.*, (SELECT count(*) FROM mentions m WHERE m.object_id = o.id) AS mention_count FROM objects o WHERE id = ?',
       )
       .get(id);
@@ -355,8 +357,7 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   listObjects(options: { type?: string; limit?: number; offset?: number } = {}): Promise<StoredObject[]> {
-    const rows = this.db
-      .prepare<unknown[], ObjectRow>(
+    const rows = this.sql<unknown[], ObjectRow>(
         `SELECT o.*, (SELECT count(*) FROM mentions m WHERE m.object_id = o.id) AS mention_count FROM objects o
          WHERE (@type IS NULL OR type = @type) ORDER BY mention_count DESC, name LIMIT @limit OFFSET @offset`,
       )
@@ -365,8 +366,7 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   mentions(options: { objectId?: string; documentId?: string }): Promise<StoredMention[]> {
-    const rows = this.db
-      .prepare<unknown[], MentionRow>(
+    const rows = this.sql<unknown[], MentionRow>(
         `SELECT * FROM mentions WHERE (@object IS NULL OR object_id = @object) AND (@doc IS NULL OR document_id = @doc)
          ORDER BY document_id, start`,
       )
@@ -417,8 +417,7 @@ export class SqliteGraphStore implements GraphStore {
           ? `SELECT d.rowid AS rid, bm25(${fts}) AS score FROM ${fts} JOIN documents d ON d.rowid = ${fts}.rowid
              WHERE ${where} ORDER BY ${fts}.rowid DESC LIMIT @window`
           : `SELECT rowid AS rid, bm25(${fts}) AS score FROM ${fts} WHERE ${fts} MATCH @dmatch ORDER BY rowid DESC LIMIT @window`;
-        const ranked = this.db
-          .prepare<unknown[], { id: string; title: string; published: string | null; text: string; score: number }>(
+        const ranked = this.sql<unknown[], { id: string; title: string; published: string | null; text: string; score: number }>(
             // The page is cut before the join, so only its documents are read.
             `SELECT d.id, d.title, d.published, d.text, r.score
              FROM (SELECT rid, score FROM (${window}) ORDER BY score LIMIT @limit) r JOIN documents d ON d.rowid = r.rid
@@ -438,7 +437,7 @@ export class SqliteGraphStore implements GraphStore {
         }
       } else {
         const sql = `SELECT d.id, d.title, d.published, d.text FROM documents d WHERE ${where} ORDER BY d.published DESC LIMIT @limit`;
-        for (const r of this.db.prepare<unknown[], Record<string, unknown>>(sql).all(params)) {
+        for (const r of this.sql<unknown[], Record<string, unknown>>(sql).all(params)) {
           hits.push({
             kind: 'document',
             id: String(r.id),
@@ -463,7 +462,7 @@ export class SqliteGraphStore implements GraphStore {
           ? `SELECT o.id, o.name, o.type, bm25(objects_fts) AS score FROM objects_fts JOIN objects o ON o.rowid = objects_fts.rowid
              WHERE ${where} ORDER BY score LIMIT @limit`
           : `SELECT o.id, o.name, o.type, 0 AS score FROM objects o WHERE ${where} LIMIT @limit`;
-      for (const r of this.db.prepare<unknown[], Record<string, unknown>>(sql).all(params)) {
+      for (const r of this.sql<unknown[], Record<string, unknown>>(sql).all(params)) {
         hits.push({
           kind: 'object',
           id: String(r.id),
@@ -478,7 +477,7 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   counts(): Promise<StoreCounts> {
-    const one = (sql: string): number => (this.db.prepare(sql).pluck().get() as number) ?? 0;
+    const one = (sql: string): number => (this.sql(sql).pluck().get() as number) ?? 0;
     return Promise.resolve({
       documents: one('SELECT count(*) FROM documents'),
       objects: one("SELECT count(*) FROM objects WHERE type <> 'relationship'"),
@@ -488,13 +487,12 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   getFeedState(url: string): Promise<FeedState | undefined> {
-    const row = this.db.prepare<[string], { state: string }>('SELECT state FROM feeds WHERE url = ?').get(url);
+    const row = this.sql<[string], { state: string }>('SELECT state FROM feeds WHERE url = ?').get(url);
     return Promise.resolve(row ? (JSON.parse(row.state) as FeedState) : undefined);
   }
 
   putFeedState(state: FeedState): Promise<void> {
-    this.db
-      .prepare(
+    this.sql(
         'INSERT INTO feeds (url, state, updated_at) VALUES (?, ?, ?) ON CONFLICT(url) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
       )
       .run(state.url, JSON.stringify(state), new Date().toISOString());
@@ -502,7 +500,7 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   listFeedStates(): Promise<FeedState[]> {
-    const rows = this.db.prepare<[], { state: string }>('SELECT state FROM feeds ORDER BY url').all();
+    const rows = this.sql<[], { state: string }>('SELECT state FROM feeds ORDER BY url').all();
     return Promise.resolve(rows.map((r) => JSON.parse(r.state) as FeedState));
   }
 
@@ -510,8 +508,7 @@ export class SqliteGraphStore implements GraphStore {
     const scoped = options.source !== undefined || options.documentIds !== undefined;
     const scope = `(SELECT m.object_id FROM mentions m JOIN documents d ON d.id = m.document_id WHERE ${SCOPE_DOCS}
                     UNION SELECT e.relationship_id FROM relationship_evidence e JOIN documents d ON d.id = e.document_id WHERE ${SCOPE_DOCS})`;
-    const rows = this.db
-      .prepare<unknown[], { stix: string; seq: number; date_added: string }>(
+    const rows = this.sql<unknown[], { stix: string; seq: number; date_added: string }>(
         `SELECT stix, seq, date_added FROM objects WHERE seq > @after
            AND (@added_after IS NULL OR date_added > @added_after)
            AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
@@ -540,8 +537,7 @@ export class SqliteGraphStore implements GraphStore {
 
   sources(): Promise<{ source: string; documents: number }[]> {
     return Promise.resolve(
-      this.db
-        .prepare<[], { source: string; documents: number }>(
+      this.sql<[], { source: string; documents: number }>(
           'SELECT source, count(*) AS documents FROM documents WHERE source IS NOT NULL GROUP BY source ORDER BY source',
         )
         .all(),
@@ -549,8 +545,7 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   relationships(objectId: string): Promise<StoredObject[]> {
-    const rows = this.db
-      .prepare<[string, string], ObjectRow>(
+    const rows = this.sql<[string, string], ObjectRow>(
         `SELECT o.*, (SELECT count(*) FROM relationship_evidence e WHERE e.relationship_id = o.id) AS mention_count FROM objects o
          WHERE type = 'relationship' AND (source_ref = ? OR target_ref = ?) ORDER BY mention_count DESC`,
       )
@@ -559,31 +554,28 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   putApiKey(key: ApiKeyRecord): Promise<void> {
-    this.db
-      .prepare('INSERT INTO api_keys (id, name, role, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)')
+    this.sql('INSERT INTO api_keys (id, name, role, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(key.id, key.name, key.role, key.hash, key.createdAt, key.revokedAt ?? null);
     return Promise.resolve();
   }
 
   apiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
-    const row = this.db.prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE hash = ?').get(hash);
+    const row = this.sql<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE hash = ?').get(hash);
     return Promise.resolve(row ? toApiKey(row) : undefined);
   }
 
   listApiKeys(): Promise<ApiKeyRecord[]> {
-    return Promise.resolve(this.db.prepare<[], ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at, id').all().map(toApiKey));
+    return Promise.resolve(this.sql<[], ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at, id').all().map(toApiKey));
   }
 
   revokeApiKey(idOrName: string): Promise<boolean> {
-    const r = this.db
-      .prepare('UPDATE api_keys SET revoked_at = ? WHERE (id = ? OR name = ?) AND revoked_at IS NULL')
+    const r = this.sql('UPDATE api_keys SET revoked_at = ? WHERE (id = ? OR name = ?) AND revoked_at IS NULL')
       .run(new Date().toISOString(), idOrName, idOrName);
     return Promise.resolve(r.changes > 0);
   }
 
   putWatchlist(w: Watchlist): Promise<void> {
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO watchlists (id, name, entity_ids, keywords, webhook, created_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, entity_ids = excluded.entity_ids, keywords = excluded.keywords,
            webhook = excluded.webhook`,
@@ -593,15 +585,15 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   listWatchlists(): Promise<Watchlist[]> {
-    return Promise.resolve(this.db.prepare<[], WatchlistRow>('SELECT * FROM watchlists ORDER BY name, id').all().map(toWatchlist));
+    return Promise.resolve(this.sql<[], WatchlistRow>('SELECT * FROM watchlists ORDER BY name, id').all().map(toWatchlist));
   }
 
   deleteWatchlist(id: string): Promise<boolean> {
-    return Promise.resolve(this.db.prepare('DELETE FROM watchlists WHERE id = ?').run(id).changes > 0);
+    return Promise.resolve(this.sql('DELETE FROM watchlists WHERE id = ?').run(id).changes > 0);
   }
 
   addWatchHits(hits: readonly WatchHit[]): Promise<WatchHit[]> {
-    const insert = this.db.prepare(
+    const insert = this.sql(
       `INSERT OR IGNORE INTO watch_hits (watchlist_id, document_id, matched, created_at, attempts) VALUES (?, ?, ?, ?, 0)`,
     );
     const added = this.db.transaction(() =>
@@ -611,8 +603,7 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   watchHits(options: { watchlistId?: string; since?: string; undelivered?: boolean; limit?: number }): Promise<WatchHit[]> {
-    const rows = this.db
-      .prepare<unknown[], WatchHitRow>(
+    const rows = this.sql<unknown[], WatchHitRow>(
         `SELECT * FROM watch_hits WHERE (@wl IS NULL OR watchlist_id = @wl) AND (@since IS NULL OR created_at >= @since)
            AND (@undelivered = 0 OR delivered_at IS NULL) ORDER BY created_at DESC, document_id LIMIT @limit`,
       )
@@ -630,15 +621,13 @@ export class SqliteGraphStore implements GraphStore {
     documentId: string,
     update: { deliveredAt?: string; attempts: number; lastError?: string },
   ): Promise<void> {
-    this.db
-      .prepare('UPDATE watch_hits SET delivered_at = ?, attempts = ?, last_error = ? WHERE watchlist_id = ? AND document_id = ?')
+    this.sql('UPDATE watch_hits SET delivered_at = ?, attempts = ?, last_error = ? WHERE watchlist_id = ? AND document_id = ?')
       .run(update.deliveredAt ?? null, update.attempts, update.lastError ?? null, watchlistId, documentId);
     return Promise.resolve();
   }
 
   putFeedback(f: MentionFeedback): Promise<void> {
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO mention_feedback (document_id, object_id, start, "end", surface, verdict, new_type, created_at, created_by)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(document_id, object_id, start) DO UPDATE SET verdict = excluded.verdict, new_type = excluded.new_type,
@@ -649,8 +638,7 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   listFeedback(options: { documentId?: string } = {}): Promise<MentionFeedback[]> {
-    const rows = this.db
-      .prepare<unknown[], FeedbackRow>(
+    const rows = this.sql<unknown[], FeedbackRow>(
         'SELECT * FROM mention_feedback WHERE (@doc IS NULL OR document_id = @doc) ORDER BY created_at, document_id, start',
       )
       .all({ doc: options.documentId ?? null });
@@ -666,6 +654,17 @@ export class SqliteGraphStore implements GraphStore {
       // A statement error that ended the whole transaction leaves nothing to commit.
       if (this.db.inTransaction) this.db.exec('COMMIT');
     }
+  }
+
+  /** A prepared statement for `sql`, prepared once (search builds a few dozen variants at most; the cache is bounded). */
+  private sql<P extends unknown[] | object = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      if (this.statements.size >= MAX_STATEMENTS) this.statements.clear();
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as Database.Statement<P, R>;
   }
 
   close(): Promise<void> {
