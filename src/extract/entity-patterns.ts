@@ -41,6 +41,18 @@ const NEW_ACTOR_JA_QUOTED =
 const NEW_ACTOR_EN =
   /\b(?:threat actor|threat group|APT group|hacking group|cybercrime group|ransomware gang|threat cluster|activity cluster|hacker group)s? (?:(?:that |which )?(?:we|researchers|analysts)(?: have)?(?: previously)? )?(?:known as |dubbed |called |named |tracked as |track as )?["“‘']?((?:[A-Z][A-Za-z0-9]{1,20}|DEV-\d{4})(?: [A-Z][a-z]{2,15}){0,2})/g;
 
+/** "an APT group named “ReconHellcat”", "a gang dubbed Zorgon": a bare group noun, then a naming verb. */
+const NAMED_ACTOR_EN =
+  /\b(?:group|actor|gang|crew|cluster)s? (?:named|dubbed|called|known as|tracked as) ["“‘']?((?:[A-Z][A-Za-z0-9]{1,20})(?: [A-Z][a-z]{2,15}){0,2})/g;
+
+/**
+ * A list entry or line that defines a name: "MURKYSHELL: malware capable of scanning ports", "* **NiiJ Stealer -**
+ * A very basic stealer", "DISHCLOTH: Brute force tool". The kind noun must come within four words.
+ */
+const DEFINED_SOFTWARE_EN =
+  /^[ \t]{0,8}(?:[*•▪+-][ \t]{1,4})?(?:\*\*)?([A-Z][A-Za-z0-9_]{2,24}(?: [A-Z][A-Za-z0-9_]{1,24})?)(?:\*\*)?[ \t]?(?::|[-–—])(?:\*\*)?[ \t]{1,4}(?:[A-Za-z-]{1,20}[ \t]){0,3}?(malware|tool|backdoor|trojan|loader|stealer|infostealer|RAT|rootkit|implant|packer|crypter|builder|keylogger|downloader|dropper|ransomware|wiper|botnet)\b/gm;
+const TOOL_NOUN = /^(?:tool|packer|crypter|builder)$/;
+
 /** "known by the aliases ‘Hydro’ and ‘JiiN’", "a.k.a. Zorgon": names given as aliases of an actor. */
 const ALIASES_EN =
   /\b(?:alias(?:es)?|aka|a\.k\.a\.)\s{1,3}[‘'"“]?([A-Z][A-Za-z0-9]{1,30})[’'"”]?(?:\s{0,2}(?:,|and|or)\s{0,2}[‘'"“]?([A-Z][A-Za-z0-9]{1,30})[’'"”]?)?/g;
@@ -200,7 +212,7 @@ const NOT_NAMES = new Set([
 const JA_AGENCY_STOP = new Set(['同省', '同庁', '各省', '各省庁', '関係省庁', '省庁', '政府省庁', '関係各省', '中央省庁']);
 
 /** Drop leading function words ("The Emotet" → "Emotet"); undefined when nothing name-like remains. */
-function cleanName(raw: string): string | undefined {
+function cleanName(raw: string, quoted = false): string | undefined {
   const words = raw.trim().split(' ');
   while (words.length > 0 && NOT_NAMES.has((words[0] ?? '').toLowerCase())) words.shift();
   const name = words.join(' ');
@@ -209,7 +221,8 @@ function cleanName(raw: string): string | undefined {
   if (/^[A-Z][A-Za-z]?[A-Z]{0,3}$/.test(name) && name.length <= 4 && name === name.toUpperCase()) return undefined;
   if (/^(?:[RMSIPDC]aaS|PoS)$/.test(name)) return undefined; // service models and point of sale, not names
   // A single ordinary word ("Final", "Delivering") is not a name; "Hallaj Pro" is.
-  if (words.length === 1 && /^[A-Z][a-z]+$/.test(name) && isEnglishWord(name)) return undefined;
+  // Quoted as a name ("the aliases ‘Hydro’ and ‘JiiN’"), a word is a name.
+  if (!quoted && words.length === 1 && /^[A-Z][a-z]+$/.test(name) && isEnglishWord(name)) return undefined;
   return name;
 }
 
@@ -234,6 +247,13 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
       if (name) add('malware', name, m.index + m[0].indexOf(name), 60);
     }
   }
+  for (const m of text.matchAll(DEFINED_SOFTWARE_EN)) {
+    const raw = m[1] ?? '';
+    // "Credential Theft: the malware …" is a feature heading, not a name: a name has a word that is no English word.
+    if (raw.split(' ').every((w) => isEnglishWord(w))) continue;
+    const name = cleanName(raw);
+    if (name) add(TOOL_NOUN.test(m[2] ?? '') ? 'tool' : 'malware', name, m.index + m[0].indexOf(raw), 55);
+  }
   for (const m of text.matchAll(VENDOR_ACTOR_ID)) {
     const name = m[1] ?? m[0];
     add('intrusion-set', name, m.index, 70);
@@ -252,11 +272,12 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
       : 'intrusion-set';
     if (!/\b(?:actor|group|gang|malware|ransomware|backdoor|trojan|loader|stealer|botnet|RAT|operator|crew)\b/i.test(before)) continue;
     for (const raw of [m[1], m[2]]) {
-      const name = raw ? cleanName(raw) : undefined;
+      const quoted = raw !== undefined && /[‘'"“]/.test(text[m.index + m[0].indexOf(raw) - 1] ?? '');
+      const name = raw ? cleanName(raw, quoted) : undefined;
       if (name) add(kind, name, m.index + m[0].indexOf(name), 55);
     }
   }
-  for (const re of [NEW_ACTOR_JA_QUOTED, NEW_ACTOR_EN]) {
+  for (const re of [NEW_ACTOR_JA_QUOTED, NEW_ACTOR_EN, NAMED_ACTOR_EN]) {
     for (const m of text.matchAll(re)) {
       const name = cleanName(m[1] ?? '');
       if (name) add('intrusion-set', name, m.index + m[0].indexOf(name), 60);

@@ -247,6 +247,22 @@ describe('names introduced in the document', () => {
     expect(lazarus?.mentions.map((m) => m.surface)).toEqual(['Lazarus Group', 'LG', 'LG']);
     expect(names(x, 'intrusion-set')).toEqual(expect.arrayContaining(['Hydrox', 'Qiix']));
   });
+
+  it('reads names defined in lists, given with a naming verb, or quoted as aliases', () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        'Tools seen:\n• MURKYSHELL: malware capable of scanning ports.\n* **NiiJ Stealer -** A very basic stealer.\n' +
+          '* Credential Theft: the malware steals passwords.\nAnalysts describe an APT group named “ReconHellcat”. ' +
+          'The campaign is run by a threat actor known by the aliases ‘Hydro’ and ‘JiiN’.',
+        'en',
+      ),
+    );
+    expect(names(x, 'malware').sort()).toEqual(['MURKYSHELL', 'NiiJ Stealer']);
+    expect(names(x, 'intrusion-set').sort()).toEqual(['Hydro', 'JiiN', 'ReconHellcat']);
+    // Unquoted, an ordinary word stays a word.
+    expect(names(extractDocument(starter, doc('The threat actor is known by the alias Hydro in forums.', 'en')))).toEqual([]);
+  });
 });
 
 describe('names that galaxies list but prose uses as words', () => {
@@ -270,9 +286,28 @@ describe('names that galaxies list but prose uses as words', () => {
           })),
         }),
       );
-    cluster('ransomware', [{ value: 'First' }, { value: 'Turkish' }, { value: 'OCT' }, { value: 'Crypter' }]);
-    cluster('malpedia', [{ value: 'Mariposa', synonyms: ['Autorun'] }, { value: 'Crimson' }]);
+    cluster('ransomware', [{ value: 'First' }, { value: 'Turkish' }, { value: 'OCT' }, { value: 'Crypter' }, { value: 'Christmas' }]);
+    cluster('malpedia', [{ value: 'Mariposa', synonyms: ['Autorun'] }, { value: 'Crimson' }, { value: 'Explorer' }]);
     cluster('rat', [{ value: 'Crimson RAT' }]);
+    cluster('tool', [{ value: 'certutil', synonyms: ['certutil.exe'] }]);
+    // And an ATT&CK group whose name is an ordinary word.
+    mkdirSync(join(dir, 'attack'));
+    writeFileSync(
+      join(dir, 'attack/enterprise-attack.json'),
+      JSON.stringify({
+        type: 'bundle',
+        id: 'bundle--00000000-0000-4000-8000-000000000002',
+        objects: [
+          {
+            type: 'intrusion-set',
+            id: 'intrusion-set--00000000-0000-4000-8000-000000000003',
+            name: 'Dropping Elephant',
+            aliases: ['Dropping Elephant', 'Quilt'],
+            external_references: [{ source_name: 'mitre-attack', external_id: 'G0040' }],
+          },
+        ],
+      }),
+    );
     galaxy = createExtractor(await loadKnowledgeBase({ kbDirs: [dir], ignoreHome: true }));
   });
 
@@ -300,8 +335,19 @@ describe('names that galaxies list but prose uses as words', () => {
     expect(names(x).sort()).toEqual(['Emotet', 'cURL']);
     expect(x.entities.find((e) => e.entity.name === 'Emotet')?.mentions).toHaveLength(1);
     expect(names(extractDocument(starter, doc('The script ran CURL to fetch it.', 'en')))).toEqual([]);
+    // A longest match that is itself the executable's name, and Windows' own programs named like galaxy malware.
+    const y = extractDocument(galaxy, doc('It ran Certutil.exe, then explorer.exe and cmd.exe. Did COVID cancel Christmas?', 'en'));
+    expect(names(y)).toEqual(['certutil']);
     const [rat] = galaxy.kb.lookup('Crimson RAT');
     expect(rat?.aliases.map((a) => a.value).sort()).toEqual(['Crimson', 'Crimson RAT']);
     expect(galaxy.kb.lookup('Crimson')).toEqual([rat]);
+  });
+
+  it('takes an ATT&CK link as the name of the entity it points to, and "framework" as a kind noun', () => {
+    const linked = 'Its features resemble “[Quilt](https://attack.mitre.org/groups/G0040/)”.';
+    expect(names(extractDocument(galaxy, doc(linked, 'en')))).toEqual(['Dropping Elephant']);
+    expect(names(extractDocument(galaxy, doc('Its features resemble a quilt and a Quilt.', 'en')))).toEqual([]);
+    expect(names(extractDocument(starter, doc('Others include the Veil Framework.', 'en')))).toEqual(['Veil']);
+    expect(names(extractDocument(starter, doc('A veil of secrecy and the Veil.', 'en')))).toEqual([]);
   });
 });

@@ -107,6 +107,7 @@ const STOP_ALIASES = new Set(
     'whatsapp web',
     'powershell',
     'cmd',
+    'cmd.exe',
     'bitcoin',
     'tor',
     'vpn',
@@ -161,7 +162,7 @@ const CALENDAR = new Set(
 /** Kind nouns right next to a name that is also an ordinary word: "Royal ransomware", "the Equation group". */
 const ADJACENT_ACTOR = /\b(?:group|gang|apt|actor|team|crew|hackers|operators|affiliates|cluster)\b|グループ|集団|アクター/i;
 const ADJACENT_SOFTWARE =
-  /\b(?:malware|ransomware|backdoor|trojan|rat|loader|stealer|infostealer|botnet|spyware|worm|wiper|implant|downloader|dropper|keylogger|rootkit|family|variant|strain)\b|マルウェア|ランサムウェア|バックドア|スパイウェア|ボットネット|亜種/i;
+  /\b(?:malware|ransomware|backdoor|trojan|rat|loader|stealer|infostealer|botnet|spyware|worm|wiper|implant|downloader|dropper|keylogger|rootkit|family|variant|strain|frameworks?)\b|マルウェア|ランサムウェア|バックドア|スパイウェア|ボットネット|亜種/i;
 
 const CUE_ACTOR =
   /\b(?:groups?|actors?|apt|gangs?|team|crew|hackers?|operators?|affiliates?|campaigns?|operations?|cluster|adversar(?:y|ies)|attackers?|intrusion set)\b|グループ|攻撃者|アクター|ハッカー|集団|組織|キャンペーン/i;
@@ -307,7 +308,7 @@ export class Gazetteer {
       const written = caseKey(surface);
       const capitalised = /^[A-Z0-9]/.test(written) && written !== written.toLowerCase();
       // An executable's file name is a name in any case: "ping.exe", "Certutil.exe".
-      const executable = /^\.exe\b/i.test(text.slice(m.end, m.end + 5));
+      const executable = /^\.exe\b/i.test(text.slice(m.end, m.end + 5)) || /\.exe$/i.test(surface);
       const viable = m.list.filter(
         (c) =>
           c.caseRule === 'none' ||
@@ -330,8 +331,11 @@ export class Gazetteer {
       const lowercased = pick.rank >= 2 && !pick.lowercaseAlias && /[a-z]/.test(written) && written === written.toLowerCase();
       const strict = pick.weakWord || lowercased;
       const contextual = pick.needsContext || lowercased;
-      const software = executable && (pick.entity.kind === 'tool' || pick.entity.kind === 'malware');
-      const cued = strict ? adjacentCue(pick.entity.kind, text, m.start, m.end, sentence) : hasCue(pick.entity.kind, `${near} ${surface}`);
+      // ("explorer.exe" is Windows Explorer, whatever a galaxy calls "Explorer".)
+      const software = executable && (pick.entity.kind === 'tool' || (pick.entity.kind === 'malware' && !pick.weakWord));
+      const cued =
+        linksToAttack(pick.entity, text, m.end) ||
+        (strict ? adjacentCue(pick.entity.kind, text, m.start, m.end, sentence) : hasCue(pick.entity.kind, `${near} ${surface}`));
       if (contextual && !software && !cued) {
         // Keep it pending: accepted later if the entity is confirmed elsewhere in the document.
         chosen.push({ start: m.start, end: m.end, pick, confidence: 50, contextual: true, strict });
@@ -403,6 +407,14 @@ function adjacentCue(kind: EntityKind, text: string, start: number, end: number,
   const last = [...before.matchAll(actor ? ADJACENT_ACTOR_ALL : ADJACENT_SOFTWARE_ALL)].pop();
   return last !== undefined && /^[\s"'“”]*$/.test(before.slice(last.index + last[0].length));
 }
+/** "[Patchwork](https://attack.mitre.org/groups/G0040/)": the link names the entity, whatever the word means. */
+function linksToAttack(entity: KbEntity, text: string, end: number): boolean {
+  if (!entity.mitreId || text.charCodeAt(end) !== 0x5d) return false;
+  const id = ATTACK_LINK.exec(text.slice(end, end + 64))?.[1];
+  return id !== undefined && id.toUpperCase() === entity.mitreId.toUpperCase();
+}
+const ATTACK_LINK = /^\]\(\s?https?:\/\/attack\.mitre\.org\/(?:groups|software|campaigns)\/([GSC]\d{4})\b/i;
+
 /** The kind-noun patterns above, for finding every occurrence. */
 const ADJACENT_ACTOR_ALL = new RegExp(ADJACENT_ACTOR.source, 'gi');
 const ADJACENT_SOFTWARE_ALL = new RegExp(ADJACENT_SOFTWARE.source, 'gi');
