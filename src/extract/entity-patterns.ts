@@ -53,6 +53,12 @@ const DEFINED_SOFTWARE_EN =
   /^[ \t]{0,8}(?:[*•▪+-][ \t]{1,4})?(?:\*\*)?([A-Z][A-Za-z0-9_]{2,24}(?: [A-Z][A-Za-z0-9_]{1,24})?)(?:\*\*)?[ \t]?(?::|[-–—])(?:\*\*)?[ \t]{1,4}(?:[A-Za-z-]{1,20}[ \t]){0,3}?(malware|tool|backdoor|trojan|loader|stealer|infostealer|RAT|rootkit|implant|packer|crypter|builder|keylogger|downloader|dropper|ransomware|wiper|botnet)\b/gm;
 const TOOL_NOUN = /^(?:tool|packer|crypter|builder)$/;
 
+/** A list of quoted names after a kind noun: "the following tools: “QuarksPWdump” and “Mimikatz”". */
+const QUOTED_LIST_HEAD =
+  /\b(tools?|utilities|binaries|programs|commands|malware|backdoors|implants)(?:,? (?:such as|like|including|namely))?:?[ \t]{0,3}(?=[“"])/g;
+const QUOTED_LIST_ITEM =
+  /[“"][ \t]?([A-Za-z][\w.-]{1,30}(?: [A-Za-z][\w.-]{1,30}){0,2})[ \t]?[”"](?:[ \t]{0,2}(?:,|、)?[ \t]{0,3}(?:and |or )?)?/y;
+
 /** "known by the aliases ‘Hydro’ and ‘JiiN’", "a.k.a. Zorgon": names given as aliases of an actor. */
 const ALIASES_EN =
   /\b(?:alias(?:es)?|aka|a\.k\.a\.)\s{1,3}[‘'"“]?([A-Z][A-Za-z0-9]{1,30})[’'"”]?(?:\s{0,2}(?:,|and|or)\s{0,2}[‘'"“]?([A-Z][A-Za-z0-9]{1,30})[’'"”]?)?/g;
@@ -253,6 +259,15 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
     if (raw.split(' ').every((w) => isEnglishWord(w))) continue;
     const name = cleanName(raw);
     if (name) add(TOOL_NOUN.test(m[2] ?? '') ? 'tool' : 'malware', name, m.index + m[0].indexOf(raw), 55);
+  }
+  for (const m of text.matchAll(QUOTED_LIST_HEAD)) {
+    const kind: EntityKind = /^(?:malware|backdoors|implants)$/.test(m[1] ?? '') ? 'malware' : 'tool';
+    QUOTED_LIST_ITEM.lastIndex = m.index + m[0].length;
+    for (let item = QUOTED_LIST_ITEM.exec(text); item; item = QUOTED_LIST_ITEM.exec(text)) {
+      const raw = item[1] ?? '';
+      const name = cleanName(raw, true);
+      if (name) add(kind, name, item.index + item[0].indexOf(raw), 55);
+    }
   }
   for (const m of text.matchAll(VENDOR_ACTOR_ID)) {
     const name = m[1] ?? m[0];

@@ -260,6 +260,8 @@ describe('names introduced in the document', () => {
     );
     expect(names(x, 'malware').sort()).toEqual(['MURKYSHELL', 'NiiJ Stealer']);
     expect(names(x, 'intrusion-set').sort()).toEqual(['Hydro', 'JiiN', 'ReconHellcat']);
+    const tools = extractDocument(starter, doc('They used the following tools: “Zorbdump”, “smbexec” and “Mimikatz”. “Seen” twice.', 'en'));
+    expect(names(tools, 'tool').sort()).toEqual(['Mimikatz', 'Zorbdump', 'smbexec']);
     // Unquoted, an ordinary word stays a word.
     expect(names(extractDocument(starter, doc('The threat actor is known by the alias Hydro in forums.', 'en')))).toEqual([]);
   });

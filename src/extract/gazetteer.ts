@@ -329,8 +329,10 @@ export class Gazetteer {
       }
       // A galaxy-only name written in lowercase ("autorun", "targetcompany") is a word, unless the sources write it so.
       const lowercased = pick.rank >= 2 && !pick.lowercaseAlias && /[a-z]/.test(written) && written === written.toLowerCase();
-      const strict = pick.weakWord || lowercased;
-      const contextual = pick.needsContext || lowercased;
+      // Written exactly as a KB spelling with a capital inside a word ("cURL", "BloodHound"): no ordinary word.
+      const camel = /[a-z][A-Z]/.test(written) && pick.values.includes(written) && pick.rank <= 2;
+      const strict = !camel && (pick.weakWord || lowercased);
+      const contextual = !camel && (pick.needsContext || lowercased);
       // ("explorer.exe" is Windows Explorer, whatever a galaxy calls "Explorer".)
       const software = executable && (pick.entity.kind === 'tool' || (pick.entity.kind === 'malware' && !pick.weakWord));
       const cued =
