@@ -229,6 +229,8 @@ function cleanName(raw: string, quoted = false): string | undefined {
   // A single ordinary word ("Final", "Delivering") is not a name; "Hallaj Pro" is.
   // Quoted as a name ("the aliases ‘Hydro’ and ‘JiiN’"), a word is a name.
   if (!quoted && words.length === 1 && /^[A-Z][a-z]+$/.test(name) && isEnglishWord(name)) return undefined;
+  // Nor is a participle that opens a sentence ("Deobfuscated downloader", "Emerging botnet").
+  if (!quoted && words.length === 1 && /^[A-Z][a-z]{3,}(?:ed|ing)$/.test(name)) return undefined;
   return name;
 }
 

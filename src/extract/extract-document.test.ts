@@ -289,7 +289,7 @@ describe('names that galaxies list but prose uses as words', () => {
         }),
       );
     cluster('ransomware', [{ value: 'First' }, { value: 'Turkish' }, { value: 'OCT' }, { value: 'Crypter' }, { value: 'Christmas' }]);
-    cluster('malpedia', [{ value: 'Mariposa', synonyms: ['Autorun'] }, { value: 'Crimson' }, { value: 'Explorer' }]);
+    cluster('malpedia', [{ value: 'Mariposa', synonyms: ['Autorun'] }, { value: 'Crimson' }, { value: 'Explorer' }, { value: 'sihost' }]);
     cluster('rat', [{ value: 'Crimson RAT' }]);
     cluster('tool', [{ value: 'certutil', synonyms: ['certutil.exe'] }]);
     // And an ATT&CK group whose name is an ordinary word.
@@ -338,7 +338,10 @@ describe('names that galaxies list but prose uses as words', () => {
     expect(x.entities.find((e) => e.entity.name === 'Emotet')?.mentions).toHaveLength(1);
     expect(names(extractDocument(starter, doc('The script ran CURL to fetch it.', 'en')))).toEqual([]);
     // A longest match that is itself the executable's name, and Windows' own programs named like galaxy malware.
-    const y = extractDocument(galaxy, doc('It ran Certutil.exe, then explorer.exe and cmd.exe. Did COVID cancel Christmas?', 'en'));
+    const y = extractDocument(
+      galaxy,
+      doc('It ran Certutil.exe, then explorer.exe, sihost.exe and cmd.exe. Did COVID cancel Christmas? Deobfuscated downloader.', 'en'),
+    );
     expect(names(y)).toEqual(['certutil']);
     const [rat] = galaxy.kb.lookup('Crimson RAT');
     expect(rat?.aliases.map((a) => a.value).sort()).toEqual(['Crimson', 'Crimson RAT']);

@@ -149,6 +149,22 @@ const STOP_ALIASES = new Set(
     'autoit',
     'foxmail',
     'korean',
+    // Windows' own processes: malware masquerades as them, none is a family ("sihost.exe", "svchost").
+    'svchost',
+    'sihost',
+    'lsass',
+    'csrss',
+    'winlogon',
+    'wininit',
+    'smss',
+    'conhost',
+    'dllhost',
+    'taskhost',
+    'taskhostw',
+    'spoolsv',
+    'explorer',
+    'userinit',
+    'werfault',
   ].map((a) => a.replace(/[\s\-_]/g, '')),
 );
 
