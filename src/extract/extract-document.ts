@@ -116,8 +116,20 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
       byKey.set(entity.key, slot);
     }
     // Bounded work on hostile input: past MAX_MENTIONS an entity's further mentions add no evidence worth the cost.
-    if (slot.mentions.length >= MAX_MENTIONS || slot.mentions.some((x) => x.start < m.end && m.start < x.end)) return;
-    slot.mentions.push({ ...m, sentence: sentenceIndex(m.start) });
+    const list = slot.mentions;
+    if (list.length >= MAX_MENTIONS) return;
+    // An entity's mentions are kept in text order and never overlap, so only the neighbours of the new one's place
+    // can overlap it (a binary search, not a scan: an entity can have hundreds of mentions).
+    let at = 0;
+    for (let hi = list.length; at < hi;) {
+      const mid = (at + hi) >> 1;
+      if ((list[mid]?.start ?? 0) < m.start) at = mid + 1;
+      else hi = mid;
+    }
+    const prev = list[at - 1];
+    if (prev && prev.start < m.end && m.start < prev.end) return;
+    for (let i = at; i < list.length && (list[i]?.start ?? 0) < m.end; i++) if (m.start < (list[i]?.end ?? 0)) return;
+    list.splice(at, 0, { ...m, sentence: sentenceIndex(m.start) });
   };
   for (const m of kbMentions) add(m.entity, { start: m.start, end: m.end, surface: m.surface, alias: m.alias, confidence: m.confidence });
   const patternSpans: (readonly [number, number])[] = [];

@@ -386,13 +386,27 @@ export class Gazetteer {
         start: c.start,
         end: c.end,
         surface: text.slice(c.start, c.end),
-        alias:
-          c.pick.entity.aliases.find((a) => caseKey(a.value).toLowerCase() === caseKey(text.slice(c.start, c.end)).toLowerCase())?.value ??
-          text.slice(c.start, c.end),
+        alias: aliasWritten(c.pick.entity, text.slice(c.start, c.end)),
         confidence: c.confidence,
       }));
   }
 }
+
+/** The KB alias a surface writes (case and dropped characters aside), else the surface itself. */
+function aliasWritten(entity: KbEntity, surface: string): string {
+  let byKey = ALIAS_KEYS.get(entity);
+  if (!byKey) {
+    byKey = new Map();
+    for (const a of entity.aliases) {
+      const key = caseKey(a.value).toLowerCase();
+      if (!byKey.has(key)) byKey.set(key, a.value);
+    }
+    ALIAS_KEYS.set(entity, byKey);
+  }
+  return byKey.get(caseKey(surface).toLowerCase()) ?? surface;
+}
+/** Per entity, its aliases by case-free key: computed on first use (most entities are never mentioned). */
+const ALIAS_KEYS = new WeakMap<KbEntity, Map<string, string>>();
 
 /** A match must not start or end inside a word: Latin letters next to Latin letters, katakana next to katakana. */
 function boundaryOk(text: string, start: number, end: number): boolean {
