@@ -220,6 +220,43 @@ describe.skipIf(!HAS_CHROMIUM)('web workspace in Chromium', () => {
     await phone.close();
   });
 
+  it('meets WCAG AA text contrast on every page (4.5:1, 3:1 for large text)', async () => {
+    const story = await page.evaluate(() => document.querySelector<HTMLAnchorElement>('a[href^="#/story/"]')?.getAttribute('href'));
+    const docs = await store.listDocuments({ limit: 1 });
+    const actor = (await store.listObjects({ type: 'intrusion-set', limit: 50 })).find((o) => o.name === 'Volt Typhoon');
+    const pages = [
+      '#/?date=2025-01-08&days=7',
+      story ?? '#/',
+      `#/doc/${docs[0]?.id ?? ''}`,
+      `#/entity/${actor?.id ?? ''}`,
+      '#/search?q=Volt%20Typhoon',
+      '#/sources',
+      '#/ingest',
+    ];
+    let checked = 0;
+    let lowest = Infinity;
+    const failures: string[] = [];
+    for (const hash of pages) {
+      await open(page, hash);
+      const result = await page.evaluate(contrastAudit);
+      checked += result.checked;
+      lowest = Math.min(lowest, result.lowest);
+      failures.push(...result.failures.map((f) => `${hash} ${f}`));
+    }
+    console.log(`contrast audit: ${checked} text elements on ${pages.length} pages, lowest ratio ${lowest.toFixed(2)}`);
+    expect(checked).toBeGreaterThan(100);
+    expect(failures).toEqual([]);
+    // The audit itself sees a pale grey line (2.3:1 on white).
+    await page.evaluate(() => {
+      const probe = document.createElement('p');
+      probe.textContent = 'contrast probe';
+      probe.style.color = '#aaaaaa';
+      probe.style.background = '#ffffff';
+      document.getElementById('main')?.append(probe);
+    });
+    expect((await page.evaluate(contrastAudit)).failures.join('\n')).toContain('contrast probe');
+  });
+
   it('never runs script from titles, bodies, URLs or entity names (and the CSP is never violated by the app itself)', async () => {
     await open(page, '#/?date=2025-01-20&days=1');
     expect(await page.locator('[data-testid=digest]').textContent()).toContain(`<img src=x onerror="__xss('img')">`); // shown as text
@@ -241,3 +278,64 @@ describe.skipIf(!HAS_CHROMIUM)('web workspace in Chromium', () => {
     expect(headers['content-security-policy']).not.toContain('unsafe-inline');
   });
 });
+
+/**
+ * In the page: every visible element with its own text, its colour against the first opaque background behind it
+ * (ancestors' background colours composited), and the WCAG 2.1 contrast ratio. Runs in the browser.
+ */
+function contrastAudit(): { checked: number; lowest: number; failures: string[] } {
+  type Rgba = [number, number, number, number];
+  const parse = (c: string): Rgba => {
+    const m = /rgba?\(([^)]+)\)/.exec(c);
+    const [r = 0, g = 0, b = 0, a = 1] = (m?.[1] ?? '0,0,0,0')
+      .split(/[ ,/]+/)
+      .filter(Boolean)
+      .map(Number);
+    return [r, g, b, m?.[1]?.split(/[ ,/]+/).filter(Boolean).length === 4 ? a : 1];
+  };
+  const over = (top: Rgba, under: Rgba): Rgba => {
+    const a = top[3];
+    return [top[0] * a + under[0] * (1 - a), top[1] * a + under[1] * (1 - a), top[2] * a + under[2] * (1 - a), 1];
+  };
+  const background = (el: Element): Rgba => {
+    const layers: Rgba[] = [];
+    for (let e: Element | null = el; e; e = e.parentElement) {
+      const bg = parse(getComputedStyle(e).backgroundColor);
+      if (bg[3] > 0) layers.push(bg);
+      if (bg[3] >= 1) break;
+    }
+    return layers.reduceRight<Rgba>((under, top) => over(top, under), [255, 255, 255, 1]);
+  };
+  const luminance = ([r, g, b]: Rgba): number => {
+    const lin = (v: number): number => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  };
+  let checked = 0;
+  let lowest = Infinity;
+  const failures: string[] = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '');
+    if (!own || el.closest('canvas, svg, [aria-hidden=true]')) continue;
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    if (style.visibility !== 'visible' || style.display === 'none' || box.width === 0 || box.height === 0) continue;
+    const bg = background(el);
+    const fg = over(parse(style.color), bg);
+    const [l1, l2] = [luminance(fg), luminance(bg)].sort((a, b) => b - a) as [number, number];
+    const ratio = (l1 + 0.05) / (l2 + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    checked++;
+    lowest = Math.min(lowest, ratio);
+    if (ratio < (large ? 3 : 4.5)) {
+      const name = `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''}`;
+      failures.push(
+        `${name} "${(el.textContent ?? '').trim().slice(0, 30)}" ${ratio.toFixed(2)} (${style.color} on rgb(${bg.slice(0, 3).map(Math.round).join(',')}))`,
+      );
+    }
+  }
+  return { checked, lowest, failures };
+}
