@@ -341,36 +341,32 @@ export class SqliteGraphStore implements GraphStore {
 
   listDocuments(options: { since?: string; until?: string; limit?: number; offset?: number } = {}): Promise<StoredDocument[]> {
     const rows = this.sql<unknown[], DocumentRow>(
-        `SELECT * FROM documents WHERE (@since IS NULL OR published >= @since) AND (@until IS NULL OR published < @until)
+      `SELECT * FROM documents WHERE (@since IS NULL OR published >= @since) AND (@until IS NULL OR published < @until)
          ORDER BY published DESC, id LIMIT @limit OFFSET @offset`,
-      )
-      .all({ since: options.since ?? null, until: options.until ?? null, limit: options.limit ?? 100, offset: options.offset ?? 0 });
+    ).all({ since: options.since ?? null, until: options.until ?? null, limit: options.limit ?? 100, offset: options.offset ?? 0 });
     return Promise.resolve(rows.map(toDocument));
   }
 
   getObject(id: string): Promise<StoredObject | undefined> {
     const row = this.sql<[string], ObjectRow>(
-        'SELECT o.*, (SELECT count(*) FROM mentions m WHERE m.object_id = o.id) AS mention_count FROM objects o WHERE id = ?',
-      )
-      .get(id);
+      'SELECT o.*, (SELECT count(*) FROM mentions m WHERE m.object_id = o.id) AS mention_count FROM objects o WHERE id = ?',
+    ).get(id);
     return Promise.resolve(row ? toObject(row) : undefined);
   }
 
   listObjects(options: { type?: string; limit?: number; offset?: number } = {}): Promise<StoredObject[]> {
     const rows = this.sql<unknown[], ObjectRow>(
-        `SELECT o.*, (SELECT count(*) FROM mentions m WHERE m.object_id = o.id) AS mention_count FROM objects o
+      `SELECT o.*, (SELECT count(*) FROM mentions m WHERE m.object_id = o.id) AS mention_count FROM objects o
          WHERE (@type IS NULL OR type = @type) ORDER BY mention_count DESC, name LIMIT @limit OFFSET @offset`,
-      )
-      .all({ type: options.type ?? null, limit: options.limit ?? 100, offset: options.offset ?? 0 });
+    ).all({ type: options.type ?? null, limit: options.limit ?? 100, offset: options.offset ?? 0 });
     return Promise.resolve(rows.map(toObject));
   }
 
   mentions(options: { objectId?: string; documentId?: string }): Promise<StoredMention[]> {
     const rows = this.sql<unknown[], MentionRow>(
-        `SELECT * FROM mentions WHERE (@object IS NULL OR object_id = @object) AND (@doc IS NULL OR document_id = @doc)
+      `SELECT * FROM mentions WHERE (@object IS NULL OR object_id = @object) AND (@doc IS NULL OR document_id = @doc)
          ORDER BY document_id, start`,
-      )
-      .all({ object: options.objectId ?? null, doc: options.documentId ?? null });
+    ).all({ object: options.objectId ?? null, doc: options.documentId ?? null });
     return Promise.resolve(rows.map(toMention));
   }
 
@@ -418,12 +414,11 @@ export class SqliteGraphStore implements GraphStore {
              WHERE ${where} ORDER BY ${fts}.rowid DESC LIMIT @window`
           : `SELECT rowid AS rid, bm25(${fts}) AS score FROM ${fts} WHERE ${fts} MATCH @dmatch ORDER BY rowid DESC LIMIT @window`;
         const ranked = this.sql<unknown[], { id: string; title: string; published: string | null; text: string; score: number }>(
-            // The page is cut before the join, so only its documents are read.
-            `SELECT d.id, d.title, d.published, d.text, r.score
+          // The page is cut before the join, so only its documents are read.
+          `SELECT d.id, d.title, d.published, d.text, r.score
              FROM (SELECT rid, score FROM (${window}) ORDER BY score LIMIT @limit) r JOIN documents d ON d.rowid = r.rid
              ORDER BY r.score`,
-          )
-          .all(params);
+        ).all(params);
         // Snippets around the first term found in each hit's text (FTS5's snippet() re-tokenises every text: slower).
         for (const r of ranked) {
           hits.push({
@@ -493,9 +488,8 @@ export class SqliteGraphStore implements GraphStore {
 
   putFeedState(state: FeedState): Promise<void> {
     this.sql(
-        'INSERT INTO feeds (url, state, updated_at) VALUES (?, ?, ?) ON CONFLICT(url) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
-      )
-      .run(state.url, JSON.stringify(state), new Date().toISOString());
+      'INSERT INTO feeds (url, state, updated_at) VALUES (?, ?, ?) ON CONFLICT(url) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
+    ).run(state.url, JSON.stringify(state), new Date().toISOString());
     return Promise.resolve();
   }
 
@@ -509,21 +503,20 @@ export class SqliteGraphStore implements GraphStore {
     const scope = `(SELECT m.object_id FROM mentions m JOIN documents d ON d.id = m.document_id WHERE ${SCOPE_DOCS}
                     UNION SELECT e.relationship_id FROM relationship_evidence e JOIN documents d ON d.id = e.document_id WHERE ${SCOPE_DOCS})`;
     const rows = this.sql<unknown[], { stix: string; seq: number; date_added: string }>(
-        `SELECT stix, seq, date_added FROM objects WHERE seq > @after
+      `SELECT stix, seq, date_added FROM objects WHERE seq > @after
            AND (@added_after IS NULL OR date_added > @added_after)
            AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
            AND (@ids IS NULL OR id IN (SELECT value FROM json_each(@ids)))
            ${scoped ? `AND id IN ${scope}` : ''}
          ORDER BY seq LIMIT @limit`,
-      )
-      .all({
-        after: options.after === undefined ? 0 : Number(options.after) || 0,
-        added_after: options.addedAfter ?? null,
-        types: options.types ? JSON.stringify(options.types) : null,
-        ids: options.ids ? JSON.stringify(options.ids) : null,
-        ...(scoped ? { source: options.source ?? null, docs: options.documentIds ? JSON.stringify(options.documentIds) : null } : {}),
-        limit: options.limit + 1,
-      });
+    ).all({
+      after: options.after === undefined ? 0 : Number(options.after) || 0,
+      added_after: options.addedAfter ?? null,
+      types: options.types ? JSON.stringify(options.types) : null,
+      ids: options.ids ? JSON.stringify(options.ids) : null,
+      ...(scoped ? { source: options.source ?? null, docs: options.documentIds ? JSON.stringify(options.documentIds) : null } : {}),
+      limit: options.limit + 1,
+    });
     const page = rows.slice(0, options.limit);
     const last = page[page.length - 1];
     return Promise.resolve({
@@ -538,24 +531,28 @@ export class SqliteGraphStore implements GraphStore {
   sources(): Promise<{ source: string; documents: number }[]> {
     return Promise.resolve(
       this.sql<[], { source: string; documents: number }>(
-          'SELECT source, count(*) AS documents FROM documents WHERE source IS NOT NULL GROUP BY source ORDER BY source',
-        )
-        .all(),
+        'SELECT source, count(*) AS documents FROM documents WHERE source IS NOT NULL GROUP BY source ORDER BY source',
+      ).all(),
     );
   }
 
   relationships(objectId: string): Promise<StoredObject[]> {
     const rows = this.sql<[string, string], ObjectRow>(
-        `SELECT o.*, (SELECT count(*) FROM relationship_evidence e WHERE e.relationship_id = o.id) AS mention_count FROM objects o
+      `SELECT o.*, (SELECT count(*) FROM relationship_evidence e WHERE e.relationship_id = o.id) AS mention_count FROM objects o
          WHERE type = 'relationship' AND (source_ref = ? OR target_ref = ?) ORDER BY mention_count DESC`,
-      )
-      .all(objectId, objectId);
+    ).all(objectId, objectId);
     return Promise.resolve(rows.map(toObject));
   }
 
   putApiKey(key: ApiKeyRecord): Promise<void> {
-    this.sql('INSERT INTO api_keys (id, name, role, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(key.id, key.name, key.role, key.hash, key.createdAt, key.revokedAt ?? null);
+    this.sql('INSERT INTO api_keys (id, name, role, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+      key.id,
+      key.name,
+      key.role,
+      key.hash,
+      key.createdAt,
+      key.revokedAt ?? null,
+    );
     return Promise.resolve();
   }
 
@@ -569,18 +566,20 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   revokeApiKey(idOrName: string): Promise<boolean> {
-    const r = this.sql('UPDATE api_keys SET revoked_at = ? WHERE (id = ? OR name = ?) AND revoked_at IS NULL')
-      .run(new Date().toISOString(), idOrName, idOrName);
+    const r = this.sql('UPDATE api_keys SET revoked_at = ? WHERE (id = ? OR name = ?) AND revoked_at IS NULL').run(
+      new Date().toISOString(),
+      idOrName,
+      idOrName,
+    );
     return Promise.resolve(r.changes > 0);
   }
 
   putWatchlist(w: Watchlist): Promise<void> {
     this.sql(
-        `INSERT INTO watchlists (id, name, entity_ids, keywords, webhook, created_at) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO watchlists (id, name, entity_ids, keywords, webhook, created_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, entity_ids = excluded.entity_ids, keywords = excluded.keywords,
            webhook = excluded.webhook`,
-      )
-      .run(w.id, w.name, JSON.stringify(w.entityIds), JSON.stringify(w.keywords), w.webhook ?? null, w.createdAt);
+    ).run(w.id, w.name, JSON.stringify(w.entityIds), JSON.stringify(w.keywords), w.webhook ?? null, w.createdAt);
     return Promise.resolve();
   }
 
@@ -604,15 +603,14 @@ export class SqliteGraphStore implements GraphStore {
 
   watchHits(options: { watchlistId?: string; since?: string; undelivered?: boolean; limit?: number }): Promise<WatchHit[]> {
     const rows = this.sql<unknown[], WatchHitRow>(
-        `SELECT * FROM watch_hits WHERE (@wl IS NULL OR watchlist_id = @wl) AND (@since IS NULL OR created_at >= @since)
+      `SELECT * FROM watch_hits WHERE (@wl IS NULL OR watchlist_id = @wl) AND (@since IS NULL OR created_at >= @since)
            AND (@undelivered = 0 OR delivered_at IS NULL) ORDER BY created_at DESC, document_id LIMIT @limit`,
-      )
-      .all({
-        wl: options.watchlistId ?? null,
-        since: options.since ?? null,
-        undelivered: options.undelivered ? 1 : 0,
-        limit: options.limit ?? 1000,
-      });
+    ).all({
+      wl: options.watchlistId ?? null,
+      since: options.since ?? null,
+      undelivered: options.undelivered ? 1 : 0,
+      limit: options.limit ?? 1000,
+    });
     return Promise.resolve(rows.map(toWatchHit));
   }
 
@@ -621,27 +619,30 @@ export class SqliteGraphStore implements GraphStore {
     documentId: string,
     update: { deliveredAt?: string; attempts: number; lastError?: string },
   ): Promise<void> {
-    this.sql('UPDATE watch_hits SET delivered_at = ?, attempts = ?, last_error = ? WHERE watchlist_id = ? AND document_id = ?')
-      .run(update.deliveredAt ?? null, update.attempts, update.lastError ?? null, watchlistId, documentId);
+    this.sql('UPDATE watch_hits SET delivered_at = ?, attempts = ?, last_error = ? WHERE watchlist_id = ? AND document_id = ?').run(
+      update.deliveredAt ?? null,
+      update.attempts,
+      update.lastError ?? null,
+      watchlistId,
+      documentId,
+    );
     return Promise.resolve();
   }
 
   putFeedback(f: MentionFeedback): Promise<void> {
     this.sql(
-        `INSERT INTO mention_feedback (document_id, object_id, start, "end", surface, verdict, new_type, created_at, created_by)
+      `INSERT INTO mention_feedback (document_id, object_id, start, "end", surface, verdict, new_type, created_at, created_by)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(document_id, object_id, start) DO UPDATE SET verdict = excluded.verdict, new_type = excluded.new_type,
            created_at = excluded.created_at, created_by = excluded.created_by`,
-      )
-      .run(f.documentId, f.objectId, f.start, f.end, f.surface, f.verdict, f.newType ?? null, f.createdAt, f.by ?? null);
+    ).run(f.documentId, f.objectId, f.start, f.end, f.surface, f.verdict, f.newType ?? null, f.createdAt, f.by ?? null);
     return Promise.resolve();
   }
 
   listFeedback(options: { documentId?: string } = {}): Promise<MentionFeedback[]> {
     const rows = this.sql<unknown[], FeedbackRow>(
-        'SELECT * FROM mention_feedback WHERE (@doc IS NULL OR document_id = @doc) ORDER BY created_at, document_id, start',
-      )
-      .all({ doc: options.documentId ?? null });
+      'SELECT * FROM mention_feedback WHERE (@doc IS NULL OR document_id = @doc) ORDER BY created_at, document_id, start',
+    ).all({ doc: options.documentId ?? null });
     return Promise.resolve(rows.map(toFeedback));
   }
 
