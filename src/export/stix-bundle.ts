@@ -86,6 +86,41 @@ const MALWARE_TYPES: Record<string, string> = {
   'misp:exploit-kit': 'exploit',
 };
 
+/**
+ * The parts of an entity's STIX object that depend on the KB entity alone, built once per entity (an actor with
+ * fifty aliases is in thousands of documents).
+ */
+function entityParts(e: KbEntity): {
+  id: string;
+  aliasSources: { x_kizashi_alias_sources?: Record<string, readonly string[]> };
+  aliases: string[];
+  withRefs: { external_references?: ExternalReference[] };
+  withDescription: { description?: string };
+  withAliases: { aliases?: string[] };
+} {
+  let parts = ENTITY_PARTS.get(e);
+  if (!parts) {
+    const aliases = e.aliases.map((a) => a.value).filter((a) => a !== e.name);
+    const refs: ExternalReference[] = e.externalRefs.filter((r) => r.source_name === 'mitre-attack' || r.source_name === 'cve');
+    const description = shortDescription(e.description);
+    parts = {
+      id: entityStixId(e),
+      aliasSources: e.aliases.length > 1 ? { x_kizashi_alias_sources: Object.fromEntries(e.aliases.map((a) => [a.value, a.sources])) } : {},
+      aliases,
+      withRefs: refs.length > 0 ? { external_references: refs } : {},
+      withDescription: description ? { description } : {},
+      withAliases: aliases.length > 0 ? { aliases } : {},
+    };
+    // Shared by every object of this entity: frozen, so a change to one object cannot leak into the next.
+    Object.freeze(aliases);
+    Object.freeze(refs);
+    if (parts.aliasSources.x_kizashi_alias_sources) Object.freeze(parts.aliasSources.x_kizashi_alias_sources);
+    ENTITY_PARTS.set(e, parts);
+  }
+  return parts;
+}
+const ENTITY_PARTS = new WeakMap<KbEntity, ReturnType<typeof entityParts>>();
+
 function shortDescription(text: string | undefined): string | undefined {
   if (!text) return undefined;
   const clean = text.replace(/\s+/g, ' ').trim();
@@ -112,9 +147,10 @@ function evidenceOf(x: ExtractedEntity, extraction: Extraction): Evidence[] {
 
 function entityObject(x: ExtractedEntity, extraction: Extraction, time: string): StixObject {
   const e = x.entity;
+  const { id, aliasSources, aliases, withRefs, withDescription, withAliases } = entityParts(e);
   const common = {
     spec_version: '2.1' as const,
-    id: entityStixId(e),
+    id,
     created: time,
     modified: time,
     created_by_ref: KIZASHI_IDENTITY_ID,
@@ -122,14 +158,8 @@ function entityObject(x: ExtractedEntity, extraction: Extraction, time: string):
     x_kizashi_evidence: evidenceOf(x, extraction),
     x_kizashi_kb_sources: e.sources,
     // Which source gave which alias (ATT&CK, a MISP galaxy, kizashi's curated Japanese names …).
-    ...(e.aliases.length > 1 ? { x_kizashi_alias_sources: Object.fromEntries(e.aliases.map((a) => [a.value, a.sources])) } : {}),
+    ...aliasSources,
   };
-  const aliases = e.aliases.map((a) => a.value).filter((a) => a !== e.name);
-  const refs: ExternalReference[] = e.externalRefs.filter((r) => r.source_name === 'mitre-attack' || r.source_name === 'cve');
-  const withRefs = refs.length > 0 ? { external_references: refs } : {};
-  const description = shortDescription(e.description);
-  const withDescription = description ? { description } : {};
-  const withAliases = aliases.length > 0 ? { aliases } : {};
   switch (e.kind) {
     case 'intrusion-set':
       return { ...common, type: 'intrusion-set', name: e.name, ...withAliases, ...withDescription, ...withRefs };
