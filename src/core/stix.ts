@@ -1,5 +1,6 @@
 // STIX 2.1 objects kizashi produces, as readonly tagged unions, plus deterministic ids and bundles.
 import { v5 as uuidv5 } from 'uuid';
+import { boundedMemo } from './memo.js';
 
 /** Namespace STIX 2.1 (section 2.9) defines for SCO ids; we reuse it for our deterministic SDO ids. */
 export const STIX_NAMESPACE = '00abedb4-aa42-466c-9c01-fed23315a9b7';
@@ -205,16 +206,10 @@ export const StixObject = {
  * @example stixId('malware', 'emotet') // 'malware--…' always the same
  */
 export function stixId(type: Exclude<StixType, Sco['type']> | 'bundle' | 'extension-definition' | 'note', key: string): string {
-  const name = `${type}:${key}`;
-  let id = STIX_IDS.get(name);
-  if (id === undefined) {
-    id = `${type}--${uuidv5(name, STIX_NAMESPACE)}`;
-    if (STIX_IDS.size >= 50_000) STIX_IDS.clear(); // a bounded memo: the same entities recur in every document
-    STIX_IDS.set(name, id);
-  }
-  return id;
+  return `${type}--${uuidv5Of(`${type}:${key}`)}`;
 }
-const STIX_IDS = new Map<string, string>();
+/** The same entities recur in every document: their UUIDs are computed once. */
+const uuidv5Of = boundedMemo(50_000, (name) => uuidv5(name, STIX_NAMESPACE));
 
 /** JSON with object keys sorted recursively (RFC 8785 for the strings and integers STIX ids are made of). */
 export function canonicalJson(value: unknown): string {

@@ -120,12 +120,7 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
     if (list.length >= MAX_MENTIONS) return;
     // An entity's mentions are kept in text order and never overlap, so only the neighbours of the new one's place
     // can overlap it (a binary search, not a scan: an entity can have hundreds of mentions).
-    let at = 0;
-    for (let hi = list.length; at < hi;) {
-      const mid = (at + hi) >> 1;
-      if ((list[mid]?.start ?? 0) < m.start) at = mid + 1;
-      else hi = mid;
-    }
+    const at = countBefore(list.length, (i) => (list[i]?.start ?? 0) < m.start);
     const prev = list[at - 1];
     if (prev && prev.start < m.end && m.start < prev.end) return;
     for (let i = at; i < list.length && (list[i]?.start ?? 0) < m.end; i++) if (m.start < (list[i]?.end ?? 0)) return;
@@ -243,18 +238,26 @@ function groupIndicators(
   return [...byKey.values()];
 }
 
+/**
+ * How many leading items of a sorted sequence of `n` satisfy `before` (true for a prefix, false after): a binary
+ * search, O(log n).
+ */
+function countBefore(n: number, before: (i: number) => boolean): number {
+  let lo = 0;
+  for (let hi = n; lo < hi;) {
+    const mid = (lo + hi) >> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function makeSentenceIndex(sentences: readonly Sentence[], length: number): (offset: number) => number {
   const starts = sentences.map((s) => s.start);
   return (offset: number): number => {
     if (offset >= length || starts.length === 0) return Math.max(0, starts.length - 1);
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    // The last sentence starting at or before the offset (the first one for an offset before any sentence).
+    return Math.max(0, countBefore(starts.length, (i) => (starts[i] ?? 0) <= offset) - 1);
   };
 }
 
@@ -264,16 +267,7 @@ function makeSentenceIndex(sentences: readonly Sentence[], length: number): (off
  */
 function spanIndex(spans: readonly (readonly [number, number])[]): (start: number, end: number) => boolean {
   return (start, end) => {
-    let lo = 0;
-    let hi = spans.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if ((spans[mid]?.[0] ?? 0) < end) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const found = countBefore(spans.length, (i) => (spans[i]?.[0] ?? 0) < end) - 1;
     for (let i = found; i >= 0 && i >= found - 2; i--) if ((spans[i]?.[1] ?? 0) > start) return true;
     return false;
   };

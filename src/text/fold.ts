@@ -5,6 +5,8 @@
 // characters are removed. So "Earth-Estries", "earth  estries", "トレーダー・トレイター" and "トレイダートレイター"
 // meet their aliases, while "do not" never meets "DoNot". Offsets always refer to the original text.
 
+import { boundedMemo } from '../core/memo.js';
+
 export interface FoldedText {
   /** The folded string the matcher runs over. */
   readonly text: string;
@@ -108,13 +110,8 @@ export function foldText(text: string): FoldedText {
 
 /** Fold a single alias or term (no offsets needed): the folded text without leading or trailing spaces. */
 export function foldTerm(term: string): string {
-  if (term.length > 200) return foldText(term).text.trim();
-  let folded = TERMS.get(term);
-  if (folded === undefined) {
-    folded = foldText(term).text.trim();
-    if (TERMS.size >= 200_000) TERMS.clear(); // bounded: the KB's aliases are folded many times while it is built
-    TERMS.set(term, folded);
-  }
-  return folded;
+  return term.length > 200 ? foldTextTrimmed(term) : foldShortTerm(term);
 }
-const TERMS = new Map<string, string>();
+const foldTextTrimmed = (term: string): string => foldText(term).text.trim();
+/** The KB's aliases are folded many times while it is built: short terms are remembered. */
+const foldShortTerm = boundedMemo(200_000, foldTextTrimmed);
