@@ -405,13 +405,15 @@ function findRelations(
     // without naming the instrument ("the treaty", 同条約, 「米国は署名しなかった」) is about the last one named.
     const policyItems = items.map((x) => ({ entity: x.e.entity, start: x.m.start, end: x.m.end, alias: x.m.alias }));
     const namedInstrument = items.filter((x) => x.e.entity.kind === 'policy-instrument').pop();
+    let implicitInstrument = false;
     if (namedInstrument) lastInstrument = { entity: namedInstrument.e.entity, sentence: index };
     else if (lastInstrument && index - lastInstrument.sentence <= 3) {
       const anaphor = INSTRUMENT_ANAPHOR.exec(sentence.text);
       const at = sentence.start + (anaphor?.index ?? 0);
+      implicitInstrument = !anaphor;
       policyItems.push({ entity: lastInstrument.entity, start: at, end: at + (anaphor?.[0].length ?? 0), alias: anaphor?.[0] ?? '' });
     }
-    for (const r of findStances(text, sentence, policyItems)) addKeyed(r, index);
+    for (const r of findStances(text, sentence, policyItems, { implicitInstrument })) addKeyed(r, index);
     const attackers = [...actors, ...software];
     const found = findActorRoles(text, sentence, index, policyItems, targeted, attackers.length > 0);
     for (const role of found.roles) if (!roles.has(`${role.entity}|${role.role}`)) roles.set(`${role.entity}|${role.role}`, role);

@@ -90,6 +90,19 @@ describe('policy instruments in STIX', () => {
     expect(stanceRelationshipType('listed-under', true)).toBe('not-listed-under');
   });
 
+  it('gives a verb to the party before it, not to one named after the instrument', () => {
+    const stances = (text: string): string[] => {
+      const x = extractDocument(extractor, { ...doc, text });
+      const name = (key: string): string => x.entities.find((e) => e.entity.key === key)?.entity.name ?? key;
+      return x.relations.filter((r) => r.type === 'proposes').map((r) => `${name(r.source)} ${r.type} ${name(r.target)}`);
+    };
+    expect(stances("CISA issued Emergency Directive 24-01, ordering agencies to apply Ivanti's mitigations.")).toEqual([
+      'CISA proposes Emergency Directive',
+    ]);
+    // With no party before the verb, the one after it is still its subject (a passive or fronted verb).
+    expect(stances('Issued in 2024, Emergency Directive 24-01 came from CISA.')).toEqual(['CISA proposes Emergency Directive']);
+  });
+
   it('rejects a starter instrument without a kind, naming the file and entry', () => {
     expect(() =>
       parseStarterFile({ kind: 'policy-instrument', entities: [{ name: 'X Treaty', instrument: { status: 'signed' } }] }, 'p.yaml'),

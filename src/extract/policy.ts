@@ -156,21 +156,47 @@ const NEGATING_CUE = /^(?:withdr(?:ew|aw|awn) from|離脱)$/i;
 
 const PARTY_EXCLUDED_ROLES = new Set(['media']);
 
+/** A place where something happens, not a party: ベトナムのハノイで開かれる, ベトナムで, "in Hanoi, Vietnam". */
+const VENUE_AFTER_JA = /^(?:の[\p{Script=Han}\p{Script=Katakana}ー]{1,8})?で(?![はも])/u;
+const VENUE_BEFORE_EN = /\b(?:in|at) (?:[A-Z][\w-]+, )?$/;
+
 function isParty(text: string, item: PolicyItem): boolean {
   const e = item.entity;
-  // 日本弁護士連合会: a country name inside a Japanese compound noun is part of another name, not a party.
-  if (e.kind === 'location') return e.country !== undefined && !/[\p{Script=Han}\p{Script=Katakana}]/u.test(text[item.end] ?? '');
+  if (e.kind === 'location') {
+    // 日本弁護士連合会: a country name inside a Japanese compound noun is part of another name, not a party.
+    if (e.country === undefined || /[\p{Script=Han}\p{Script=Katakana}]/u.test(text[item.end] ?? '')) return false;
+    return (
+      !VENUE_AFTER_JA.test(text.slice(item.end, item.end + 12)) &&
+      !VENUE_BEFORE_EN.test(text.slice(Math.max(0, item.start - 30), item.start))
+    );
+  }
   return e.kind === 'identity' && !e.roles.some((r) => PARTY_EXCLUDED_ROLES.has(r));
 }
+
+/** A Japanese party written as the subject or topic of its clause: 米国は, 日本が, 日本も, 日本と米国は. */
+const JA_SUBJECT_AFTER = /^(?:社|政府|当局)?(?:は|が|も|と|や|、|・)/;
+/** A negative ending in the clause after a Japanese cue: 賛同国に含まれていなかった, 参加していないと. */
+const JA_CLAUSE_NEGATION = /(?:てい|せ|さ|し|ら|れ|か|わ)な(?:い|かった)(?:と|$)/;
 
 /**
  * Stances in one sentence: every party (state, company, NGO, agency) and instrument named in it, linked by the
  * stance cue nearest to the pair. "listed-under" applies to the listed companies, not the listing agency.
  */
-export function findStances(text: string, sentence: Sentence, items: readonly PolicyItem[]): PolicyRelation[] {
+export function findStances(
+  text: string,
+  sentence: Sentence,
+  items: readonly PolicyItem[],
+  options: { implicitInstrument?: boolean } = {},
+): PolicyRelation[] {
   const instruments = items.filter((i) => i.entity.kind === 'policy-instrument');
   if (instruments.length === 0) return [];
-  const parties = items.filter((i) => isParty(text, i) && !instruments.some((p) => i.start >= p.start && i.end <= p.end));
+  // An instrument only implied (carried from an earlier sentence) is the object of what its subjects do: a party in
+  // another role (NSOグループ社のペガサスによる人権侵害が問題視された) takes no stance on it.
+  const subject = (i: PolicyItem): boolean =>
+    !options.implicitInstrument || !/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(text[i.end] ?? ' ')
+      ? true
+      : JA_SUBJECT_AFTER.test(text.slice(i.end, i.end + 3));
+  const parties = items.filter((i) => isParty(text, i) && subject(i) && !instruments.some((p) => i.start >= p.start && i.end <= p.end));
   if (parties.length === 0) return [];
   const cues: { type: StanceType; start: number; end: number; negated: boolean }[] = [];
   for (const [type, re] of CUES) {
@@ -180,7 +206,9 @@ export function findStances(text: string, sentence: Sentence, items: readonly Po
       const end = start + m[0].length;
       const before = text.slice(Math.max(sentence.start, start - 30), start);
       const after = text.slice(end, Math.min(sentence.end, end + 8));
-      const negated = NEGATING_CUE.test(m[0]) || NEGATION_BEFORE.test(before) || NEGATION_AFTER.test(after);
+      const clause = /^[a-z]/i.test(m[0]) ? '' : (text.slice(end, Math.min(sentence.end, end + 24)).split(/[、。]/)[0] ?? '');
+      const negated =
+        NEGATING_CUE.test(m[0]) || NEGATION_BEFORE.test(before) || NEGATION_AFTER.test(after) || JA_CLAUSE_NEGATION.test(clause);
       cues.push({ type, start, end, negated });
     }
   }
@@ -200,7 +228,15 @@ export function findStances(text: string, sentence: Sentence, items: readonly Po
         candidates = lister ? cues.filter((c) => c.type !== 'listed-under') : cues;
         if (lister && candidates.every((c) => c.type === 'listed-under')) continue;
       }
-      const sorted = [...candidates].sort((a, b) => distance(a) - distance(b));
+      // A verb before both whose own subject is another party named before it belongs to that party: in "CISA
+      // issued Emergency Directive 24-01 … to apply Ivanti's mitigations", Ivanti issued nothing. (Listing verbs
+      // take the listed party as their object: "Commerce added NSO Group to the Entity List".)
+      const first = Math.min(party.start, instrument.start);
+      const ownSubject = (c: { type: StanceType; start: number; end: number }): boolean =>
+        c.type === 'listed-under' ||
+        c.end > first ||
+        !parties.some((p) => p.entity.key !== party.entity.key && p.end <= c.start && p.start >= sentence.start);
+      const sorted = candidates.filter(ownSubject).sort((a, b) => distance(a) - distance(b));
       const best = sorted[0];
       if (!best || distance(best) > 60) continue;
       // The nearest cue, and any stated negation close by (ロシアは…に反対しており、署名していない).
