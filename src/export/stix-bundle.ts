@@ -193,10 +193,25 @@ function entityObject(x: ExtractedEntity, extraction: Extraction, time: string):
       };
     case 'vulnerability':
       return { ...common, type: 'vulnerability', name: e.name, external_references: [{ source_name: 'cve', external_id: e.name }] };
+    // Locations and sectors have no STIX aliases property: their names in other languages (中国, 政府機関) go in
+    // x_kizashi_aliases, as for organisations, so the store can search them and a Japanese digest can name them.
     case 'location':
-      return { ...common, type: 'location', name: e.name, ...(e.country ? { country: e.country } : { region: e.region ?? 'unknown' }) };
+      return {
+        ...common,
+        type: 'location',
+        name: e.name,
+        ...(e.country ? { country: e.country } : { region: e.region ?? 'unknown' }),
+        ...(aliases.length > 0 ? { x_kizashi_aliases: aliases } : {}),
+      };
     case 'sector':
-      return { ...common, type: 'identity', name: e.name, identity_class: 'class', sectors: [e.sector ?? 'other'] };
+      return {
+        ...common,
+        type: 'identity',
+        name: e.name,
+        identity_class: 'class',
+        sectors: [e.sector ?? 'other'],
+        ...(aliases.length > 0 ? { x_kizashi_aliases: aliases } : {}),
+      };
     case 'identity':
       return {
         ...common,

@@ -38,14 +38,14 @@ export function countryRecords(data: CountryData): KbRecord[] {
   const displayJa = new Intl.DisplayNames('ja', { type: 'region' });
   const records: KbRecord[] = [];
   for (const code of Object.keys(countries.getAlpha2Codes())) {
-    const names = new Set<string>();
+    // Our curated names first (中国 before 中華人民共和国): the first name in a language is the one to display.
+    const names = new Set<string>(data.names[code] ?? []);
     for (const n of en[code] ?? []) if (!/,/.test(n) && n.length > 2) names.add(n);
     for (const n of ja[code] ?? []) names.add(n);
     for (const display of [displayEn, displayJa]) {
       const n = display.of(code);
       if (n && n !== code) names.add(n);
     }
-    for (const n of data.names[code] ?? []) names.add(n);
     for (const n of data.demonyms[code] ?? []) names.add(n);
     const name = displayEn.of(code) ?? code;
     names.delete(name);

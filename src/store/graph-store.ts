@@ -69,7 +69,18 @@ export interface StoryListing {
   readonly id: string;
   readonly title: string;
   readonly documents: readonly { title: string; url?: string; published?: string; lang: string; source?: string }[];
-  readonly entities: readonly { type: string; name: string }[];
+  readonly entities: readonly StoryEntity[];
+}
+
+/**
+ * An entity a story names: its STIX type and name; `sector` marks an identity that is an industry sector, and
+ * `nameJa` is its first name written in Japanese, where it has one (警察庁, 中国, 政府機関).
+ */
+export interface StoryEntity {
+  readonly type: string;
+  readonly name: string;
+  readonly sector?: boolean;
+  readonly nameJa?: string;
 }
 
 /** Per-feed polling state, kept by the store for `kizashi ingest --feeds` and `kizashi feeds`. */

@@ -54,6 +54,18 @@ describe('the daily digest', () => {
     expect(mirrorFace?.facts).toEqual(
       expect.arrayContaining([expect.stringMatching(/^攻撃グループ：.*MirrorFace/), expect.stringMatching(/^マルウェア：.*LODEINFO/)]),
     );
+    // Sectors (identities of class "class") get their own line, apart from the organisations; a Japanese digest
+    // names countries, organisations and sectors in Japanese, and keeps acronyms and actor names as written.
+    const fact = (story: typeof mirrorFace, label: string): string => story?.facts.find((f) => f.startsWith(label)) ?? '';
+    expect(fact(mirrorFace, '業種：')).toContain('政府機関');
+    expect(fact(mirrorFace, '組織：')).toMatch(/^組織：(?=.*警察庁)(?=.*NISC)(?!.*政府機関)/);
+    expect(fact(mirrorFace, '関係国・地域：')).toContain('中国');
+    expect(mirrorFace?.claims).toEqual(expect.arrayContaining([expect.objectContaining({ subject: 'MirrorFace', object: '中国' })]));
+    const en = await buildDigest(store, { date: '2025-01-08', lang: 'en', tz: 'Asia/Tokyo' });
+    const mirrorFaceEn = en.stories.find((s) => s.title.includes('MirrorFace'));
+    expect(fact(mirrorFaceEn, 'Sectors: ')).toContain('Government');
+    expect(fact(mirrorFaceEn, 'Organisations: ')).toContain('National Police Agency (Japan)');
+    expect(mirrorFaceEn?.claims).toEqual(expect.arrayContaining([expect.objectContaining({ object: 'China' })]));
     const html = digestToHtml({ ...ja, stories: [{ ...ja.stories[0]!, title: '<script>alert(1)</script>' }] });
     expect(html).not.toContain('<script>alert(1)');
     expect(html).toContain('&lt;script&gt;');

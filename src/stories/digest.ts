@@ -3,7 +3,7 @@
 // from the knowledge graph by templates in the chosen language, plus the list of sources.
 import { createBundle, stixId, type Bundle, type StixObject } from '../core/stix.js';
 import { KIZASHI_IDENTITY_ID } from '../export/stix-bundle.js';
-import type { GraphStore, StoredDocument } from '../store/graph-store.js';
+import type { GraphStore, StoredDocument, StoryEntity } from '../store/graph-store.js';
 
 interface StixNote {
   readonly type: 'note';
@@ -63,8 +63,19 @@ const FACT_TYPES: Readonly<Record<string, { ja: string; en: string; weight: numb
   tool: { ja: 'ツール', en: 'Tools', weight: 1 },
   'attack-pattern': { ja: '手口（ATT&CK）', en: 'Techniques (ATT&CK)', weight: 1 },
   location: { ja: '関係国・地域', en: 'Countries', weight: 0.5 },
+  sector: { ja: '業種', en: 'Sectors', weight: 0.5 },
   identity: { ja: '組織', en: 'Organisations', weight: 0.5 },
 };
+/** The fact line an entity belongs on: sectors are identities, but not organisations. */
+const factType = (e: StoryEntity): string => (e.sector ? 'sector' : e.type);
+/**
+ * An entity's name in the digest's language. Japanese briefs write countries, organisations and sectors in
+ * Japanese (中国, 警察庁, 政府機関) but keep actor, malware and technique names as the industry writes them.
+ */
+const LOCALISED = new Set(['location', 'identity']);
+const nameIn = (e: StoryEntity, lang: DigestLang): string =>
+  // An acronym (CISA, FBI, NISC) is how Japanese reports write the body too.
+  (lang === 'ja' && LOCALISED.has(e.type) && !/^[A-Z]{2,6}$/.test(e.name) && e.nameJa) || e.name;
 
 /** Start and end of the calendar day `date` in time zone `tz`, as ISO instants. */
 export function dayBounds(date: string, tz: string): { since: string; until: string } {
@@ -110,7 +121,7 @@ export async function buildDigest(
     const storyDocs = (await Promise.all(story.documentIds.map((id) => store.getDocument(id)))).filter(
       (d): d is StoredDocument => d !== undefined,
     );
-    const names = story.entities.filter((e) => FACT_TYPES[e.type]).map((e) => e.name);
+    const names = story.entities.filter((e) => FACT_TYPES[factType(e)]).map((e) => e.name);
     // Extractive summary: the lead sentences that name the most story entities, from documents in the digest's
     // language first (an English-only story still gets its facts rendered in Japanese below).
     const candidates = storyDocs
@@ -131,16 +142,25 @@ export async function buildDigest(
     chosen.sort((a, b) => (a.document === b.document ? a.start - b.start : 0));
     const facts: string[] = [];
     for (const [type, label] of Object.entries(FACT_TYPES)) {
-      const list = story.entities.filter((e) => e.type === type).map((e) => e.name);
+      const list = story.entities.filter((e) => factType(e) === type).map((e) => nameIn(e, options.lang));
       if (list.length > 0)
         facts.push(
           `${label[options.lang]}${options.lang === 'ja' ? '：' : ': '}${list.slice(0, 8).join(options.lang === 'ja' ? '、' : ', ')}`,
         );
     }
-    const claims = buildLedger((await Promise.all(storyDocs.map((doc) => claimsOf(store, doc)))).flat());
+    // Claims name their parties as the facts do (MirrorFace → 中国, claimed by 警察庁 in a Japanese digest).
+    const localName = new Map(story.entities.map((e) => [e.name, nameIn(e, options.lang)]));
+    const local = (name: string): string => localName.get(name) ?? name;
+    const claims = buildLedger((await Promise.all(storyDocs.map((doc) => claimsOf(store, doc)))).flat()).map((c) => ({
+      ...c,
+      subject: local(c.subject),
+      object: local(c.object),
+      claimants: c.claimants.map(local),
+      contradictedBy: c.contradictedBy.map(local),
+    }));
     const score =
       story.documents.length * 2 +
-      story.entities.reduce((s, e) => s + (FACT_TYPES[e.type]?.weight ?? 0), 0) / 4 +
+      story.entities.reduce((s, e) => s + (FACT_TYPES[factType(e)]?.weight ?? 0), 0) / 4 +
       (story.documents.some((d) => d.lang === options.lang) ? 1 : 0);
     const title = story.documents.find((d) => d.lang === options.lang)?.title ?? story.title;
     const before = previous.find((p) => p.documentIds.some((id) => story.documentIds.includes(id)));

@@ -1,6 +1,6 @@
 // Stories from the store: the documents of a time window (with a week of context before it) clustered into
 // events, listed with their sources and key entities.
-import type { GraphStore, StoryListing } from '../store/graph-store.js';
+import type { GraphStore, StoryEntity, StoryListing } from '../store/graph-store.js';
 import { clusterStories, type ClusterDocument, type ClusterOptions } from './cluster.js';
 
 const LISTED_TYPES = new Set([
@@ -20,6 +20,9 @@ const LISTED_TYPES = new Set([
 export interface ClusteredStory extends StoryListing {
   readonly documentIds: readonly string[];
 }
+
+/** A name written in kana or kanji. */
+const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff]/;
 
 /**
  * Stories with at least one document published in [since, until).
@@ -44,21 +47,25 @@ export async function listStories(
     clusterDocs.push({ id: d.id, lang: d.lang, title: d.title, text: d.text, objects, ...(d.published ? { published: d.published } : {}) });
   }
   const byId = new Map(docs.map((d) => [d.id, d]));
-  const names = new Map<string, string>();
+  const names = new Map<string, StoryEntity>();
   const out: ClusteredStory[] = [];
   for (const story of clusterStories(clusterDocs, options)) {
     const inWindow = story.documents.some((d) => !options.since || (d.published ?? '') >= options.since);
     if (!inWindow) continue;
-    const entities = new Map<string, { type: string; name: string }>();
+    const entities = new Map<string, StoryEntity>();
     for (const d of story.documents) {
       for (const o of d.objects) {
         if (!LISTED_TYPES.has(o.type) || entities.has(o.id)) continue;
-        let name = names.get(o.id);
-        if (name === undefined) {
-          name = (await store.getObject(o.id))?.name ?? o.id;
-          names.set(o.id, name);
+        let entity = names.get(o.id);
+        if (entity === undefined) {
+          const stored = await store.getObject(o.id);
+          // Sectors are STIX identities of class "class": listed as sectors, not as organisations.
+          const sector = stored?.stix.type === 'identity' && stored.stix.identity_class === 'class';
+          const nameJa = stored?.aliases.find((a) => JAPANESE.test(a));
+          entity = { type: o.type, name: stored?.name ?? o.id, ...(sector ? { sector } : {}), ...(nameJa ? { nameJa } : {}) };
+          names.set(o.id, entity);
         }
-        entities.set(o.id, { type: o.type, name });
+        entities.set(o.id, entity);
       }
     }
     const documents = story.documents.map((c) => {
