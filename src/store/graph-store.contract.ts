@@ -220,7 +220,12 @@ export function runGraphStoreContract(name: string, open: () => Promise<GraphSto
       expect(stories[0]?.documents).toEqual([
         { title: docJa.title, url: docJa.url, published: docJa.published, lang: 'ja', source: docJa.source },
       ]);
-      expect(stories[0]?.entities).toEqual(expect.arrayContaining([{ type: 'intrusion-set', name: 'MirrorFace' }]));
+      expect(stories[0]?.entities).toEqual(
+        expect.arrayContaining([
+          { type: 'intrusion-set', name: 'MirrorFace', nameJa: 'ミラーフェイス' },
+          { type: 'identity', name: 'Government', nameJa: '政府機関', sector: true },
+        ]),
+      );
     });
 
     it('pages object versions in the order they were added, each exactly once, while new ones arrive', async () => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runGraphStoreContract } from '../graph-store.contract.js';
-import { openSqliteStore } from './sqlite-graph-store.js';
+import type { Bundle } from '../../core/stix.js';
+import { openSqliteStore, type SqliteGraphStore } from './sqlite-graph-store.js';
 
 runGraphStoreContract('SQLite (real file)', async () => openSqliteStore(join(await mkdtemp(join(tmpdir(), 'kizashi-db-')), 'kizashi.db')));
 
@@ -22,5 +23,73 @@ describe('SQLite store files', () => {
     const b = openSqliteStore(path);
     expect(await b.counts()).toEqual({ documents: 0, objects: 0, mentions: 0, relationships: 0 });
     await b.close();
+  });
+});
+
+describe('the object cache of a SQLite connection', () => {
+  const ACTOR = 'intrusion-set--11111111-1111-4111-8111-111111111111';
+  const put = (store: SqliteGraphStore, n: number, aliases: string[], fail = false) =>
+    store.putDocument(
+      {
+        id: `report--0000000${n}-0000-4000-8000-000000000000`,
+        title: `Item ${n}`,
+        text: `X did it (${n}).`,
+        lang: 'en',
+        origin: `item-${n}`,
+        published: `2025-01-0${n}T00:00:00.000Z`,
+      },
+      {
+        type: 'bundle',
+        id: `bundle--0000000${n}-0000-4000-8000-000000000000`,
+        objects: [
+          {
+            type: 'intrusion-set',
+            spec_version: '2.1',
+            id: ACTOR,
+            created: `2025-01-0${n}T00:00:00.000Z`,
+            modified: `2025-01-0${n}T00:00:00.000Z`,
+            name: 'X',
+            aliases,
+            x_kizashi_evidence: [{ document: 'd', start: 0, end: 1, text: 'X', sentence: 'X did it.', sentence_start: 0 }],
+          },
+          // An object that cannot be read, after X was written: the document fails and rolls back.
+          ...(fail
+            ? [
+                Object.defineProperty({ type: 'tool', id: 'tool--22222222-2222-4222-8222-222222222222' }, 'name', {
+                  enumerable: true,
+                  get: () => {
+                    throw new Error('unreadable');
+                  },
+                }),
+              ]
+            : []),
+        ],
+      } as unknown as Bundle,
+      `hash-${n}`,
+    );
+  const aliasesOf = async (store: SqliteGraphStore): Promise<string[]> => [...((await store.getObject(ACTOR))?.aliases ?? [])].sort();
+
+  it('sees what another connection committed since (PRAGMA data_version), so no alias is lost', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'kizashi-db-')), 'k.db');
+    const a = openSqliteStore(path);
+    const b = openSqliteStore(path);
+    await put(a, 1, ['Alpha']);
+    await put(b, 2, ['Bravo']);
+    await put(a, 3, ['Charlie']); // a cached X with Alpha only; b has added Bravo since
+    expect(await aliasesOf(a)).toEqual(['Alpha', 'Bravo', 'Charlie']);
+    expect(await a.getObject(ACTOR)).toMatchObject({ firstSeen: '2025-01-01T00:00:00.000Z', lastSeen: '2025-01-03T00:00:00.000Z' });
+    await a.close();
+    await b.close();
+  });
+
+  it('keeps nothing of a document that failed', async () => {
+    const store = openSqliteStore(join(await mkdtemp(join(tmpdir(), 'kizashi-db-')), 'k.db'));
+    await store.batch(async () => {
+      await put(store, 1, ['Alpha']);
+      await expect(put(store, 2, ['Alpha', 'Bravo'], true)).rejects.toThrow('unreadable');
+      await put(store, 3, ['Alpha', 'Bravo']); // Bravo is new again: it must be written
+    });
+    expect(await aliasesOf(store)).toEqual(['Alpha', 'Bravo']);
+    await store.close();
   });
 });

@@ -205,8 +205,25 @@ function ftsTerms(query: string): string[] {
 
 const MAX_STATEMENTS = 256;
 
+/**
+ * What putDocument needs to know of a stored object: its aliases, its STIX JSON without timestamps, and its
+ * first/last-seen range. Kept per connection so that the objects most documents name (countries, well-known actors,
+ * techniques) are not read back for every document.
+ */
+interface KnownObject {
+  readonly aliases: readonly string[];
+  readonly content: string;
+  readonly firstSeen: string | null;
+  readonly lastSeen: string | null;
+}
+/** Cached objects at most (a few MB); the cache starts over when full. */
+const MAX_KNOWN_OBJECTS = 5000;
+
 export class SqliteGraphStore implements GraphStore {
   private readonly stmt;
+  /** Object cache for putDocument; valid while no other connection commits (checked with PRAGMA data_version). */
+  private readonly known = new Map<string, KnownObject>();
+  private dataVersion = -1;
   /** Prepared statements by SQL text: preparing costs more than running most of these queries. */
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -224,6 +241,7 @@ export class SqliteGraphStore implements GraphStore {
       deleteMentions: db.prepare('DELETE FROM mentions WHERE document_id = ?'),
       deleteEvidence: db.prepare('DELETE FROM relationship_evidence WHERE document_id = ?'),
       getObject: db.prepare<[string], ObjectRow>('SELECT * FROM objects WHERE id = ?'),
+      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
       upsertObject: db.prepare(
         `INSERT INTO objects (id, type, name, aliases, stix, first_seen, last_seen, updated_at, seq, date_added)
          VALUES (@id, @type, @name, @aliases, @stix, @seen, @seen, @now, (SELECT coalesce(max(seq), 0) + 1 FROM objects), @now)
@@ -251,7 +269,11 @@ export class SqliteGraphStore implements GraphStore {
 
   putDocument(doc: KizashiDocument, bundle: Bundle, contentHash: string): Promise<PutResult> {
     const now = new Date().toISOString();
+    // Objects this document writes, for the cache once its transaction has succeeded (not before: a failed document
+    // rolls back to its savepoint and must leave the cache as it was).
+    const written = new Map<string, KnownObject>();
     const run = this.db.transaction((): PutResult => {
+      this.syncKnown();
       const existing = this.stmt.getDoc.get(doc.id);
       if (existing && existing.content_hash === contentHash) return 'unchanged';
       const row = {
@@ -277,21 +299,31 @@ export class SqliteGraphStore implements GraphStore {
         if (raw.type === 'report') continue;
         const object = raw as unknown as Record<string, unknown> & { id: string; type: string };
         const { x_kizashi_evidence: evidence, ...stix } = object as { x_kizashi_evidence?: Evidence[] } & Record<string, unknown>;
-        const prior = this.stmt.getObject.get(object.id);
-        const aliases = new Set<string>(prior ? (JSON.parse(prior.aliases) as string[]) : []);
-        const known = aliases.size;
+        // (An object twice in one bundle, as a STIX import may have, sees its first version.)
+        const prior = written.get(object.id) ?? this.known.get(object.id) ?? this.readKnown(object.id);
+        const aliases = new Set<string>(prior?.aliases);
+        const knownAliases = aliases.size;
         for (const a of [stix.aliases, stix.x_kizashi_aliases]) if (Array.isArray(a)) for (const v of a) aliases.add(String(v));
         // Most mentions change nothing about the object: skip the write (and the search-index update) then; when only
         // the first/last-seen range widens (store metadata, not STIX content) update just that.
         const json = JSON.stringify(stix);
+        const content = withoutTimestamps(json);
         const sameObject =
           prior !== undefined &&
-          aliases.size === known &&
+          aliases.size === knownAliases &&
           // Fast path: our own JSON, byte for byte, apart from the timestamps; else the canonical comparison.
-          (withoutTimestamps(prior.stix) === withoutTimestamps(json) ||
-            sameContent(JSON.parse(prior.stix) as Record<string, unknown>, stix));
-        if (sameObject && !withinSeen(prior.first_seen, prior.last_seen, seen)) this.stmt.touchSeen.run({ id: object.id, seen, now });
-        else if (!sameObject)
+          (prior.content === content || this.sameStoredContent(object.id, stix));
+        // The range after this document, as the statements below leave it.
+        const first = prior?.firstSeen ?? null;
+        const last = prior?.lastSeen ?? null;
+        const widened = {
+          firstSeen: seen !== null && (first === null || seen < first) ? seen : first,
+          lastSeen: seen !== null && (last === null || seen > last) ? seen : last,
+        };
+        if (sameObject && !withinSeen(prior.firstSeen, prior.lastSeen, seen)) {
+          this.stmt.touchSeen.run({ id: object.id, seen, now });
+          written.set(object.id, { ...prior, ...widened });
+        } else if (!sameObject) {
           this.stmt.upsertObject.run({
             id: object.id,
             type: object.type,
@@ -301,6 +333,8 @@ export class SqliteGraphStore implements GraphStore {
             seen,
             now,
           });
+          written.set(object.id, { aliases: [...aliases], content, ...widened });
+        }
         for (const e of evidence ?? []) {
           if (object.type === 'relationship') {
             this.stmt.insertEvidence.run({
@@ -328,7 +362,10 @@ export class SqliteGraphStore implements GraphStore {
     });
     // A failure is a rejected promise, as from every other backend, not a synchronous throw.
     try {
-      return Promise.resolve(run.immediate());
+      const result = run.immediate();
+      if (this.known.size + written.size > MAX_KNOWN_OBJECTS) this.known.clear();
+      for (const [id, known] of written) this.known.set(id, known);
+      return Promise.resolve(result);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
@@ -652,9 +689,49 @@ export class SqliteGraphStore implements GraphStore {
     try {
       return await work();
     } finally {
-      // A statement error that ended the whole transaction leaves nothing to commit.
-      if (this.db.inTransaction) this.db.exec('COMMIT');
+      // A statement error that ended the whole transaction leaves nothing to commit, and what the cache learnt
+      // inside it is void; so is everything if the commit fails.
+      if (!this.db.inTransaction) this.known.clear();
+      else this.commitOrForget();
     }
+  }
+
+  private commitOrForget(): void {
+    try {
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.known.clear();
+      throw error;
+    }
+  }
+
+  /** Forget the object cache when another connection has committed since we last looked (PRAGMA data_version). */
+  private syncKnown(): void {
+    const version = this.stmt.dataVersion.get() ?? -1;
+    if (version !== this.dataVersion) {
+      this.known.clear();
+      this.dataVersion = version;
+    }
+  }
+
+  /** An object's stored state, read into the cache. */
+  private readKnown(id: string): KnownObject | undefined {
+    const row = this.stmt.getObject.get(id);
+    if (!row) return undefined;
+    const known = {
+      aliases: JSON.parse(row.aliases) as string[],
+      content: withoutTimestamps(row.stix),
+      firstSeen: row.first_seen,
+      lastSeen: row.last_seen,
+    };
+    this.known.set(id, known);
+    return known;
+  }
+
+  /** The slow comparison, for JSON the fast path cannot match byte for byte (written by another backend or version). */
+  private sameStoredContent(id: string, stix: Record<string, unknown>): boolean {
+    const row = this.stmt.getObject.get(id);
+    return row !== undefined && sameContent(JSON.parse(row.stix) as Record<string, unknown>, stix);
   }
 
   /** A prepared statement for `sql`, prepared once (search builds a few dozen variants at most; the cache is bounded). */
