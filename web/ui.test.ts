@@ -115,12 +115,16 @@ describe.skipIf(!HAS_CHROMIUM)('web workspace in Chromium', () => {
     await open(page, '#/?date=2025-01-08&days=7');
     expect(await page.locator('[data-testid=digest] > li').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid=stories] > li').count()).toBeGreaterThan(0);
+    // Countries and organisations by the names Japanese readers know (警察庁), actors as the industry writes them.
+    const chips = async (): Promise<string[]> => page.locator('[data-testid=stories] .chip').allTextContents();
+    expect(await chips()).toEqual(expect.arrayContaining(['警察庁', 'MirrorFace']));
     await shot(page, 'today-ja');
     await page.click('[data-testid=lang-toggle]');
     await page.waitForFunction(
       () => document.documentElement.lang === 'en' && document.getElementById('main')?.getAttribute('aria-busy') === 'false',
     );
     expect(await page.locator('h1').first().textContent()).toContain('Today');
+    expect(await chips()).toEqual(expect.arrayContaining(['National Police Agency (Japan)', 'MirrorFace']));
     await shot(page, 'today-en');
   });
 

@@ -168,7 +168,7 @@ describe('kizashi ingest, search and stories (real SQLite file)', () => {
     ]);
     expect(stories[0]?.entities).toEqual(
       expect.arrayContaining([
-        { type: 'intrusion-set', name: 'MirrorFace', nameJa: 'ミラーフェイス' },
+        { type: 'intrusion-set', name: 'MirrorFace' },
         { type: 'location', name: 'Taiwan', nameJa: '台湾' },
         { type: 'identity', name: 'Education', nameJa: '教育機関', sector: true },
       ]),

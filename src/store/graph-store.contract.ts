@@ -222,7 +222,7 @@ export function runGraphStoreContract(name: string, open: () => Promise<GraphSto
       ]);
       expect(stories[0]?.entities).toEqual(
         expect.arrayContaining([
-          { type: 'intrusion-set', name: 'MirrorFace', nameJa: 'ミラーフェイス' },
+          { type: 'intrusion-set', name: 'MirrorFace' },
           { type: 'identity', name: 'Government', nameJa: '政府機関', sector: true },
         ]),
       );

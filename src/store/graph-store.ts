@@ -74,7 +74,7 @@ export interface StoryListing {
 
 /**
  * An entity a story names: its STIX type and name; `sector` marks an identity that is an industry sector, and
- * `nameJa` is its first name written in Japanese, where it has one (警察庁, 中国, 政府機関).
+ * `nameJa` is the name Japanese readers know it by, where that differs (警察庁, 中国, 政府機関; not for actors).
  */
 export interface StoryEntity {
   readonly type: string;

@@ -68,14 +68,8 @@ const FACT_TYPES: Readonly<Record<string, { ja: string; en: string; weight: numb
 };
 /** The fact line an entity belongs on: sectors are identities, but not organisations. */
 const factType = (e: StoryEntity): string => (e.sector ? 'sector' : e.type);
-/**
- * An entity's name in the digest's language. Japanese briefs write countries, organisations and sectors in
- * Japanese (中国, 警察庁, 政府機関) but keep actor, malware and technique names as the industry writes them.
- */
-const LOCALISED = new Set(['location', 'identity']);
-const nameIn = (e: StoryEntity, lang: DigestLang): string =>
-  // An acronym (CISA, FBI, NISC) is how Japanese reports write the body too.
-  (lang === 'ja' && LOCALISED.has(e.type) && !/^[A-Z]{2,6}$/.test(e.name) && e.nameJa) || e.name;
+/** An entity's name in the digest's language. */
+const nameIn = (e: StoryEntity, lang: DigestLang): string => (lang === 'ja' ? (e.nameJa ?? e.name) : e.name);
 
 /** Start and end of the calendar day `date` in time zone `tz`, as ISO instants. */
 export function dayBounds(date: string, tz: string): { since: string; until: string } {

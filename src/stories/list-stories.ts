@@ -23,6 +23,12 @@ export interface ClusteredStory extends StoryListing {
 
 /** A name written in kana or kanji. */
 const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff]/;
+/**
+ * Japanese reporting writes countries, organisations and sectors in Japanese (中国, 警察庁, 政府機関), but keeps
+ * actor, malware and technique names, and acronyms (CISA, FBI), as the industry writes them.
+ */
+const LOCALISED = new Set(['location', 'identity']);
+const ACRONYM = /^[A-Z]{2,6}$/;
 
 /**
  * Stories with at least one document published in [since, until).
@@ -61,8 +67,9 @@ export async function listStories(
           const stored = await store.getObject(o.id);
           // Sectors are STIX identities of class "class": listed as sectors, not as organisations.
           const sector = stored?.stix.type === 'identity' && stored.stix.identity_class === 'class';
-          const nameJa = stored?.aliases.find((a) => JAPANESE.test(a));
-          entity = { type: o.type, name: stored?.name ?? o.id, ...(sector ? { sector } : {}), ...(nameJa ? { nameJa } : {}) };
+          const name = stored?.name ?? o.id;
+          const nameJa = LOCALISED.has(o.type) && !ACRONYM.test(name) ? stored?.aliases.find((a) => JAPANESE.test(a)) : undefined;
+          entity = { type: o.type, name, ...(sector ? { sector } : {}), ...(nameJa ? { nameJa } : {}) };
           names.set(o.id, entity);
         }
         entities.set(o.id, entity);

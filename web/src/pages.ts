@@ -24,8 +24,15 @@ interface Story {
   title: string;
   documents: { title: string; url?: string; published?: string; lang: string; source?: string }[];
   documentIds: string[];
-  entities: { type: string; name: string }[];
+  entities: StoryEntity[];
 }
+/** `nameJa`: the name Japanese readers know a country, organisation or sector by (中国, 警察庁), where it differs. */
+interface StoryEntity {
+  type: string;
+  name: string;
+  nameJa?: string;
+}
+const storyEntityName = (e: StoryEntity): string => (currentLang() === 'ja' ? (e.nameJa ?? e.name) : e.name);
 interface LedgerEntry {
   subject: string;
   object: string;
@@ -149,7 +156,11 @@ export async function todayPage(main: HTMLElement, params: URLSearchParams): Pro
               { class: 'muted' },
               ` — ${s.documents.length} ${t('documents')}: ${[...new Set(s.documents.map((d) => d.lang))].join('/')}`,
             ),
-            h('div', { class: 'chips' }, ...s.entities.slice(0, 8).map((e) => h('span', { class: `chip ${typeClass(e.type)}` }, e.name))),
+            h(
+              'div',
+              { class: 'chips' },
+              ...s.entities.slice(0, 8).map((e) => h('span', { class: `chip ${typeClass(e.type)}` }, storyEntityName(e))),
+            ),
           ),
         ),
       ),
@@ -185,7 +196,7 @@ export async function storyPage(main: HTMLElement, id: string): Promise<void> {
   }>(`/api/stories/${encodeURIComponent(id)}`);
   const s = data.story;
   const byType = new Map<string, string[]>();
-  for (const e of s.entities) byType.set(e.type, [...(byType.get(e.type) ?? []), e.name]);
+  for (const e of s.entities) byType.set(e.type, [...(byType.get(e.type) ?? []), storyEntityName(e)]);
   main.append(
     h('h1', {}, s.title),
     section(
