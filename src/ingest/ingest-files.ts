@@ -40,14 +40,24 @@ export async function listDocumentFiles(paths: readonly string[]): Promise<strin
   return out;
 }
 
-/** Documents per commit when ingesting many (SQLite); small enough that other writers wait well under a second. */
-const BATCH_SIZE = 32;
+/**
+ * Commits when ingesting many (SQLite): up to BATCH_MAX documents, or as many as BATCH_MS allows, so other writers
+ * (the web UI, another ingest) wait at most about that long. Fewer commits write each hot index page fewer times.
+ */
+const BATCH_MAX = 128;
+const BATCH_MS = 250;
 
-/** Run `each` over `items` in commits of BATCH_SIZE (`GraphStore.batch`: each document still atomic on its own). */
+/** Run `each` over `items` in commits (`GraphStore.batch`: each document still atomic on its own). */
 export async function inBatches<T>(store: GraphStore, items: readonly T[], each: (item: T) => Promise<void>): Promise<void> {
-  for (let at = 0; at < items.length; at += BATCH_SIZE) {
+  let at = 0;
+  while (at < items.length) {
     await store.batch(async () => {
-      for (const item of items.slice(at, at + BATCH_SIZE)) await each(item);
+      const started = performance.now();
+      const end = Math.min(items.length, at + BATCH_MAX);
+      do {
+        await each(items[at] as T);
+        at++;
+      } while (at < end && performance.now() - started < BATCH_MS);
     });
   }
 }

@@ -213,6 +213,11 @@ const MAX_STATEMENTS = 256;
 interface KnownObject {
   readonly aliases: readonly string[];
   readonly content: string;
+  /**
+   * The content is JSON this process wrote, key order and all: a byte difference is a content difference, and the
+   * canonical comparison (for JSON from elsewhere: another backend, an older version) can be skipped.
+   */
+  readonly exact: boolean;
   readonly firstSeen: string | null;
   readonly lastSeen: string | null;
 }
@@ -312,7 +317,7 @@ export class SqliteGraphStore implements GraphStore {
           prior !== undefined &&
           aliases.size === knownAliases &&
           // Fast path: our own JSON, byte for byte, apart from the timestamps; else the canonical comparison.
-          (prior.content === content || this.sameStoredContent(object.id, stix));
+          (prior.content === content || (!prior.exact && this.sameStoredContent(object.id, stix)));
         // The range after this document, as the statements below leave it.
         const first = prior?.firstSeen ?? null;
         const last = prior?.lastSeen ?? null;
@@ -333,7 +338,7 @@ export class SqliteGraphStore implements GraphStore {
             seen,
             now,
           });
-          written.set(object.id, { aliases: [...aliases], content, ...widened });
+          written.set(object.id, { aliases: [...aliases], content, exact: true, ...widened });
         }
         for (const e of evidence ?? []) {
           if (object.type === 'relationship') {
@@ -721,6 +726,7 @@ export class SqliteGraphStore implements GraphStore {
     const known = {
       aliases: JSON.parse(row.aliases) as string[],
       content: withoutTimestamps(row.stix),
+      exact: false,
       firstSeen: row.first_seen,
       lastSeen: row.last_seen,
     };
