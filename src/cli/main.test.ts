@@ -272,3 +272,13 @@ describe('kizashi init, config and feeds', () => {
     expect(domains.map((h) => h.type)).toContain('domain-name');
   });
 });
+
+describe('kizashi worker', () => {
+  it('rejects a --concurrency that is not a whole number from 1 to 32, in one line', async () => {
+    for (const bad of ['0', '2.5', 'many']) {
+      const { code, err } = await run('worker', '--concurrency', bad);
+      expect(code).toBe(64); // a usage error
+      expect(err.trim()).toMatch(new RegExp(`^kizashi: --concurrency must be a whole number from 1 to 32, got "${bad}"$`));
+    }
+  });
+});

@@ -179,8 +179,12 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     .description('PostgreSQL mode: process queued ingestion jobs (run any number, on any machine)')
     .option('--lease <seconds>', 'how long a claimed item is reserved before another worker may retry it', '300')
     .option('--until-empty', 'exit when the queue has been empty for two seconds')
+    .option('--concurrency <n>', 'items in progress at once in this worker (one extracts while another is written)', '3')
     .addOption(kbOption())
-    .action(async (opts: { lease: string; untilEmpty?: boolean; kb?: string[] }) => {
+    .action(async (opts: { lease: string; untilEmpty?: boolean; concurrency: string; kb?: string[] }) => {
+      const concurrency = Number(opts.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32)
+        throw new UsageError(`--concurrency must be a whole number from 1 to 32, got "${opts.concurrency}"`);
       const extractor = await openExtractor({ kbDirs: opts.kb ?? [] });
       const queue = await openQueue();
       const store = await openStore();
@@ -192,6 +196,7 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
         const n = await runWorker(queue, store, extractor, {
           leaseSeconds: Number(opts.lease),
           signal: abort.signal,
+          concurrency,
           ...(opts.untilEmpty ? { stopWhenIdleMs: 2000 } : {}),
           onItem: (payload, result, detail) => io.out.write(`${result.padEnd(9)} ${payload}${detail ? `  ${detail}` : ''}\n`),
         });

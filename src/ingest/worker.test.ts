@@ -50,7 +50,7 @@ describe.skipIf(!URL_)('PostgreSQL queue and workers', () => {
     extractor = createExtractor(await loadKnowledgeBase({ ignoreHome: true }));
   });
 
-  it('4 concurrent workers process every item once and store no duplicate document, object or mention', async () => {
+  it('4 concurrent workers, each with 2 items in progress, process every item once and store no duplicate document, object or mention', async () => {
     const schema = `q_${randomBytes(5).toString('hex')}`;
     const { dir, files } = await makeFolder();
     const expected = await reference(dir, extractor);
@@ -64,7 +64,7 @@ describe.skipIf(!URL_)('PostgreSQL queue and workers', () => {
       })),
     );
     const done = await Promise.all(
-      workers.map((w) => runWorker(w.q, w.s, extractor, { leaseSeconds: 60, stopWhenIdleMs: 300, pollMs: 50 })),
+      workers.map((w) => runWorker(w.q, w.s, extractor, { leaseSeconds: 60, stopWhenIdleMs: 300, pollMs: 50, concurrency: 2 })),
     );
     expect(done.reduce((a, b) => a + b, 0)).toBe(files.length - 1); // every item but the empty file
     expect(done.filter((n) => n > 0).length).toBeGreaterThan(1); // the work was shared

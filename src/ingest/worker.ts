@@ -13,10 +13,21 @@ export interface WorkerOptions {
   readonly pollMs?: number;
   readonly onItem?: (payload: string, result: PutResult | 'failed' | 'retry', detail?: string) => void;
   readonly signal?: AbortSignal;
+  /**
+   * Items in progress at once in this process (default 1). Extraction uses the CPU while a store write waits on
+   * the database; with two or more, one item is extracted while another is written.
+   */
+  readonly concurrency?: number;
 }
 
 /** Process jobs until idle (or aborted). Returns how many items this worker finished. */
 export async function runWorker(queue: PostgresJobQueue, store: GraphStore, extractor: Extractor, options: WorkerOptions): Promise<number> {
+  const lanes = Array.from({ length: Math.max(1, options.concurrency ?? 1) }, () => runLane(queue, store, extractor, options));
+  return (await Promise.all(lanes)).reduce((a, b) => a + b, 0);
+}
+
+/** One claim-ingest-complete loop; a worker runs `concurrency` of them. */
+async function runLane(queue: PostgresJobQueue, store: GraphStore, extractor: Extractor, options: WorkerOptions): Promise<number> {
   let finished = 0;
   let idleSince = Date.now();
   const poll = options.pollMs ?? 500;

@@ -90,6 +90,11 @@ export interface PostgresStoreOptions {
   readonly poolSize?: number;
 }
 
+/** Rows as columns, for INSERT … SELECT FROM unnest($1::text[], …): one array per column. */
+function columns(rows: readonly (readonly unknown[])[], width: number): unknown[][] {
+  return Array.from({ length: width }, (_, c) => rows.map((r) => r[c] ?? null));
+}
+
 /** Connect, create the schema and run pending migrations. Errors name the server (without password). */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<PostgresGraphStore> {
   const schema = options.schema ?? 'kizashi';
@@ -187,6 +192,8 @@ export class PostgresGraphStore implements GraphStore {
         last_seen: string | null;
       }>('SELECT id, stix, aliases, first_seen, last_seen FROM objects WHERE id = ANY($1)', [objects.map((o) => o.id)]);
       const priors = new Map(priorRows.rows.map((r) => [r.id, r]));
+      const mentionRows: unknown[][] = [];
+      const evidenceRows: unknown[][] = [];
       for (const raw of objects) {
         const { x_kizashi_evidence: evidence, ...stix } = raw as unknown as { x_kizashi_evidence?: Evidence[] } & Record<string, unknown>;
         const aliases = [...new Set([stix.aliases, stix.x_kizashi_aliases].flatMap((a) => (Array.isArray(a) ? a.map(String) : [])))];
@@ -213,21 +220,25 @@ export class PostgresGraphStore implements GraphStore {
             [stix.id, stix.type, objectName(stix), JSON.stringify(aliases), JSON.stringify(stix), seen, now],
           );
         for (const e of evidence ?? []) {
-          if (stix.type === 'relationship') {
-            await client.query(
-              `INSERT INTO relationship_evidence (relationship_id, document_id, start, "end", sentence) VALUES ($1, $2, $3, $4, $5)
-               ON CONFLICT DO NOTHING`,
-              [stix.id, doc.id, e.start, e.end, e.sentence],
-            );
-          } else {
-            await client.query(
-              `INSERT INTO mentions (document_id, object_id, start, "end", text, alias, sentence, sentence_start)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-              [doc.id, stix.id, e.start, e.end, e.text, e.alias ?? null, e.sentence, e.sentence_start],
-            );
-          }
+          if (stix.type === 'relationship') evidenceRows.push([String(stix.id), e.start, e.end, e.sentence]);
+          else mentionRows.push([String(stix.id), e.start, e.end, e.text, e.alias ?? null, e.sentence, e.sentence_start]);
         }
       }
+      // Mentions and relationship evidence in one statement each (a round trip per row cost more than the rows).
+      if (mentionRows.length > 0)
+        await client.query(
+          `INSERT INTO mentions (document_id, object_id, start, "end", text, alias, sentence, sentence_start)
+           SELECT $1, * FROM unnest($2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[])
+           ON CONFLICT DO NOTHING`,
+          [doc.id, ...columns(mentionRows, 7)],
+        );
+      if (evidenceRows.length > 0)
+        await client.query(
+          `INSERT INTO relationship_evidence (relationship_id, document_id, start, "end", sentence)
+           SELECT r, $1, s, e, t FROM unnest($2::text[], $3::int[], $4::int[], $5::text[]) AS x(r, s, e, t)
+           ON CONFLICT DO NOTHING`,
+          [doc.id, ...columns(evidenceRows, 4)],
+        );
       await client.query('COMMIT');
       return prior ? 'updated' : 'new';
     } catch (error) {
