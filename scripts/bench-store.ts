@@ -97,8 +97,15 @@ if (PG_URL) {
     writeFileSync(path, `---\ntitle: Item ${i}\npublished: 2024-01-01\n---\nItem ${i}. ${t}`);
     return path;
   });
-  for (const workers of [1, 2, 4]) {
-    const schema = `bench_${workers}_${Date.now() % 100000}`;
+  // Worker processes with one item in progress each (how throughput scales with processes), then one worker with
+  // the default three items in progress (extraction overlapping the database writes).
+  for (const [workers, concurrency] of [
+    [1, 1],
+    [2, 1],
+    [4, 1],
+    [1, 3],
+  ] as const) {
+    const schema = `bench_${workers}_${concurrency}_${Date.now() % 100000}`;
     const queue = await PostgresJobQueue.open(PG_URL, schema);
     await queue.enqueue(files);
     const t0 = performance.now();
@@ -107,10 +114,14 @@ if (PG_URL) {
         { length: workers },
         () =>
           new Promise<void>((r) =>
-            spawn(process.execPath, ['bin/kizashi.js', 'worker', '--until-empty', '--kb', join(SHARED, 'data')], {
-              env: { ...process.env, KIZASHI_DATABASE_URL: PG_URL, KIZASHI_DB_SCHEMA: schema },
-              stdio: 'ignore',
-            }).on('exit', () => r()),
+            spawn(
+              process.execPath,
+              ['bin/kizashi.js', 'worker', '--until-empty', '--concurrency', String(concurrency), '--kb', join(SHARED, 'data')],
+              {
+                env: { ...process.env, KIZASHI_DATABASE_URL: PG_URL, KIZASHI_DB_SCHEMA: schema },
+                stdio: 'ignore',
+              },
+            ).on('exit', () => r()),
           ),
       ),
     );
@@ -135,9 +146,9 @@ if (PG_URL) {
     const hi = Math.max(lo + 1, Math.floor(times.length * 0.9));
     const steady = (hi - lo) / Math.max(0.001, (times[hi] ?? 0) - (times[lo] ?? 0));
     lines.push(
-      `| PostgreSQL end-to-end ingestion, ${workers} worker process(es), news items | ${stored} docs | ${steady.toFixed(0)} docs/s steady state (${(stored / s).toFixed(0)} docs/s wall, incl. KB load and idle exit) |`,
+      `| PostgreSQL end-to-end ingestion, ${workers} worker process(es) × ${concurrency} item(s) in progress, news items | ${stored} docs | ${steady.toFixed(0)} docs/s steady state (${(stored / s).toFixed(0)} docs/s wall, incl. KB load and idle exit) |`,
     );
-    out[`postgres_e2e_${workers}w`] = { docs: stored, docsPerSecondSteady: steady, docsPerSecondWall: stored / s };
+    out[`postgres_e2e_${workers}w_${concurrency}c`] = { docs: stored, docsPerSecondSteady: steady, docsPerSecondWall: stored / s };
   }
   rmSync(dir, { recursive: true, force: true });
 } else lines.push('| PostgreSQL ingestion | — | skipped: set BENCH_DATABASE_URL |');
