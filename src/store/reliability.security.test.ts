@@ -78,7 +78,7 @@ describe('SQLite under crashes', () => {
       recordFigure('reliability-sqlite', {
         area: 'Reliability',
         defence:
-          'each document atomic: its own savepoint inside a commit of up to 32 documents (SQLite WAL); re-ingestion compares a content hash',
+          'each document atomic: its own savepoint inside a commit of up to 128 documents or 250 ms (SQLite WAL); re-ingestion compares a content hash',
         test: 'src/store/reliability.security.test.ts',
         figure: `re-ingesting the corpus: ${again.unchanged} unchanged, 0 new, 0 updated; ${kills} SIGKILLs of \`kizashi ingest\` at random points: ${checks} document checks, ${partial} partial documents; the next run completed all ${expected.size}`,
       });
