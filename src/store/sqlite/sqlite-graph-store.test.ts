@@ -92,4 +92,19 @@ describe('the object cache of a SQLite connection', () => {
     expect(await aliasesOf(store)).toEqual(['Alpha', 'Bravo']);
     await store.close();
   });
+
+  it('forgets what a batch learnt when the batch transaction ends without a commit', async () => {
+    const store = openSqliteStore(join(await mkdtemp(join(tmpdir(), 'kizashi-db-')), 'k.db'));
+    await put(store, 1, ['Alpha']);
+    // The transaction ends inside the batch (as a statement error that aborts it would end it): nothing commits.
+    const db = (store as unknown as { db: { exec(sql: string): void } }).db;
+    await store.batch(async () => {
+      await put(store, 2, ['Alpha', 'Bravo']);
+      db.exec('ROLLBACK');
+    });
+    expect(await aliasesOf(store)).toEqual(['Alpha']);
+    await put(store, 3, ['Alpha', 'Bravo']); // Bravo was rolled back: it must be written now
+    expect(await aliasesOf(store)).toEqual(['Alpha', 'Bravo']);
+    await store.close();
+  });
 });
