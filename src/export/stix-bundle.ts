@@ -93,10 +93,11 @@ const MALWARE_TYPES: Record<string, string> = {
 function entityParts(e: KbEntity): {
   id: string;
   aliasSources: { x_kizashi_alias_sources?: Record<string, readonly string[]> };
-  aliases: string[];
   withRefs: { external_references?: ExternalReference[] };
   withDescription: { description?: string };
   withAliases: { aliases?: string[] };
+  /** The same aliases for the types STIX gives no `aliases` property (locations, sectors, organisations). */
+  withKizashiAliases: { x_kizashi_aliases?: string[] };
 } {
   let parts = ENTITY_PARTS.get(e);
   if (!parts) {
@@ -106,10 +107,10 @@ function entityParts(e: KbEntity): {
     parts = {
       id: entityStixId(e),
       aliasSources: e.aliases.length > 1 ? { x_kizashi_alias_sources: Object.fromEntries(e.aliases.map((a) => [a.value, a.sources])) } : {},
-      aliases,
       withRefs: refs.length > 0 ? { external_references: refs } : {},
       withDescription: description ? { description } : {},
       withAliases: aliases.length > 0 ? { aliases } : {},
+      withKizashiAliases: aliases.length > 0 ? { x_kizashi_aliases: aliases } : {},
     };
     // Shared by every object of this entity: frozen, so a change to one object cannot leak into the next.
     Object.freeze(aliases);
@@ -147,7 +148,7 @@ function evidenceOf(x: ExtractedEntity, extraction: Extraction): Evidence[] {
 
 function entityObject(x: ExtractedEntity, extraction: Extraction, time: string): StixObject {
   const e = x.entity;
-  const { id, aliasSources, aliases, withRefs, withDescription, withAliases } = entityParts(e);
+  const { id, aliasSources, withRefs, withDescription, withAliases, withKizashiAliases } = entityParts(e);
   const common = {
     spec_version: '2.1' as const,
     id,
@@ -201,7 +202,7 @@ function entityObject(x: ExtractedEntity, extraction: Extraction, time: string):
         type: 'location',
         name: e.name,
         ...(e.country ? { country: e.country } : { region: e.region ?? 'unknown' }),
-        ...(aliases.length > 0 ? { x_kizashi_aliases: aliases } : {}),
+        ...withKizashiAliases,
       };
     case 'sector':
       return {
@@ -210,7 +211,7 @@ function entityObject(x: ExtractedEntity, extraction: Extraction, time: string):
         name: e.name,
         identity_class: 'class',
         sectors: [e.sector ?? 'other'],
-        ...(aliases.length > 0 ? { x_kizashi_aliases: aliases } : {}),
+        ...withKizashiAliases,
       };
     case 'identity':
       return {
@@ -219,7 +220,7 @@ function entityObject(x: ExtractedEntity, extraction: Extraction, time: string):
         name: e.name,
         identity_class: 'organization',
         ...withDescription,
-        ...(aliases.length > 0 ? { x_kizashi_aliases: aliases } : {}),
+        ...withKizashiAliases,
         ...(e.roles.length > 0 ? { x_kizashi_roles: e.roles } : {}),
         ...(e.country ? { x_kizashi_country: e.country } : {}),
         ...actorRoles(e, extraction),

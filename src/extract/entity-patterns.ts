@@ -4,6 +4,7 @@
 import type { EntityKind, KbEntity } from '../kb/entity.js';
 import { isEnglishWord } from '../kb/english-words.js';
 import { entityKey, type KnowledgeBase } from '../kb/knowledge-base.js';
+import { hasJapanese } from '../text/language.js';
 
 export interface PatternMention {
   readonly entity: KbEntity;
@@ -77,8 +78,6 @@ const MINISTRY_EN =
 const ORG_JA_SHA =
   /((?:[A-Z][A-Za-z0-9&.-]{1,24})(?: [A-Z][A-Za-z0-9&.-]{1,24}){0,3}|[ァ-ヴ][ァ-ヴー・]{1,20})社(?![会員長内外債名交屋宅])/g;
 const AGENCY_JA = /(?<![一-龯])([一-龯]{2,10}(?:省|庁))(?![一-龯])/g;
-/** Kana or kanji: every Japanese pattern above needs one. */
-const JAPANESE_CHAR = /[\u3040-\u30ff\u3400-\u9fff]/;
 
 /** Words that look like names before "ransomware" etc. but are not names. */
 const NOT_NAMES = new Set([
@@ -252,9 +251,9 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
   };
 
   // The Japanese patterns all need a kana or kanji: on text without any they cannot match, so they are not run.
-  const japanese = JAPANESE_CHAR.test(text);
-  const only = <T>(ja: boolean, xs: readonly T[]): readonly T[] => (ja ? xs : []);
-  for (const re of [NEW_SOFTWARE_EN, NEW_SOFTWARE_EN_DUBBED, ...only(japanese, [NEW_SOFTWARE_JA, NEW_SOFTWARE_JA_QUOTED])]) {
+  const japanese = hasJapanese(text);
+  const ifJapanese = (res: readonly RegExp[]): readonly RegExp[] => (japanese ? res : []);
+  for (const re of [NEW_SOFTWARE_EN, NEW_SOFTWARE_EN_DUBBED, ...ifJapanese([NEW_SOFTWARE_JA, NEW_SOFTWARE_JA_QUOTED])]) {
     for (const m of text.matchAll(re)) {
       const name = cleanName(m[1] ?? '');
       if (name) add('malware', name, m.index + m[0].indexOf(name), 60);
@@ -299,13 +298,13 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
       if (name) add(kind, name, m.index + m[0].indexOf(name), 55);
     }
   }
-  for (const re of [...only(japanese, [NEW_ACTOR_JA_QUOTED]), NEW_ACTOR_EN, NAMED_ACTOR_EN]) {
+  for (const re of [...ifJapanese([NEW_ACTOR_JA_QUOTED]), NEW_ACTOR_EN, NAMED_ACTOR_EN]) {
     for (const m of text.matchAll(re)) {
       const name = cleanName(m[1] ?? '');
       if (name) add('intrusion-set', name, m.index + m[0].indexOf(name), 60);
     }
   }
-  for (const re of [ORG_SUFFIX_EN, MINISTRY_EN, ...only(japanese, [ORG_JA_SHA, AGENCY_JA])]) {
+  for (const re of [ORG_SUFFIX_EN, MINISTRY_EN, ...ifJapanese([ORG_JA_SHA, AGENCY_JA])]) {
     for (const m of text.matchAll(re)) {
       const raw = (m[1] ?? m[0]).trim();
       const name = /[A-Za-z]/.test(raw) ? cleanName(raw) : raw;

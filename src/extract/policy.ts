@@ -193,9 +193,9 @@ export function findStances(
   // An instrument only implied (carried from an earlier sentence) is the object of what its subjects do: a party in
   // another role (NSOグループ社のペガサスによる人権侵害が問題視された) takes no stance on it.
   const subject = (i: PolicyItem): boolean =>
-    !options.implicitInstrument || !/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(text[i.end] ?? ' ')
-      ? true
-      : JA_SUBJECT_AFTER.test(text.slice(i.end, i.end + 3));
+    !options.implicitInstrument ||
+    !/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(text[i.end] ?? ' ') ||
+    JA_SUBJECT_AFTER.test(text.slice(i.end, i.end + 3));
   const parties = items.filter((i) => isParty(text, i) && subject(i) && !instruments.some((p) => i.start >= p.start && i.end <= p.end));
   if (parties.length === 0) return [];
   const cues: { type: StanceType; start: number; end: number; negated: boolean }[] = [];
@@ -233,9 +233,7 @@ export function findStances(
       // take the listed party as their object: "Commerce added NSO Group to the Entity List".)
       const first = Math.min(party.start, instrument.start);
       const ownSubject = (c: { type: StanceType; start: number; end: number }): boolean =>
-        c.type === 'listed-under' ||
-        c.end > first ||
-        !parties.some((p) => p.entity.key !== party.entity.key && p.end <= c.start && p.start >= sentence.start);
+        c.type === 'listed-under' || c.end > first || !parties.some((p) => p.entity.key !== party.entity.key && p.end <= c.start);
       const sorted = candidates.filter(ownSubject).sort((a, b) => distance(a) - distance(b));
       const best = sorted[0];
       if (!best || distance(best) > 60) continue;

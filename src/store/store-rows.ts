@@ -109,6 +109,12 @@ export function toApiKey(r: ApiKeyRow): ApiKeyRecord {
   };
 }
 
+/** toApiKey's inverse: the values of `INSERT INTO api_keys (API_KEY_COLUMNS)`, in that order. */
+export const API_KEY_COLUMNS = 'id, name, role, hash, created_at, revoked_at';
+export function apiKeyValues(key: ApiKeyRecord): [string, string, string, string, string, string | null] {
+  return [key.id, key.name, key.role, key.hash, key.createdAt, key.revokedAt ?? null];
+}
+
 export interface WatchlistRow {
   id: string;
   name: string;

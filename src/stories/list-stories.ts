@@ -1,6 +1,7 @@
 // Stories from the store: the documents of a time window (with a week of context before it) clustered into
 // events, listed with their sources and key entities.
 import type { GraphStore, StoryEntity, StoryListing } from '../store/graph-store.js';
+import { hasJapanese } from '../text/language.js';
 import { clusterStories, type ClusterDocument, type ClusterOptions } from './cluster.js';
 
 const LISTED_TYPES = new Set([
@@ -21,8 +22,6 @@ export interface ClusteredStory extends StoryListing {
   readonly documentIds: readonly string[];
 }
 
-/** A name written in kana or kanji. */
-const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff]/;
 /**
  * Japanese reporting writes countries, organisations and sectors in Japanese (中国, 警察庁, 政府機関), but keeps
  * actor, malware and technique names, and acronyms (CISA, FBI), as the industry writes them.
@@ -68,7 +67,7 @@ export async function listStories(
           // Sectors are STIX identities of class "class": listed as sectors, not as organisations.
           const sector = stored?.stix.type === 'identity' && stored.stix.identity_class === 'class';
           const name = stored?.name ?? o.id;
-          const nameJa = LOCALISED.has(o.type) && !ACRONYM.test(name) ? stored?.aliases.find((a) => JAPANESE.test(a)) : undefined;
+          const nameJa = LOCALISED.has(o.type) && !ACRONYM.test(name) ? stored?.aliases.find(hasJapanese) : undefined;
           entity = { type: o.type, name, ...(sector ? { sector } : {}), ...(nameJa ? { nameJa } : {}) };
           names.set(o.id, entity);
         }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectLanguage } from './language.js';
+import { detectLanguage, hasJapanese, isJapaneseChar } from './language.js';
 
 describe('detectLanguage', () => {
   it.each([
@@ -13,5 +13,17 @@ describe('detectLanguage', () => {
 
   it('flags mixed-script text', () => {
     expect(detectLanguage('Trend MicroはEarth EstriesとFamousSparrowの関連を指摘').mixed).toBe(true);
+  });
+});
+
+describe('hasJapanese', () => {
+  it('accepts exactly the characters isJapaneseChar accepts', () => {
+    for (let code = 0; code <= 0xffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue; // lone surrogates are not characters
+      const ch = String.fromCharCode(code);
+      if (hasJapanese(ch) !== isJapaneseChar(code)) expect.fail(`U+${code.toString(16)}: the two disagree`);
+    }
+    expect(hasJapanese('Earth Estries targets 台湾')).toBe(true);
+    expect(hasJapanese('Earth Estries targets Taiwan')).toBe(false);
   });
 });

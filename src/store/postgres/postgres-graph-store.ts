@@ -23,6 +23,8 @@ import type {
 } from '../graph-store.js';
 import { schemaPool, withSetupLock } from './pg-setup.js';
 import {
+  API_KEY_COLUMNS,
+  apiKeyValues,
   highlight,
   objectName,
   stixVersion,
@@ -408,14 +410,7 @@ export class PostgresGraphStore implements GraphStore {
   }
 
   async putApiKey(key: ApiKeyRecord): Promise<void> {
-    await this.pool.query('INSERT INTO api_keys (id, name, role, hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-      key.id,
-      key.name,
-      key.role,
-      key.hash,
-      key.createdAt,
-      key.revokedAt ?? null,
-    ]);
+    await this.pool.query(`INSERT INTO api_keys (${API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`, apiKeyValues(key));
   }
 
   async apiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {

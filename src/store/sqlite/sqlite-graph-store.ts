@@ -22,6 +22,8 @@ import type {
   WatchHit,
 } from '../graph-store.js';
 import {
+  API_KEY_COLUMNS,
+  apiKeyValues,
   highlight,
   objectName,
   stixVersion,
@@ -221,6 +223,15 @@ interface KnownObject {
   readonly firstSeen: string | null;
   readonly lastSeen: string | null;
 }
+/** An object's first/last-seen range as a write left it (RETURNING): the cache takes it from the database. */
+interface SeenRow {
+  first_seen: string | null;
+  last_seen: string | null;
+}
+const seenRange = (row: SeenRow | undefined): Pick<KnownObject, 'firstSeen' | 'lastSeen'> => ({
+  firstSeen: row?.first_seen ?? null,
+  lastSeen: row?.last_seen ?? null,
+});
 /** Cached objects at most (a few MB); the cache starts over when full. */
 const MAX_KNOWN_OBJECTS = 5000;
 
@@ -247,7 +258,7 @@ export class SqliteGraphStore implements GraphStore {
       deleteEvidence: db.prepare('DELETE FROM relationship_evidence WHERE document_id = ?'),
       getObject: db.prepare<[string], ObjectRow>('SELECT * FROM objects WHERE id = ?'),
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
-      upsertObject: db.prepare(
+      upsertObject: db.prepare<Record<string, unknown>, SeenRow>(
         `INSERT INTO objects (id, type, name, aliases, stix, first_seen, last_seen, updated_at, seq, date_added)
          VALUES (@id, @type, @name, @aliases, @stix, @seen, @seen, @now, (SELECT coalesce(max(seq), 0) + 1 FROM objects), @now)
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, aliases = @aliases, stix = excluded.stix,
@@ -255,11 +266,13 @@ export class SqliteGraphStore implements GraphStore {
            date_added = CASE WHEN objects.stix = excluded.stix THEN objects.date_added ELSE excluded.date_added END,
            first_seen = CASE WHEN @seen IS NULL THEN first_seen WHEN first_seen IS NULL OR @seen < first_seen THEN @seen ELSE first_seen END,
            last_seen = CASE WHEN @seen IS NULL THEN last_seen WHEN last_seen IS NULL OR @seen > last_seen THEN @seen ELSE last_seen END,
-           updated_at = @now`,
+           updated_at = @now
+         RETURNING first_seen, last_seen`,
       ),
-      touchSeen: db.prepare(
+      touchSeen: db.prepare<Record<string, unknown>, SeenRow>(
         `UPDATE objects SET first_seen = CASE WHEN first_seen IS NULL OR @seen < first_seen THEN @seen ELSE first_seen END,
-           last_seen = CASE WHEN last_seen IS NULL OR @seen > last_seen THEN @seen ELSE last_seen END, updated_at = @now WHERE id = @id`,
+           last_seen = CASE WHEN last_seen IS NULL OR @seen > last_seen THEN @seen ELSE last_seen END, updated_at = @now WHERE id = @id
+         RETURNING first_seen, last_seen`,
       ),
       insertMention: db.prepare(
         `INSERT OR IGNORE INTO mentions (document_id, object_id, start, "end", text, alias, sentence, sentence_start)
@@ -318,18 +331,10 @@ export class SqliteGraphStore implements GraphStore {
           aliases.size === knownAliases &&
           // Fast path: our own JSON, byte for byte, apart from the timestamps; else the canonical comparison.
           (prior.content === content || (!prior.exact && this.sameStoredContent(object.id, stix)));
-        // The range after this document, as the statements below leave it.
-        const first = prior?.firstSeen ?? null;
-        const last = prior?.lastSeen ?? null;
-        const widened = {
-          firstSeen: seen !== null && (first === null || seen < first) ? seen : first,
-          lastSeen: seen !== null && (last === null || seen > last) ? seen : last,
-        };
         if (sameObject && !withinSeen(prior.firstSeen, prior.lastSeen, seen)) {
-          this.stmt.touchSeen.run({ id: object.id, seen, now });
-          written.set(object.id, { ...prior, ...widened });
+          written.set(object.id, { ...prior, ...seenRange(this.stmt.touchSeen.get({ id: object.id, seen, now })) });
         } else if (!sameObject) {
-          this.stmt.upsertObject.run({
+          const range = this.stmt.upsertObject.get({
             id: object.id,
             type: object.type,
             name: objectName(stix),
@@ -338,7 +343,7 @@ export class SqliteGraphStore implements GraphStore {
             seen,
             now,
           });
-          written.set(object.id, { aliases: [...aliases], content, exact: true, ...widened });
+          written.set(object.id, { aliases: [...aliases], content, exact: true, ...seenRange(range) });
         }
         for (const e of evidence ?? []) {
           if (object.type === 'relationship') {
@@ -587,14 +592,7 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   putApiKey(key: ApiKeyRecord): Promise<void> {
-    this.sql('INSERT INTO api_keys (id, name, role, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-      key.id,
-      key.name,
-      key.role,
-      key.hash,
-      key.createdAt,
-      key.revokedAt ?? null,
-    );
+    this.sql(`INSERT INTO api_keys (${API_KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`).run(...apiKeyValues(key));
     return Promise.resolve();
   }
 
