@@ -21,6 +21,26 @@ describe('AhoCorasick', () => {
     expect(ac.search('北朝鮮のラザルスと米国').map((m) => m.pattern)).toEqual([0, 1, 2]);
   });
 
+  it('scanFrom finds exactly the occurrences that start where allowed', () => {
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const alphabet = 'ab cア';
+    const word = (len: number): string => Array.from({ length: len }, () => alphabet[rand(alphabet.length)]).join('');
+    for (let round = 0; round < 50; round++) {
+      const patterns = Array.from({ length: 1 + rand(12) }, () => word(1 + rand(4)));
+      const text = word(200);
+      const ac = new AhoCorasick(patterns);
+      // Starts allowed after a space or at a katakana, as the gazetteer allows them after non-letters.
+      const canStart = (i: number): boolean => i === 0 || text[i - 1] === ' ' || text[i] === 'ア';
+      const found: string[] = [];
+      ac.scanFrom(text, canStart, (p, start, end) => found.push(`${p}:${start}:${end}`));
+      expect(found.sort()).toEqual(naive(patterns, text).filter((m) => canStart(Number(m.split(':')[1]))));
+    }
+  });
+
   it('agrees with a naive search on random inputs', () => {
     let seed = 42;
     const rand = (n: number): number => {

@@ -141,6 +141,25 @@ export class AhoCorasick {
     return matches;
   }
 
+  /**
+   * The occurrences that start where `canStart` allows, by walking the trie from each such offset (no failure
+   * links): when few offsets can start a name (word starts in Latin text), much less work than a full scan.
+   * Matches come in order of start offset, then length.
+   */
+  scanFrom(text: string, canStart: (offset: number) => boolean, onMatch: (pattern: number, start: number, end: number) => void): void {
+    const root = this.rootTable;
+    for (let i = 0; i < text.length; i++) {
+      let state = root[text.charCodeAt(i)] ?? 0;
+      if (state === 0 || !canStart(i)) continue;
+      for (let j = i + 1; ; j++) {
+        for (let p = this.outHead[state] ?? -1; p >= 0; p = this.samePattern[p] ?? -1) onMatch(p, i, j);
+        if (j >= text.length) break;
+        state = this.goto(state, text.charCodeAt(j));
+        if (state <= 0) break;
+      }
+    }
+  }
+
   /** Like search, calling `onMatch` instead of collecting. */
   scan(text: string, onMatch: (pattern: number, start: number, end: number) => void): void {
     let state = 0;

@@ -124,7 +124,16 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
     const prev = list[at - 1];
     if (prev && prev.start < m.end && m.start < prev.end) return;
     for (let i = at; i < list.length && (list[i]?.start ?? 0) < m.end; i++) if (m.start < (list[i]?.end ?? 0)) return;
-    list.splice(at, 0, { ...m, sentence: sentenceIndex(m.start) });
+    const mention: Mention = {
+      start: m.start,
+      end: m.end,
+      surface: m.surface,
+      alias: m.alias,
+      confidence: m.confidence,
+      sentence: sentenceIndex(m.start),
+    };
+    if (at === list.length) list.push(mention);
+    else list.splice(at, 0, mention);
   };
   for (const m of kbMentions) add(m.entity, { start: m.start, end: m.end, surface: m.surface, alias: m.alias, confidence: m.confidence });
   const patternSpans: (readonly [number, number])[] = [];

@@ -300,7 +300,12 @@ export class Gazetteer {
    */
   find(text: string, sentenceOf: (offset: number) => { start: number; end: number }, folded: FoldedText = foldText(text)): EntityMention[] {
     const raw: { start: number; end: number; list: Candidate[] }[] = [];
-    this.automaton.scan(folded.text, (pattern, fs, fe) => {
+    // Only where a name can start (boundaryOk's first rule: not inside a Latin word of the original text).
+    const canStart = (fs: number): boolean => {
+      const start = folded.start[fs] ?? 0;
+      return !(isLatinAlnum(text.charCodeAt(start)) && isLatinAlnum(text.charCodeAt(start - 1)));
+    };
+    this.automaton.scanFrom(folded.text, canStart, (pattern, fs, fe) => {
       const list = this.candidates[pattern];
       if (!list) return;
       const start = folded.start[fs] ?? 0;

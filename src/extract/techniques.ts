@@ -152,6 +152,8 @@ class Bm25Knn {
   }
 }
 
+const isAsciiLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
 /** Compiled technique mapper for one KB. */
 export class TechniqueMapper {
   private readonly byId = new Map<string, KbEntity>();
@@ -215,7 +217,12 @@ export class TechniqueMapper {
   ): TechniqueMention[] {
     const out: TechniqueMention[] = [];
     const seen = new Set<string>();
-    this.exact.scan(folded.text, (p, fs, fe) => {
+    // Latin names and phrases cannot start inside a Latin word (the boundary rule below); others start anywhere.
+    const canStart = (fs: number): boolean => {
+      const start = folded.start[fs] ?? 0;
+      return !(isAsciiLetter(text.charCodeAt(start)) && isLatinAlnum(text.charCodeAt(start - 1)));
+    };
+    this.exact.scanFrom(folded.text, canStart, (p, fs, fe) => {
       const target = this.exactTargets[p];
       if (!target) return;
       const start = folded.start[fs] ?? 0;
