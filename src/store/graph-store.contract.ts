@@ -228,6 +228,42 @@ export function runGraphStoreContract(name: string, open: () => Promise<GraphSto
       );
     });
 
+    it("keeps an object's history in its fields: a document that adds nothing writes no new version", async () => {
+      // A bundle of docEn as of another date, with MirrorFace's confidence set as that document would see it.
+      const putAs = async (id: string, published: string, confidence: number): Promise<void> => {
+        const doc = { ...docEn, id, published, origin: `${id}.md` };
+        const bundle = extractionToBundle(extractDocument(extractor, doc), new Date(published));
+        const objects = bundle.objects.map((o) => (o.type === 'intrusion-set' && o.name === 'MirrorFace' ? { ...o, confidence } : o));
+        await store.putDocument(doc, { ...bundle, objects }, doc.text);
+      };
+      const mirrorFace = async (): Promise<{ stix: Record<string, unknown>; versions: number }> => {
+        const [stored] = (await store.listObjects({ type: 'intrusion-set' })).filter((o) => o.name === 'MirrorFace');
+        const added = await store.objectsAdded({ limit: 100, types: ['intrusion-set'] });
+        return { stix: stored?.stix ?? {}, versions: added.objects.filter((o) => o.stix.name === 'MirrorFace').length };
+      };
+      await putAs('report--77777777-7777-4777-8777-777777777771', '2025-01-09T00:00:00.000Z', 80);
+      const first = await mirrorFace();
+      // Later, and less sure of it: the stored object stays as it was (same version, same confidence).
+      await putAs('report--77777777-7777-4777-8777-777777777772', '2025-03-01T00:00:00.000Z', 40);
+      expect((await mirrorFace()).stix).toEqual(first.stix);
+      // An older report that is surer: the confidence rises, created goes back to the earliest, and the new version's
+      // modified stamp still comes after the stored one (versions never go back in time).
+      await putAs('report--77777777-7777-4777-8777-777777777773', '2024-11-01T00:00:00.000Z', 95);
+      const raised = await mirrorFace();
+      expect(raised.stix.confidence).toBe(95);
+      expect(raised.stix.created).toBe('2024-11-01T00:00:00.000Z');
+      expect(Date.parse(String(raised.stix.modified))).toBeGreaterThan(Date.parse(String(first.stix.modified)));
+      expect(raised.versions).toBe(1);
+      // An indicator seen again later keeps its earliest valid_from and is not rewritten.
+      await put(docJa);
+      const [indicator] = await store.listObjects({ type: 'indicator' });
+      await put({ ...docJa, id: 'report--77777777-7777-4777-8777-777777777774', published: '2025-06-01T00:00:00.000Z', origin: 'x.md' });
+      const [again] = await store.listObjects({ type: 'indicator' });
+      expect(again?.stix).toEqual(indicator?.stix);
+      expect(again?.stix.valid_from).toBe(docJa.published);
+      expect(again?.lastSeen).toBe('2025-06-01T00:00:00.000Z');
+    });
+
     it('pages object versions in the order they were added, each exactly once, while new ones arrive', async () => {
       await put(docJa);
       const seen: string[] = [];

@@ -189,6 +189,46 @@ export function toFeedback(r: FeedbackRow): MentionFeedback {
   };
 }
 
+/**
+ * What a new document says of an object, merged into what the store holds. Each document's bundle describes the
+ * object as that document saw it; fields about the object's whole history keep their widest value instead of
+ * following the latest document: the highest confidence, the earliest `valid_from` (indicators) and `start_time`
+ * (stances), every actor role, and the first `created`. So a document that adds nothing does not rewrite the
+ * object, and TAXII clients get no new version without new content. `modified` never goes back: a new version
+ * from an older document is stamped just after the stored one.
+ */
+export function mergeStoredObject(stored: Record<string, unknown> | undefined, next: Record<string, unknown>): Record<string, unknown> {
+  if (!stored) return next;
+  const merged: Record<string, unknown> = { ...next };
+  const keepEarlier = (key: string): void => {
+    const a = timeOf(stored[key]);
+    const b = timeOf(next[key]);
+    if (a !== undefined && (b === undefined || a < b)) merged[key] = stored[key];
+  };
+  keepEarlier('created');
+  if (next.type === 'indicator') keepEarlier('valid_from');
+  if (next.type === 'relationship') keepEarlier('start_time');
+  const storedModified = timeOf(stored.modified);
+  const nextModified = timeOf(next.modified);
+  if (storedModified !== undefined && nextModified !== undefined && nextModified <= storedModified) {
+    merged.modified = new Date(storedModified + 1).toISOString();
+  }
+  if (typeof stored.confidence === 'number' && typeof next.confidence === 'number' && stored.confidence > next.confidence) {
+    merged.confidence = stored.confidence;
+  }
+  const roles = (o: Record<string, unknown>): string[] =>
+    Array.isArray(o.x_kizashi_actor_roles) ? o.x_kizashi_actor_roles.map(String) : [];
+  if (roles(stored).some((r) => !roles(next).includes(r)))
+    merged.x_kizashi_actor_roles = [...new Set([...roles(stored), ...roles(next)])].sort();
+  return merged;
+}
+
+/** A STIX timestamp in milliseconds, or undefined (absent or unparseable). */
+function timeOf(value: unknown): number | undefined {
+  const t = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(t) ? undefined : t;
+}
+
 /** Same STIX content apart from the per-document timestamps (created/modified follow the latest document). */
 export function sameContent(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   const strip = ({ created: _c, modified: _m, ...rest }: Record<string, unknown>): Record<string, unknown> => rest;

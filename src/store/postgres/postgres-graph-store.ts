@@ -40,6 +40,7 @@ import {
   type MentionRow,
   type WatchHitRow,
   type WatchlistRow,
+  mergeStoredObject,
   sameContent,
   withinSeen,
 } from '../store-rows.js';
@@ -200,8 +201,10 @@ export class PostgresGraphStore implements GraphStore {
         const { x_kizashi_evidence: evidence, ...stix } = raw as unknown as { x_kizashi_evidence?: Evidence[] } & Record<string, unknown>;
         const aliases = [...new Set([stix.aliases, stix.x_kizashi_aliases].flatMap((a) => (Array.isArray(a) ? a.map(String) : [])))];
         const prior = priors.get(String(stix.id));
+        // (Two workers writing the same object at once may each merge into the version they read; the later commit wins.)
+        const merged = mergeStoredObject(prior?.stix, stix);
         // Only the first/last-seen range widening (store metadata, not STIX content): update just that.
-        const sameObject = prior !== undefined && aliases.every((a) => prior.aliases.includes(a)) && sameContent(prior.stix, stix);
+        const sameObject = prior !== undefined && aliases.every((a) => prior.aliases.includes(a)) && sameContent(prior.stix, merged);
         if (sameObject && !withinSeen(prior.first_seen, prior.last_seen, seen))
           await client.query(
             `UPDATE objects SET first_seen = LEAST(coalesce(first_seen, $2), $2), last_seen = GREATEST(coalesce(last_seen, $2), $2),
@@ -219,7 +222,7 @@ export class PostgresGraphStore implements GraphStore {
              aliases = (SELECT coalesce(jsonb_agg(DISTINCT a), '[]'::jsonb) FROM jsonb_array_elements(objects.aliases || excluded.aliases) a),
              first_seen = CASE WHEN excluded.first_seen IS NULL THEN objects.first_seen ELSE LEAST(coalesce(objects.first_seen, excluded.first_seen), excluded.first_seen) END,
              last_seen = CASE WHEN excluded.last_seen IS NULL THEN objects.last_seen ELSE GREATEST(coalesce(objects.last_seen, excluded.last_seen), excluded.last_seen) END`,
-            [stix.id, stix.type, objectName(stix), JSON.stringify(aliases), JSON.stringify(stix), seen, now],
+            [stix.id, stix.type, objectName(merged), JSON.stringify(aliases), JSON.stringify(merged), seen, now],
           );
         for (const e of evidence ?? []) {
           if (stix.type === 'relationship') evidenceRows.push([String(stix.id), e.start, e.end, e.sentence]);

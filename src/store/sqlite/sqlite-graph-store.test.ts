@@ -107,4 +107,30 @@ describe('the object cache of a SQLite connection', () => {
     expect(await aliasesOf(store)).toEqual(['Alpha', 'Bravo']);
     await store.close();
   });
+
+  it('writes the seen ranges a batch widened when it commits, without a failed document, even if the cache started over', async () => {
+    const store = openSqliteStore(join(await mkdtemp(join(tmpdir(), 'kizashi-db-')), 'k.db'));
+    const seen = async (): Promise<unknown> => {
+      const x = await store.getObject(ACTOR);
+      return [x?.firstSeen?.slice(0, 10), x?.lastSeen?.slice(0, 10)];
+    };
+    await store.batch(async () => {
+      await put(store, 3, ['Alpha']);
+      await put(store, 5, ['Alpha']); // widens to 03-05, pending until the commit
+      (store as unknown as { known: Map<string, unknown> }).known.clear(); // the cache starts over (it is bounded)
+      await put(store, 4, ['Alpha']); // read back as 03-03 from the table: must not narrow the pending 03-05
+      await expect(put(store, 6, ['Alpha'], true)).rejects.toThrow('unreadable'); // rolled back: no 03-06
+      await put(store, 2, ['Alpha']);
+    });
+    expect(await seen()).toEqual(['2025-01-02', '2025-01-05']);
+    // A batch whose work fails still commits what it stored before, seen ranges included.
+    await expect(
+      store.batch(async () => {
+        await put(store, 7, ['Alpha']);
+        throw new Error('feed went away');
+      }),
+    ).rejects.toThrow('feed went away');
+    expect(await seen()).toEqual(['2025-01-02', '2025-01-07']);
+    await store.close();
+  });
 });

@@ -39,6 +39,7 @@ import {
   type MentionRow,
   type WatchHitRow,
   type WatchlistRow,
+  mergeStoredObject,
   sameContent,
   withinSeen,
 } from '../store-rows.js';
@@ -208,7 +209,7 @@ function ftsTerms(query: string): string[] {
 const MAX_STATEMENTS = 256;
 
 /**
- * What putDocument needs to know of a stored object: its aliases, its STIX JSON without timestamps, and its
+ * What putDocument needs to know of a stored object: its aliases, its STIX (parsed, and as JSON without timestamps), and its
  * first/last-seen range. Kept per connection so that the objects most documents name (countries, well-known actors,
  * techniques) are not read back for every document.
  */
@@ -220,6 +221,8 @@ interface KnownObject {
    * canonical comparison (for JSON from elsewhere: another backend, an older version) can be skipped.
    */
   readonly exact: boolean;
+  /** The stored STIX object, for merging a new document's view into it (mergeStoredObject). */
+  readonly stix: Record<string, unknown>;
   readonly firstSeen: string | null;
   readonly lastSeen: string | null;
 }
@@ -232,6 +235,20 @@ const seenRange = (row: SeenRow | undefined): Pick<KnownObject, 'firstSeen' | 'l
   firstSeen: row?.first_seen ?? null,
   lastSeen: row?.last_seen ?? null,
 });
+interface SeenRange {
+  readonly first: string | null;
+  readonly last: string | null;
+}
+/** A first/last-seen range widened to include `seen` (ISO timestamps compare as strings, as the SQL does). */
+const widen = (range: SeenRange, seen: string | null): SeenRange =>
+  seen === null
+    ? range
+    : {
+        first: range.first === null || seen < range.first ? seen : range.first,
+        last: range.last === null || seen > range.last ? seen : range.last,
+      };
+/** The smallest range holding both. */
+const union = (a: SeenRange, b: SeenRange): SeenRange => widen(widen(a, b.first), b.last);
 /** Cached objects at most (a few MB); the cache starts over when full. */
 const MAX_KNOWN_OBJECTS = 5000;
 
@@ -239,6 +256,8 @@ export class SqliteGraphStore implements GraphStore {
   private readonly stmt;
   /** Object cache for putDocument; valid while no other connection commits (checked with PRAGMA data_version). */
   private readonly known = new Map<string, KnownObject>();
+  /** Seen ranges widened inside the open batch, written when it commits (see putDocument). */
+  private readonly pendingSeen = new Map<string, SeenRange>();
   private dataVersion = -1;
   /** Prepared statements by SQL text: preparing costs more than running most of these queries. */
   private readonly statements = new Map<string, Database.Statement>();
@@ -270,8 +289,8 @@ export class SqliteGraphStore implements GraphStore {
          RETURNING first_seen, last_seen`,
       ),
       touchSeen: db.prepare<Record<string, unknown>, SeenRow>(
-        `UPDATE objects SET first_seen = CASE WHEN first_seen IS NULL OR @seen < first_seen THEN @seen ELSE first_seen END,
-           last_seen = CASE WHEN last_seen IS NULL OR @seen > last_seen THEN @seen ELSE last_seen END, updated_at = @now WHERE id = @id
+        `UPDATE objects SET first_seen = CASE WHEN first_seen IS NULL OR @first < first_seen THEN @first ELSE first_seen END,
+           last_seen = CASE WHEN last_seen IS NULL OR @last > last_seen THEN @last ELSE last_seen END, updated_at = @now WHERE id = @id
          RETURNING first_seen, last_seen`,
       ),
       insertMention: db.prepare(
@@ -290,6 +309,10 @@ export class SqliteGraphStore implements GraphStore {
     // Objects this document writes, for the cache once its transaction has succeeded (not before: a failed document
     // rolls back to its savepoint and must leave the cache as it was).
     const written = new Map<string, KnownObject>();
+    // Inside a batch, seen ranges that widen are written once per object when the batch commits (news arrives in
+    // date order, so nearly every document widens the range of every object it names: one row rewrite each).
+    const deferSeen = this.db.inTransaction;
+    const widened = new Map<string, SeenRange>();
     const run = this.db.transaction((): PutResult => {
       this.syncKnown();
       const existing = this.stmt.getDoc.get(doc.id);
@@ -324,26 +347,44 @@ export class SqliteGraphStore implements GraphStore {
         for (const a of [stix.aliases, stix.x_kizashi_aliases]) if (Array.isArray(a)) for (const v of a) aliases.add(String(v));
         // Most mentions change nothing about the object: skip the write (and the search-index update) then; when only
         // the first/last-seen range widens (store metadata, not STIX content) update just that.
-        const json = JSON.stringify(stix);
+        const merged = mergeStoredObject(prior?.stix, stix);
+        const json = JSON.stringify(merged);
         const content = withoutTimestamps(json);
         const sameObject =
           prior !== undefined &&
           aliases.size === knownAliases &&
           // Fast path: our own JSON, byte for byte, apart from the timestamps; else the canonical comparison.
-          (prior.content === content || (!prior.exact && this.sameStoredContent(object.id, stix)));
+          (prior.content === content || (!prior.exact && sameContent(prior.stix, merged)));
         if (sameObject && !withinSeen(prior.firstSeen, prior.lastSeen, seen)) {
-          written.set(object.id, { ...prior, ...seenRange(this.stmt.touchSeen.get({ id: object.id, seen, now })) });
+          if (deferSeen) {
+            const range = widen({ first: prior.firstSeen, last: prior.lastSeen }, seen);
+            widened.set(object.id, range);
+            written.set(object.id, { ...prior, firstSeen: range.first, lastSeen: range.last });
+          } else {
+            const range = this.stmt.touchSeen.get({ id: object.id, first: seen, last: seen, now });
+            written.set(object.id, { ...prior, ...seenRange(range) });
+          }
         } else if (!sameObject) {
           const range = this.stmt.upsertObject.get({
             id: object.id,
             type: object.type,
-            name: objectName(stix),
+            name: objectName(merged),
             aliases: JSON.stringify([...aliases]),
             stix: json,
             seen,
             now,
           });
-          written.set(object.id, { aliases: [...aliases], content, exact: true, ...seenRange(range) });
+          // (A range widening still pending in this batch is applied at its end; the cache knows it already.)
+          const pending = this.pendingSeen.get(object.id);
+          const stored = seenRange(range);
+          const known = pending ? union({ first: stored.firstSeen, last: stored.lastSeen }, pending) : undefined;
+          written.set(object.id, {
+            aliases: [...aliases],
+            content,
+            exact: true,
+            stix: merged,
+            ...(known ? { firstSeen: known.first, lastSeen: known.last } : stored),
+          });
         }
         for (const e of evidence ?? []) {
           if (object.type === 'relationship') {
@@ -375,6 +416,10 @@ export class SqliteGraphStore implements GraphStore {
       const result = run.immediate();
       if (this.known.size + written.size > MAX_KNOWN_OBJECTS) this.known.clear();
       for (const [id, known] of written) this.known.set(id, known);
+      for (const [id, range] of widened) {
+        const pending = this.pendingSeen.get(id);
+        this.pendingSeen.set(id, pending ? union(pending, range) : range);
+      }
       return Promise.resolve(result);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
@@ -694,18 +739,28 @@ export class SqliteGraphStore implements GraphStore {
     } finally {
       // A statement error that ended the whole transaction leaves nothing to commit, and what the cache learnt
       // inside it is void; so is everything if the commit fails.
-      if (!this.db.inTransaction) this.known.clear();
+      if (!this.db.inTransaction) this.forget();
       else this.commitOrForget();
     }
   }
 
+  /** Write the batch's pending seen ranges, then commit; on any failure roll back and forget what the batch learnt. */
   private commitOrForget(): void {
     try {
+      const now = new Date().toISOString();
+      for (const [id, range] of this.pendingSeen) this.stmt.touchSeen.run({ id, first: range.first, last: range.last, now });
+      this.pendingSeen.clear();
       this.db.exec('COMMIT');
     } catch (error) {
-      this.known.clear();
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.forget();
       throw error;
     }
+  }
+
+  private forget(): void {
+    this.known.clear();
+    this.pendingSeen.clear();
   }
 
   /** Forget the object cache when another connection has committed since we last looked (PRAGMA data_version). */
@@ -721,21 +776,19 @@ export class SqliteGraphStore implements GraphStore {
   private readKnown(id: string): KnownObject | undefined {
     const row = this.stmt.getObject.get(id);
     if (!row) return undefined;
+    // (With the range this batch has widened and not yet written.)
+    const pending = this.pendingSeen.get(id);
+    const range = union({ first: row.first_seen, last: row.last_seen }, pending ?? { first: null, last: null });
     const known = {
       aliases: JSON.parse(row.aliases) as string[],
       content: withoutTimestamps(row.stix),
+      stix: JSON.parse(row.stix) as Record<string, unknown>,
       exact: false,
-      firstSeen: row.first_seen,
-      lastSeen: row.last_seen,
+      firstSeen: range.first,
+      lastSeen: range.last,
     };
     this.known.set(id, known);
     return known;
-  }
-
-  /** The slow comparison, for JSON the fast path cannot match byte for byte (written by another backend or version). */
-  private sameStoredContent(id: string, stix: Record<string, unknown>): boolean {
-    const row = this.stmt.getObject.get(id);
-    return row !== undefined && sameContent(JSON.parse(row.stix) as Record<string, unknown>, stix);
   }
 
   /** A prepared statement for `sql`, prepared once (search builds a few dozen variants at most; the cache is bounded). */
