@@ -242,11 +242,12 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
     for (let cut = /\s[a-z][\w.-]*$/i.exec(v); cut && !v.endsWith(')'); cut = /\s[a-z][\w.-]*$/i.exec(v)) v = v.slice(0, cut.index);
     emit('user-agent', v, m.index, m.index + v.length);
   }
-  for (const m of t.matchAll(RE.registry)) {
+  for (const m of t.includes('\\') ? t.matchAll(RE.registry) : []) {
     const v = m[0].replace(/^<([A-Z_]+)>/, '$1');
     emit('registry-key', v, m.index, m.index + m[0].length);
   }
-  for (const m of t.matchAll(RE.url)) {
+  // (A kind whose every match contains some literal is not searched for in a text without it: most texts have no '@'.)
+  for (const m of t.includes('://') ? t.matchAll(RE.url) : []) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     const raw = trimUrl(m[0], m.index);
     const value = raw.replace(/^([a-z]+):\/\/\[(?![0-9a-f:.]+\])/i, '$1://');
@@ -266,11 +267,11 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
     if (!isIp && !isLikelyDomain(host, { defanged: original(m.index, m.index + raw.length).defanged, inUrl: true })) continue;
     emit('url', raw, m.index, m.index + raw.length);
   }
-  for (const m of t.matchAll(RE.email)) {
+  for (const m of t.includes('@') ? t.matchAll(RE.email) : []) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     emit('email', m[0].toLowerCase(), m.index, m.index + m[0].length);
   }
-  for (const m of t.matchAll(RE.ssdeep)) emit('ssdeep', m[0], m.index, m.index + m[0].length);
+  for (const m of t.includes(':') ? t.matchAll(RE.ssdeep) : []) emit('ssdeep', m[0], m.index, m.index + m[0].length);
   for (const m of t.matchAll(RE.hex)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     const kind = ({ 32: 'md5', 40: 'sha1', 64: 'sha256', 128: 'sha512' } as const)[m[0].length as 32 | 40 | 64 | 128];
@@ -287,7 +288,7 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
     if (legacy ? !base58CheckValid(m[0], options.sha256 ?? nodeSha256) : m[0] !== m[0].toLowerCase()) continue;
     emit('bitcoin', m[0], m.index, m.index + m[0].length);
   }
-  for (const m of t.matchAll(RE.windowsPath))
+  for (const m of t.includes(':\\') ? t.matchAll(RE.windowsPath) : [])
     if (!overlaps(m.index, m.index + m[0].length)) emit('file-path', m[0], m.index, m.index + m[0].length);
   for (const m of t.matchAll(RE.unixPath)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
@@ -322,7 +323,7 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
     emit('asn', `ASN${m[3]}`, m.index, m.index + m[0].length);
   }
   for (const m of t.matchAll(RE.tlp)) emit('tlp', `TLP:${(m[1] ?? '').toUpperCase()}`, m.index, m.index + m[0].length);
-  for (const m of t.matchAll(RE.yara)) {
+  for (const m of t.includes('{') ? t.matchAll(RE.yara) : []) {
     const name = m[1] ?? '';
     const at = m.index + m[0].indexOf(name, 4);
     emit('yara-rule', name, at, at + name.length);
