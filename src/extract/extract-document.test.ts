@@ -127,6 +127,9 @@ describe('English extraction', () => {
     );
     expect(names(cued, 'malware')).toEqual(['Royal', 'Play']);
     expect(names(cued, 'intrusion-set')).toEqual(['Equation']);
+    // Ransomware goes by its operators' name: "the Play gang", "operators of Royal".
+    const crews = extractDocument(starter, doc('Operators of Royal ran a leak site. Later the Play gang moved on.', 'en'));
+    expect(names(crews, 'malware')).toEqual(['Royal', 'Play']);
   });
 
   it('links uses, targets and origin from the sentence', () => {

@@ -456,6 +456,8 @@ const ATTACK_LINK = /^\]\(\s?https?:\/\/attack\.mitre\.org\/(?:groups|software|c
 const ADJACENT_ACTOR_ALL = new RegExp(ADJACENT_ACTOR.source, 'gi');
 const ADJACENT_SOFTWARE_ALL = new RegExp(ADJACENT_SOFTWARE.source, 'gi');
 
+const RANSOMWARE_CREW = /\b(?:gang|operators|affiliates|crew)\b/i;
+
 function hasCue(kind: EntityKind, near: string): boolean {
   switch (kind) {
     case 'intrusion-set':
@@ -464,7 +466,8 @@ function hasCue(kind: EntityKind, near: string): boolean {
       return ADJACENT_ACTOR.test(near);
     case 'malware':
     case 'tool':
-      return ADJACENT_SOFTWARE.test(near) || /\btools?\b|ツール/i.test(near);
+      // Ransomware is named after its operators and the reverse: "the Maze gang", "operators of Maze".
+      return ADJACENT_SOFTWARE.test(near) || /\btools?\b|ツール/i.test(near) || (kind === 'malware' && RANSOMWARE_CREW.test(near));
     default:
       return CUE_ORG.test(near) || JAPANESE_AROUND.test(near);
   }
