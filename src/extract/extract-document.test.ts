@@ -295,6 +295,7 @@ describe('names that galaxies list but prose uses as words', () => {
     cluster('malpedia', [{ value: 'Mariposa', synonyms: ['Autorun'] }, { value: 'Crimson' }, { value: 'Explorer' }, { value: 'sihost' }]);
     cluster('rat', [{ value: 'Crimson RAT' }]);
     cluster('tool', [{ value: 'certutil', synonyms: ['certutil.exe'] }]);
+    cluster('threat-actor', [{ value: 'Cleaver', synonyms: ['Alibaba', 'Operation Cleaver'] }]);
     // And an ATT&CK group whose name is an ordinary word.
     mkdirSync(join(dir, 'attack'));
     writeFileSync(
@@ -314,6 +315,18 @@ describe('names that galaxies list but prose uses as words', () => {
       }),
     );
     galaxy = createExtractor(await loadKnowledgeBase({ kbDirs: [dir], ignoreHome: true }));
+  });
+
+  it('reads a platform as the platform, not as the actor a galaxy lists it for, and no name inside a user agent', () => {
+    const x = extractDocument(
+      galaxy,
+      doc(
+        'The A record belongs to Alibaba, and the loader sent User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64) Gecko/20100101 Firefox/91.0 to it.',
+        'en',
+      ),
+    );
+    expect(x.entities.filter((e) => THREAT_KINDS.has(e.entity.kind))).toEqual([]);
+    expect(names(x, 'identity')).toEqual(['Alibaba Cloud']);
   });
 
   it('needs a kind noun right next to an ordinary word, and the written case of a name', () => {

@@ -95,11 +95,11 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
   let kbMentions = [...extractor.gazetteer.find(text, sentenceOf, folded)];
   const found = extractIndicators(text);
   const indicators = groupIndicators(found, extractor.warninglists, sentenceIndex, sourceSite(doc.url));
-  // URLs, paths and registry keys hide words that look like names ("/emotet/", "Microsoft\\Windows"): an entity
-  // mention inside one is not a mention.
+  // URLs, paths, registry keys and user agents hide words that look like names ("/emotet/", "Microsoft\\Windows",
+  // "Mozilla/5.0"): an entity mention inside one is not a mention.
   // So do link targets in Markdown, relative ones included ("](/blogs/research/adwind-rat)").
   const hidden: (readonly [number, number])[] = found
-    .filter((f) => f.kind === 'url' || f.kind === 'file-path' || f.kind === 'registry-key' || f.kind === 'email')
+    .filter((f) => f.kind === 'url' || f.kind === 'file-path' || f.kind === 'registry-key' || f.kind === 'email' || f.kind === 'user-agent')
     .map((h) => [h.start, h.end] as const);
   for (const m of text.matchAll(/\]\(([^()\s]{1,2000})\)/g)) hidden.push([m.index + 2, m.index + 2 + (m[1]?.length ?? 0)]);
   const hiddenAt = spanIndex(hidden.sort((a, b) => a[0] - b[0]));
