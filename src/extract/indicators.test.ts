@@ -85,6 +85,21 @@ describe('extractIndicators — every kind', () => {
       'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run',
     ],
     ['file-path', 'dropped C:\\Users\\Public\\svchost.exe today', 'C:\\Users\\Public\\svchost.exe'],
+    ['file-path', 'reads %APPDATA%\\Mozilla\\Firefox\\Profiles first', '%APPDATA%\\Mozilla\\Firefox\\Profiles'],
+    ['file-path', 'ran “C:\\Windows\\System32\\schtasks.exe”.', 'C:\\Windows\\System32\\schtasks.exe'],
+    ['file-path', 'saved as (C:\\Program Files (x86)\\Tool\\a.exe).', 'C:\\Program Files (x86)\\Tool\\a.exe'],
+  ])('%s', (kind, text, value) => {
+    expect(only(text, kind as IndicatorKind)).toContain(value);
+  });
+
+  it.each([
+    ['a file name pattern', 'Log files %TEMP%\\dsc* and C:\\Temp\\x?.log'],
+    ['a bare drive', 'copied to C:\\'],
+  ])('no file path in %s', (_, text) => {
+    expect(only(text, 'file-path')).toEqual([]);
+  });
+
+  it.each([
     ['attack-id', 'technique T1059.001 and TA0008', 'T1059.001'],
     ['tlp', 'TLP:AMBER+STRICT', 'TLP:AMBER+STRICT'],
     ['yara-rule', 'rule APT_MirrorFace_LODEINFO : loader { strings: $a = "x" condition: $a }', 'APT_MirrorFace_LODEINFO'],

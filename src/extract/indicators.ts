@@ -97,7 +97,7 @@ const RE = {
   mac: /(?<![\w:-])(?:[0-9a-f]{2}([:-])[0-9a-f]{2}\1[0-9a-f]{2}\1[0-9a-f]{2}\1[0-9a-f]{2}\1[0-9a-f]{2}|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4})(?![\w:-])/gi,
   bitcoin: /(?<![\w])(?:[13][1-9A-HJ-NP-Za-km-z]{25,34}|bc1[02-9ac-hj-np-z]{11,71})(?![\w])/g,
   monero: /(?<![\w])4[0-9AB][1-9A-HJ-NP-Za-km-z]{93}(?![\w])/g,
-  windowsPath: /(?<![\w])[a-z]:\\(?:[^\\/:*?"|\r\n]{1,255}\\){0,30}[^\\/:*?"<>|\r\n\s]{1,255}/gi,
+  windowsPath: /(?<![\w%])(?:[a-z]:|%[a-z_][a-z0-9_]{1,30}%)\\(?:[^\\/:*?"“”|\r\n]{1,255}\\){0,30}[^\\/:*?"“”<>|\r\n\s]{1,255}/gi,
   unixPath:
     /(?<![\w/~.])(?:~|\/(?:etc|tmp|var|usr|home|opt|bin|sbin|dev|proc|root|lib|Library|Users|Applications|System|private))(?:\/[\w.@%+=-]{1,255}(?: [\w.@%+=-]{1,255}){0,3})*\/[\w.@%+=-]{1,255}/g,
   /** The extension that ends a file name; the name's start is found by walking back (see fileNames). */
@@ -288,8 +288,14 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
     if (legacy ? !base58CheckValid(m[0], options.sha256 ?? nodeSha256) : m[0] !== m[0].toLowerCase()) continue;
     emit('bitcoin', m[0], m.index, m.index + m[0].length);
   }
-  for (const m of t.includes(':\\') ? t.matchAll(RE.windowsPath) : [])
-    if (!overlaps(m.index, m.index + m[0].length)) emit('file-path', m[0], m.index, m.index + m[0].length);
+  for (const m of t.includes(':\\') || t.includes('%\\') ? t.matchAll(RE.windowsPath) : []) {
+    // Sentence punctuation after the path is not part of it: "…\\devenv.scr)." ("(x86)" stays).
+    let v = m[0];
+    while (/[.,;:!?'’]$/.test(v) || (v.endsWith(')') && (v.match(/\(/g)?.length ?? 0) < (v.match(/\)/g)?.length ?? 0))) v = v.slice(0, -1);
+    // A name pattern ("%TEMP%\\dsc*") is no path: the wildcard would be cut off.
+    if (/^[*?]/.test(t.slice(m.index + m[0].length, m.index + m[0].length + 1))) continue;
+    if (!overlaps(m.index, m.index + v.length)) emit('file-path', v, m.index, m.index + v.length);
+  }
   for (const m of t.matchAll(RE.unixPath)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     if (!/\.[a-z0-9]{1,8}$/i.test(m[0]) && m[0].split('/').length < 3) continue;
