@@ -69,11 +69,18 @@ export function stixTypeOf(
   }
 }
 
+const alphanumeric = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+
 /** Deterministic STIX id of an entity: the same actor gets the same id in every document and on every machine. */
 export function entityStixId(entity: KbEntity): string {
   if (entity.kind === 'vulnerability') return stixId('vulnerability', entity.name.toUpperCase());
   if (entity.kind === 'location' && entity.country) return stixId('location', `country:${entity.country}`);
-  if (entity.kind === 'sector') return stixId('identity', `sector:${entity.sector ?? entity.name}`);
+  if (entity.kind === 'sector') {
+    // The entry named for its vocabulary value ("Financial Services": financial-services) is that value's identity;
+    // a narrower sector filed under the same value ("Cryptocurrency") is its own, not a second name for it.
+    const own = entity.sector !== undefined && alphanumeric(entity.name) === alphanumeric(entity.sector);
+    return stixId('identity', own || !entity.sector ? `sector:${entity.sector ?? entity.name}` : `sector:${entity.sector}:${entity.key}`);
+  }
   return stixId(stixTypeOf(entity), entity.key);
 }
 

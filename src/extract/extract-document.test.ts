@@ -132,6 +132,18 @@ describe('English extraction', () => {
     expect(names(crews, 'malware')).toEqual(['Royal', 'Play']);
   });
 
+  it('keeps a narrower sector (cryptocurrency exchanges) apart from its vocabulary value (financial services)', () => {
+    const x = extractDocument(starter, doc('The group stole from banks and from cryptocurrency exchanges.', 'en'));
+    const sectors = extractionToBundle(x, new Date('2025-01-01T00:00:00Z')).objects.filter(
+      (o) => o.type === 'identity' && (o as { identity_class?: string }).identity_class === 'class',
+    );
+    expect(sectors.map((o) => [(o as { name?: string }).name, (o as { sectors?: string[] }).sectors])).toEqual([
+      ['Financial Services', ['financial-services']],
+      ['Cryptocurrency', ['financial-services']],
+    ]);
+    expect(new Set(sectors.map((o) => o.id)).size).toBe(2);
+  });
+
   it('links uses, targets and origin from the sentence', () => {
     const x = extractDocument(
       starter,
