@@ -108,7 +108,12 @@ export function runGraphStoreContract(name: string, open: () => Promise<GraphSto
       const ja = await store.mentions({ documentId: docJa.id });
       const names = await Promise.all(ja.map(async (m) => (await store.getObject(m.objectId))?.name));
       expect(names).toEqual(['Lazarus Group']);
-      expect((await store.mentions({ documentId: docEn.id })).length).toBeGreaterThan(3);
+      // Each mention brings its sentence, the document's current one (sentences are stored once per document).
+      expect(ja.map((m) => m.sentence)).toEqual([updated.text]);
+      const en = await store.mentions({ documentId: docEn.id });
+      expect(en.length).toBeGreaterThan(3);
+      for (const m of en) expect(docEn.text.slice(m.sentenceStart, m.sentenceStart + m.sentence.length)).toBe(m.sentence);
+      expect(en.every((m) => m.sentence.length > 0)).toBe(true);
     });
 
     it('batches writes: a failing document is rolled back alone, and what was stored before an error stays', async () => {

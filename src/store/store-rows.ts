@@ -16,6 +16,13 @@ export interface DocumentRow {
   updated_at: string;
 }
 
+/**
+ * The columns of a mention row, its sentence from the sentences table (`s`), or from the row itself when it was
+ * written before sentences were stored once.
+ */
+export const MENTION_COLUMNS = `m.document_id, m.object_id, m.start, m."end", m.text, m.alias,
+  coalesce(nullif(m.sentence, ''), s.text, '') AS sentence, m.sentence_start`;
+
 /** The display name of any stored STIX object (name, value, key, hash, AS number …). */
 export function objectName(stix: Record<string, unknown>): string {
   for (const key of ['name', 'value', 'key', 'pattern', 'relationship_type']) {

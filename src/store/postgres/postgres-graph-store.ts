@@ -40,6 +40,7 @@ import {
   type MentionRow,
   type WatchHitRow,
   type WatchlistRow,
+  MENTION_COLUMNS,
   mergeStoredObject,
   sameContent,
   withinSeen,
@@ -85,8 +86,11 @@ const MIGRATIONS: readonly string[] = [
   `CREATE TABLE mention_feedback (
      document_id TEXT NOT NULL, object_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL,
      verdict TEXT NOT NULL, new_type TEXT, created_at TEXT NOT NULL, created_by TEXT, PRIMARY KEY (document_id, object_id, start));`,
+  // Each sentence that holds a mention or relationship evidence is stored once (see the SQLite migration).
+  `CREATE TABLE sentences (
+     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, start INTEGER NOT NULL, text TEXT NOT NULL,
+     PRIMARY KEY (document_id, start));`,
 ];
-
 export interface PostgresStoreOptions {
   /** Schema to use (created if missing); lets tests and tenants share one server. */
   readonly schema?: string;
@@ -170,6 +174,7 @@ export class PostgresGraphStore implements GraphStore {
       if (prior) {
         await client.query('DELETE FROM mentions WHERE document_id = $1', [doc.id]);
         await client.query('DELETE FROM relationship_evidence WHERE document_id = $1', [doc.id]);
+        await client.query('DELETE FROM sentences WHERE document_id = $1', [doc.id]);
         await client.query(
           `UPDATE documents SET url = $2, content_hash = $3, title = $4, text = $5, lang = $6, published = $7, source = $8, origin = $9,
            updated_at = $10 WHERE id = $1`,
@@ -196,6 +201,7 @@ export class PostgresGraphStore implements GraphStore {
       }>('SELECT id, stix, aliases, first_seen, last_seen FROM objects WHERE id = ANY($1)', [objects.map((o) => o.id)]);
       const priors = new Map(priorRows.rows.map((r) => [r.id, r]));
       const mentionRows: unknown[][] = [];
+      const sentences = new Map<number, string>();
       const evidenceRows: unknown[][] = [];
       for (const raw of objects) {
         const { x_kizashi_evidence: evidence, ...stix } = raw as unknown as { x_kizashi_evidence?: Evidence[] } & Record<string, unknown>;
@@ -225,8 +231,10 @@ export class PostgresGraphStore implements GraphStore {
             [stix.id, stix.type, objectName(merged), JSON.stringify(aliases), JSON.stringify(merged), seen, now],
           );
         for (const e of evidence ?? []) {
-          if (stix.type === 'relationship') evidenceRows.push([String(stix.id), e.start, e.end, e.sentence]);
-          else mentionRows.push([String(stix.id), e.start, e.end, e.text, e.alias ?? null, e.sentence, e.sentence_start]);
+          const start = stix.type === 'relationship' ? e.start : e.sentence_start;
+          if (!sentences.has(start)) sentences.set(start, e.sentence);
+          if (stix.type === 'relationship') evidenceRows.push([String(stix.id), e.start, e.end, '']);
+          else mentionRows.push([String(stix.id), e.start, e.end, e.text, e.alias ?? null, '', e.sentence_start]);
         }
       }
       // Mentions and relationship evidence in one statement each (a round trip per row cost more than the rows).
@@ -236,6 +244,11 @@ export class PostgresGraphStore implements GraphStore {
            SELECT $1, * FROM unnest($2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[])
            ON CONFLICT DO NOTHING`,
           [doc.id, ...columns(mentionRows, 7)],
+        );
+      if (sentences.size > 0)
+        await client.query(
+          `INSERT INTO sentences (document_id, start, text) SELECT $1, * FROM unnest($2::int[], $3::text[]) ON CONFLICT DO NOTHING`,
+          [doc.id, [...sentences.keys()], [...sentences.values()]],
         );
       if (evidenceRows.length > 0)
         await client.query(
@@ -287,7 +300,8 @@ export class PostgresGraphStore implements GraphStore {
 
   async mentions(options: { objectId?: string; documentId?: string }): Promise<StoredMention[]> {
     const r = await this.pool.query<MentionRow>(
-      `SELECT * FROM mentions WHERE ($1::text IS NULL OR object_id = $1) AND ($2::text IS NULL OR document_id = $2) ORDER BY document_id, start`,
+      `SELECT ${MENTION_COLUMNS} FROM mentions m LEFT JOIN sentences s ON s.document_id = m.document_id AND s.start = m.sentence_start
+       WHERE ($1::text IS NULL OR m.object_id = $1) AND ($2::text IS NULL OR m.document_id = $2) ORDER BY m.document_id, m.start`,
       [options.objectId ?? null, options.documentId ?? null],
     );
     return r.rows.map(toMention);

@@ -26,6 +26,37 @@ describe('SQLite store files', () => {
   });
 });
 
+describe('mention sentences', () => {
+  it('are read from the mention row where a store written before sentences were kept once has them', async () => {
+    const store = openSqliteStore(join(await mkdtemp(join(tmpdir(), 'kizashi-db-')), 'k.db'));
+    await store.putDocument(
+      { id: 'report--00000001-0000-4000-8000-000000000000', title: 't', text: 'X did it.', lang: 'en', origin: 'a' },
+      {
+        type: 'bundle',
+        id: 'bundle--00000001-0000-4000-8000-000000000000',
+        objects: [
+          {
+            type: 'intrusion-set',
+            spec_version: '2.1',
+            id: 'intrusion-set--11111111-1111-4111-8111-111111111111',
+            created: '2025-01-01T00:00:00.000Z',
+            modified: '2025-01-01T00:00:00.000Z',
+            name: 'X',
+            x_kizashi_evidence: [{ document: 'd', start: 0, end: 1, text: 'X', sentence: 'X did it.', sentence_start: 0 }],
+          },
+        ],
+      } as unknown as Bundle,
+      'h',
+    );
+    expect((await store.mentions({}))[0]?.sentence).toBe('X did it.');
+    // As an older version wrote it: the sentence in the mention row, none in the sentences table.
+    const db = (store as unknown as { db: { exec(sql: string): void } }).db;
+    db.exec("UPDATE mentions SET sentence = 'X did it (as stored before).'; DELETE FROM sentences;");
+    expect((await store.mentions({}))[0]?.sentence).toBe('X did it (as stored before).');
+    await store.close();
+  });
+});
+
 describe('the object cache of a SQLite connection', () => {
   const ACTOR = 'intrusion-set--11111111-1111-4111-8111-111111111111';
   const put = (store: SqliteGraphStore, n: number, aliases: string[], fail = false) =>

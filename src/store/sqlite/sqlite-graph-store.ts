@@ -39,6 +39,7 @@ import {
   type MentionRow,
   type WatchHitRow,
   type WatchlistRow,
+  MENTION_COLUMNS,
   mergeStoredObject,
   sameContent,
   withinSeen,
@@ -137,8 +138,12 @@ const MIGRATIONS: readonly string[] = [
      WHEN old.name IS NOT new.name OR old.aliases IS NOT new.aliases BEGIN
      INSERT INTO objects_fts(objects_fts, rowid, name, aliases) VALUES ('delete', old.rowid, old.name, old.aliases);
      INSERT INTO objects_fts(rowid, name, aliases) VALUES (new.rowid, new.name, new.aliases); END;`,
+  // Each sentence that holds a mention or relationship evidence is stored once, not with every mention (it was most
+  // of a store's size). Rows written before keep their own copy in mentions.sentence; new rows leave it empty.
+  `CREATE TABLE sentences (
+     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, start INTEGER NOT NULL, text TEXT NOT NULL,
+     PRIMARY KEY (document_id, start)) WITHOUT ROWID;`,
 ];
-
 interface ObjectRow {
   id: string;
   type: string;
@@ -275,6 +280,8 @@ export class SqliteGraphStore implements GraphStore {
       ),
       deleteMentions: db.prepare('DELETE FROM mentions WHERE document_id = ?'),
       deleteEvidence: db.prepare('DELETE FROM relationship_evidence WHERE document_id = ?'),
+      deleteSentences: db.prepare('DELETE FROM sentences WHERE document_id = ?'),
+      insertSentence: db.prepare('INSERT OR IGNORE INTO sentences (document_id, start, text) VALUES (?, ?, ?)'),
       getObject: db.prepare<[string], ObjectRow>('SELECT * FROM objects WHERE id = ?'),
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
       upsertObject: db.prepare<Record<string, unknown>, SeenRow>(
@@ -333,9 +340,16 @@ export class SqliteGraphStore implements GraphStore {
       if (existing) {
         this.stmt.deleteMentions.run(doc.id);
         this.stmt.deleteEvidence.run(doc.id);
+        this.stmt.deleteSentences.run(doc.id);
         this.stmt.updateDoc.run(row);
       } else this.stmt.insertDoc.run(row);
       const seen = doc.published ?? null;
+      const sentences = new Set<number>();
+      const keepSentence = (start: number, text: string): void => {
+        if (sentences.has(start)) return;
+        sentences.add(start);
+        this.stmt.insertSentence.run(doc.id, start, text);
+      };
       for (const raw of bundle.objects) {
         if (raw.type === 'report') continue;
         const object = raw as unknown as Record<string, unknown> & { id: string; type: string };
@@ -388,14 +402,10 @@ export class SqliteGraphStore implements GraphStore {
         }
         for (const e of evidence ?? []) {
           if (object.type === 'relationship') {
-            this.stmt.insertEvidence.run({
-              relationship_id: object.id,
-              document_id: doc.id,
-              start: e.start,
-              end: e.end,
-              sentence: e.sentence,
-            });
+            keepSentence(e.start, e.sentence);
+            this.stmt.insertEvidence.run({ relationship_id: object.id, document_id: doc.id, start: e.start, end: e.end, sentence: '' });
           } else {
+            keepSentence(e.sentence_start, e.sentence);
             this.stmt.insertMention.run({
               document_id: doc.id,
               object_id: object.id,
@@ -403,7 +413,7 @@ export class SqliteGraphStore implements GraphStore {
               end: e.end,
               text: e.text,
               alias: e.alias ?? null,
-              sentence: e.sentence,
+              sentence: '',
               sentence_start: e.sentence_start,
             });
           }
@@ -456,8 +466,8 @@ export class SqliteGraphStore implements GraphStore {
 
   mentions(options: { objectId?: string; documentId?: string }): Promise<StoredMention[]> {
     const rows = this.sql<unknown[], MentionRow>(
-      `SELECT * FROM mentions WHERE (@object IS NULL OR object_id = @object) AND (@doc IS NULL OR document_id = @doc)
-         ORDER BY document_id, start`,
+      `SELECT ${MENTION_COLUMNS} FROM mentions m LEFT JOIN sentences s ON s.document_id = m.document_id AND s.start = m.sentence_start
+         WHERE (@object IS NULL OR m.object_id = @object) AND (@doc IS NULL OR m.document_id = @doc) ORDER BY m.document_id, m.start`,
     ).all({ object: options.objectId ?? null, doc: options.documentId ?? null });
     return Promise.resolve(rows.map(toMention));
   }
