@@ -96,8 +96,11 @@ export function refangText(text: string): RefangedText {
       i += 2;
       continue;
     }
-    // Markers start with one of [ ( { h H f F.
-    if (c === 0x5b || c === 0x28 || c === 0x7b || c === 0x68 || c === 0x48 || c === 0x66 || c === 0x46) {
+    // Markers start with one of [ ( { h H f F; "hxxp", "h**p" and "fxp" go on with x or * (most h and f do not:
+    // checked first, as they are common letters).
+    const letter = c === 0x68 || c === 0x48 || c === 0x66 || c === 0x46;
+    const second = text.charCodeAt(i + 1) | 0x20;
+    if (letter ? second === 0x78 || second === 0x2a : c === 0x5b || c === 0x28 || c === 0x7b) {
       const window = text.slice(i, i + MAX_MARKER).toLowerCase();
       const hit = MARKERS.find(([m]) => window.startsWith(m));
       // "hxxp" only at a word start; brackets only next to a word character (not "[.]" in prose lists).
