@@ -236,7 +236,7 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
   };
 
   // Structured, long kinds first so their insides are not reported again.
-  for (const m of t.matchAll(RE.userAgent)) {
+  for (const m of /mozilla\//i.test(t) ? t.matchAll(RE.userAgent) : []) {
     // A bare word may sit between products ("gecko firefox/11.0") but does not end a user agent ("… seen").
     let v = m[0];
     for (let cut = /\s[a-z][\w.-]*$/i.exec(v); cut && !v.endsWith(')'); cut = /\s[a-z][\w.-]*$/i.exec(v)) v = v.slice(0, cut.index);
@@ -258,7 +258,7 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
       m.index + raw.length,
     );
   }
-  for (const m of t.matchAll(RE.bareUrl)) {
+  for (const m of t.includes('/') ? t.matchAll(RE.bareUrl) : []) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     const raw = trimUrl(m[0], m.index);
     const host = raw.split(/[/:]/)[0] ?? '';
@@ -302,11 +302,11 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
     emit('file-path', m[0], m.index, m.index + m[0].length);
   }
   for (const m of t.matchAll(RE.mac)) if (!overlaps(m.index, m.index + m[0].length)) emit('mac', m[0], m.index, m.index + m[0].length);
-  for (const m of t.matchAll(RE.ipv6)) {
+  for (const m of t.includes(':') ? t.matchAll(RE.ipv6) : []) {
     if (overlaps(m.index, m.index + m[0].length) || !ipv6Valid(m[0])) continue;
     emit('ipv6', m[0].toLowerCase(), m.index, m.index + m[0].length);
   }
-  for (const m of t.matchAll(RE.ipv4)) {
+  for (const m of t.includes('.') ? t.matchAll(RE.ipv4) : []) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     if (VERSION_BEFORE.test(t.slice(Math.max(0, m.index - 12), m.index))) continue;
     const [address, prefix] = m[0].split('/');
@@ -315,7 +315,7 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
       emit('ipv4', address ?? '', m.index, m.index + (address ?? '').length);
     } else emit('ipv4', m[0], m.index, m.index + m[0].length);
   }
-  for (const m of t.matchAll(RE.cve)) emit('cve', `CVE-${m[1]}-${m[2]}`, m.index, m.index + m[0].length);
+  for (const m of /cve/i.test(t) ? t.matchAll(RE.cve) : []) emit('cve', `CVE-${m[1]}-${m[2]}`, m.index, m.index + m[0].length);
   for (const m of t.matchAll(RE.attackId)) {
     // Also inside URLs (https://attack.mitre.org/tactics/TA0001/); never inside hashes or paths' names.
     const within = taken.find(m.index, m.index + m[0].length);
@@ -328,7 +328,8 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
     if (m[2] !== undefined && /\s/.test(m[0]) && !m[0].startsWith('AS')) continue;
     emit('asn', `ASN${m[3]}`, m.index, m.index + m[0].length);
   }
-  for (const m of t.matchAll(RE.tlp)) emit('tlp', `TLP:${(m[1] ?? '').toUpperCase()}`, m.index, m.index + m[0].length);
+  for (const m of /tlp/i.test(t) ? t.matchAll(RE.tlp) : [])
+    emit('tlp', `TLP:${(m[1] ?? '').toUpperCase()}`, m.index, m.index + m[0].length);
   for (const m of t.includes('{') ? t.matchAll(RE.yara) : []) {
     const name = m[1] ?? '';
     const at = m.index + m[0].indexOf(name, 4);
@@ -338,7 +339,7 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
     if (overlaps(start, end)) continue;
     emit('file-name', t.slice(start, end), start, end);
   }
-  for (const m of t.matchAll(RE.domain)) {
+  for (const m of t.includes('.') ? t.matchAll(RE.domain) : []) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     const raw = m[0].replace(/\.$/, '');
     const { defanged } = original(m.index, m.index + raw.length);
