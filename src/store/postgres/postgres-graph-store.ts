@@ -237,25 +237,20 @@ export class PostgresGraphStore implements GraphStore {
           else mentionRows.push([String(stix.id), e.start, e.end, e.text, e.alias ?? null, '', e.sentence_start]);
         }
       }
-      // Mentions and relationship evidence in one statement each (a round trip per row cost more than the rows).
-      if (mentionRows.length > 0)
+      // Sentences, mentions and relationship evidence in one statement (a round trip per row, or even per table,
+      // cost more than the rows).
+      if (sentences.size + mentionRows.length + evidenceRows.length > 0)
         await client.query(
-          `INSERT INTO mentions (document_id, object_id, start, "end", text, alias, sentence, sentence_start)
-           SELECT $1, * FROM unnest($2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[])
+          `WITH s AS (
+             INSERT INTO sentences (document_id, start, text) SELECT $1, * FROM unnest($2::int[], $3::text[]) ON CONFLICT DO NOTHING),
+           m AS (
+             INSERT INTO mentions (document_id, object_id, start, "end", text, alias, sentence, sentence_start)
+             SELECT $1, * FROM unnest($4::text[], $5::int[], $6::int[], $7::text[], $8::text[], $9::text[], $10::int[])
+             ON CONFLICT DO NOTHING)
+           INSERT INTO relationship_evidence (relationship_id, document_id, start, "end", sentence)
+           SELECT r, $1, s, e, t FROM unnest($11::text[], $12::int[], $13::int[], $14::text[]) AS x(r, s, e, t)
            ON CONFLICT DO NOTHING`,
-          [doc.id, ...columns(mentionRows, 7)],
-        );
-      if (sentences.size > 0)
-        await client.query(
-          `INSERT INTO sentences (document_id, start, text) SELECT $1, * FROM unnest($2::int[], $3::text[]) ON CONFLICT DO NOTHING`,
-          [doc.id, [...sentences.keys()], [...sentences.values()]],
-        );
-      if (evidenceRows.length > 0)
-        await client.query(
-          `INSERT INTO relationship_evidence (relationship_id, document_id, start, "end", sentence)
-           SELECT r, $1, s, e, t FROM unnest($2::text[], $3::int[], $4::int[], $5::text[]) AS x(r, s, e, t)
-           ON CONFLICT DO NOTHING`,
-          [doc.id, ...columns(evidenceRows, 4)],
+          [doc.id, [...sentences.keys()], [...sentences.values()], ...columns(mentionRows, 7), ...columns(evidenceRows, 4)],
         );
       await client.query('COMMIT');
       return prior ? 'updated' : 'new';
