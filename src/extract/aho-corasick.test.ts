@@ -10,6 +10,19 @@ function naive(patterns: string[], text: string): string[] {
   return out.sort();
 }
 
+/** 50 seeded cases of up to 12 short patterns and a 200-character text over a small alphabet. */
+function randomCases(seed: number, alphabet: string): { patterns: string[]; text: string }[] {
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const word = (len: number): string => Array.from({ length: len }, () => alphabet[rand(alphabet.length)]).join('');
+  return Array.from({ length: 50 }, () => {
+    const patterns = Array.from({ length: 1 + rand(12) }, () => word(1 + rand(4)));
+    return { patterns, text: word(200) };
+  });
+}
+
 describe('AhoCorasick', () => {
   it('finds overlapping and nested patterns', () => {
     const ac = new AhoCorasick(['he', 'she', 'his', 'hers']);
@@ -22,16 +35,7 @@ describe('AhoCorasick', () => {
   });
 
   it('scanFrom finds exactly the occurrences that start where allowed', () => {
-    let seed = 7;
-    const rand = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
-    const alphabet = 'ab cア';
-    const word = (len: number): string => Array.from({ length: len }, () => alphabet[rand(alphabet.length)]).join('');
-    for (let round = 0; round < 50; round++) {
-      const patterns = Array.from({ length: 1 + rand(12) }, () => word(1 + rand(4)));
-      const text = word(200);
+    for (const { patterns, text } of randomCases(7, 'ab cア')) {
       const ac = new AhoCorasick(patterns);
       // Starts allowed after a space or at a katakana, as the gazetteer allows them after non-letters.
       const canStart = (i: number): boolean => i === 0 || text[i - 1] === ' ' || text[i] === 'ア';
@@ -42,16 +46,7 @@ describe('AhoCorasick', () => {
   });
 
   it('agrees with a naive search on random inputs', () => {
-    let seed = 42;
-    const rand = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
-    };
-    const alphabet = 'abcア';
-    const word = (len: number): string => Array.from({ length: len }, () => alphabet[rand(alphabet.length)]).join('');
-    for (let round = 0; round < 50; round++) {
-      const patterns = Array.from({ length: 1 + rand(12) }, () => word(1 + rand(4)));
-      const text = word(200);
+    for (const { patterns, text } of randomCases(42, 'abcア')) {
       const ac = new AhoCorasick(patterns);
       expect(
         ac
