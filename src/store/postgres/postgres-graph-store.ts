@@ -98,6 +98,16 @@ export interface PostgresStoreOptions {
 }
 
 /** Rows as columns, for INSERT … SELECT FROM unnest($1::text[], …): one array per column. */
+/** What putDocument reads of a stored object before deciding whether to write it. */
+interface PriorRow {
+  id: string;
+  stix: Record<string, unknown>;
+  aliases: string[];
+  first_seen: string | null;
+  last_seen: string | null;
+}
+const PRIOR_SELECT = 'SELECT id, stix, aliases, first_seen, last_seen FROM objects';
+
 function columns(rows: readonly (readonly unknown[])[], width: number): unknown[][] {
   return Array.from({ length: width }, (_, c) => rows.map((r) => r[c] ?? null));
 }
@@ -192,13 +202,7 @@ export class PostgresGraphStore implements GraphStore {
       const objects = [...bundle.objects].filter((o) => o.type !== 'report').sort((a, b) => (a.id < b.id ? -1 : 1));
       // Most mentions change nothing about an object: read them first and write (and lock) only those that change,
       // so workers do not queue on the rows of popular entities.
-      const priorRows = await client.query<{
-        id: string;
-        stix: Record<string, unknown>;
-        aliases: string[];
-        first_seen: string | null;
-        last_seen: string | null;
-      }>('SELECT id, stix, aliases, first_seen, last_seen FROM objects WHERE id = ANY($1)', [objects.map((o) => o.id)]);
+      const priorRows = await client.query<PriorRow>(`${PRIOR_SELECT} WHERE id = ANY($1)`, [objects.map((o) => o.id)]);
       const priors = new Map(priorRows.rows.map((r) => [r.id, r]));
       const mentionRows: unknown[][] = [];
       const sentences = new Map<number, string>();
@@ -206,12 +210,24 @@ export class PostgresGraphStore implements GraphStore {
       for (const raw of objects) {
         const { x_kizashi_evidence: evidence, ...stix } = raw as unknown as { x_kizashi_evidence?: Evidence[] } & Record<string, unknown>;
         const aliases = [...new Set([stix.aliases, stix.x_kizashi_aliases].flatMap((a) => (Array.isArray(a) ? a.map(String) : [])))];
-        const prior = priors.get(String(stix.id));
-        // (Two workers writing the same object at once may each merge into the version they read; the later commit wins.)
-        const merged = mergeStoredObject(prior?.stix, stix);
+        let prior = priors.get(String(stix.id));
+        let merged = mergeStoredObject(prior?.stix, stix);
+        const same = (p: typeof prior): p is PriorRow =>
+          p !== undefined && aliases.every((a) => p.aliases.includes(a)) && sameContent(p.stix, merged);
         // Only the first/last-seen range widening (store metadata, not STIX content): update just that.
-        const sameObject = prior !== undefined && aliases.every((a) => prior.aliases.includes(a)) && sameContent(prior.stix, merged);
-        if (sameObject && !withinSeen(prior.first_seen, prior.last_seen, seen))
+        let sameObject = same(prior);
+        if (!sameObject && prior) {
+          // About to rewrite it: lock the row and merge into its latest version, which another worker may have written
+          // since the read above (objects go in id order, so workers lock in the same order). The upsert below also
+          // keeps the higher confidence itself, whatever the interleaving.
+          const locked = (await client.query<PriorRow>(`${PRIOR_SELECT} WHERE id = $1 FOR UPDATE`, [stix.id])).rows[0];
+          if (locked) {
+            prior = locked;
+            merged = mergeStoredObject(locked.stix, stix);
+            sameObject = same(locked);
+          }
+        }
+        if (sameObject && prior && !withinSeen(prior.first_seen, prior.last_seen, seen))
           await client.query(
             `UPDATE objects SET first_seen = LEAST(coalesce(first_seen, $2), $2), last_seen = GREATEST(coalesce(last_seen, $2), $2),
                updated_at = $3 WHERE id = $1`,
@@ -221,7 +237,10 @@ export class PostgresGraphStore implements GraphStore {
           await client.query(
             `INSERT INTO objects (id, type, name, aliases, stix, first_seen, last_seen, updated_at, seq, txid, date_added)
            VALUES ($1, $2, $3, $4, $5, $6, $6, $7, nextval('objects_seq'), pg_current_xact_id(), $7)
-           ON CONFLICT (id) DO UPDATE SET name = excluded.name, stix = excluded.stix, updated_at = excluded.updated_at,
+           ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at,
+             stix = CASE WHEN jsonb_typeof(objects.stix->'confidence') = 'number' AND jsonb_typeof(excluded.stix->'confidence') = 'number'
+                 AND (objects.stix->>'confidence')::numeric > (excluded.stix->>'confidence')::numeric
+               THEN jsonb_set(excluded.stix, '{confidence}', objects.stix->'confidence') ELSE excluded.stix END,
              seq = CASE WHEN objects.stix = excluded.stix THEN objects.seq ELSE excluded.seq END,
              txid = CASE WHEN objects.stix = excluded.stix THEN objects.txid ELSE excluded.txid END,
              date_added = CASE WHEN objects.stix = excluded.stix THEN objects.date_added ELSE excluded.date_added END,
