@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { StixObject } from '../../core/stix.js';
+import { actorDocument, TEST_ACTOR_ID } from '../../testkit/actor-document.js';
 import { runGraphStoreContract } from '../graph-store.contract.js';
 import { openPostgresStore } from './postgres-graph-store.js';
 
@@ -15,34 +15,16 @@ describe.skipIf(!URL_)('PostgreSQL backend', () => {
     const schema = `t_${randomBytes(6).toString('hex')}`;
     const stores = await Promise.all([0, 1, 2, 3].map(() => openPostgresStore(URL_ ?? '', { schema, poolSize: 2 })));
     const put = (n: number, confidence: number) => {
-      const id = `report--${String(n).padStart(8, '0')}-0000-4000-8000-000000000000`;
       const store = stores[n % stores.length];
       if (!store) throw new Error('no store');
-      return store.putDocument(
-        { id, title: `t${n}`, text: `X did it (${n}).`, lang: 'en', origin: `o${n}`, published: '2025-01-01T00:00:00.000Z' },
-        {
-          type: 'bundle',
-          id: `bundle--${String(n).padStart(8, '0')}-0000-4000-8000-000000000000`,
-          objects: [
-            {
-              type: 'intrusion-set',
-              spec_version: '2.1',
-              id: 'intrusion-set--11111111-1111-4111-8111-111111111111',
-              created: '2025-01-01T00:00:00.000Z',
-              modified: '2025-01-01T00:00:00.000Z',
-              name: 'X',
-              confidence,
-            } as unknown as StixObject,
-          ],
-        },
-        `h${n}`,
-      );
+      const { doc, bundle } = actorDocument(n, { confidence });
+      return store.putDocument(doc, bundle, `h${n}`);
     };
     await put(0, 10);
     // Rising confidences from four connections at once: each write must merge into the latest version, not into
     // the one its connection read before another committed.
     await Promise.all(Array.from({ length: 40 }, (_, i) => put(i + 1, 11 + i)));
-    const stored = await stores[0]?.getObject('intrusion-set--11111111-1111-4111-8111-111111111111');
+    const stored = await stores[0]?.getObject(TEST_ACTOR_ID);
     expect(stored?.stix.confidence).toBe(50);
     await Promise.all(stores.map((s) => s.close()));
   });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runGraphStoreContract } from '../graph-store.contract.js';
-import type { Bundle } from '../../core/stix.js';
+import type { StixObject } from '../../core/stix.js';
+import { actorDocument, TEST_ACTOR_ID } from '../../testkit/actor-document.js';
 import { openSqliteStore, type SqliteGraphStore } from './sqlite-graph-store.js';
 
 runGraphStoreContract('SQLite (real file)', async () => openSqliteStore(join(await mkdtemp(join(tmpdir(), 'kizashi-db-')), 'kizashi.db')));
@@ -29,25 +30,8 @@ describe('SQLite store files', () => {
 describe('mention sentences', () => {
   it('are read from the mention row where a store written before sentences were kept once has them', async () => {
     const store = openSqliteStore(join(await mkdtemp(join(tmpdir(), 'kizashi-db-')), 'k.db'));
-    await store.putDocument(
-      { id: 'report--00000001-0000-4000-8000-000000000000', title: 't', text: 'X did it.', lang: 'en', origin: 'a' },
-      {
-        type: 'bundle',
-        id: 'bundle--00000001-0000-4000-8000-000000000000',
-        objects: [
-          {
-            type: 'intrusion-set',
-            spec_version: '2.1',
-            id: 'intrusion-set--11111111-1111-4111-8111-111111111111',
-            created: '2025-01-01T00:00:00.000Z',
-            modified: '2025-01-01T00:00:00.000Z',
-            name: 'X',
-            x_kizashi_evidence: [{ document: 'd', start: 0, end: 1, text: 'X', sentence: 'X did it.', sentence_start: 0 }],
-          },
-        ],
-      } as unknown as Bundle,
-      'h',
-    );
+    const { doc, bundle } = actorDocument(1);
+    await store.putDocument(doc, bundle, 'h');
     expect((await store.mentions({}))[0]?.sentence).toBe('X did it.');
     // As an older version wrote it: the sentence in the mention row, none in the sentences table.
     const db = (store as unknown as { db: { exec(sql: string): void } }).db;
@@ -58,46 +42,22 @@ describe('mention sentences', () => {
 });
 
 describe('the object cache of a SQLite connection', () => {
-  const ACTOR = 'intrusion-set--11111111-1111-4111-8111-111111111111';
-  const put = (store: SqliteGraphStore, n: number, aliases: string[], fail = false) =>
-    store.putDocument(
-      {
-        id: `report--0000000${n}-0000-4000-8000-000000000000`,
-        title: `Item ${n}`,
-        text: `X did it (${n}).`,
-        lang: 'en',
-        origin: `item-${n}`,
-        published: `2025-01-0${n}T00:00:00.000Z`,
+  const ACTOR = TEST_ACTOR_ID;
+  const put = (store: SqliteGraphStore, n: number, aliases: string[], fail = false) => {
+    const { doc, bundle } = actorDocument(n, { aliases }, `2025-01-0${n}T00:00:00.000Z`);
+    // An object that cannot be read, after X was written: the document fails and rolls back.
+    const unreadable = Object.defineProperty({ type: 'tool', id: 'tool--22222222-2222-4222-8222-222222222222' }, 'name', {
+      enumerable: true,
+      get: () => {
+        throw new Error('unreadable');
       },
-      {
-        type: 'bundle',
-        id: `bundle--0000000${n}-0000-4000-8000-000000000000`,
-        objects: [
-          {
-            type: 'intrusion-set',
-            spec_version: '2.1',
-            id: ACTOR,
-            created: `2025-01-0${n}T00:00:00.000Z`,
-            modified: `2025-01-0${n}T00:00:00.000Z`,
-            name: 'X',
-            aliases,
-            x_kizashi_evidence: [{ document: 'd', start: 0, end: 1, text: 'X', sentence: 'X did it.', sentence_start: 0 }],
-          },
-          // An object that cannot be read, after X was written: the document fails and rolls back.
-          ...(fail
-            ? [
-                Object.defineProperty({ type: 'tool', id: 'tool--22222222-2222-4222-8222-222222222222' }, 'name', {
-                  enumerable: true,
-                  get: () => {
-                    throw new Error('unreadable');
-                  },
-                }),
-              ]
-            : []),
-        ],
-      } as unknown as Bundle,
+    });
+    return store.putDocument(
+      doc,
+      { ...bundle, objects: [...bundle.objects, ...(fail ? [unreadable as unknown as StixObject] : [])] },
       `hash-${n}`,
     );
+  };
   const aliasesOf = async (store: SqliteGraphStore): Promise<string[]> => [...((await store.getObject(ACTOR))?.aliases ?? [])].sort();
 
   it('sees what another connection committed since (PRAGMA data_version), so no alias is lost', async () => {
