@@ -219,10 +219,10 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
     if (reserve) taken.add(vs, ve);
     return match;
   };
-  const trimUrl = (s: string, at: number): string => {
+  const trimTrailing = (s: string, at: number): string => {
     let v = s;
-    // Trailing punctuation belongs to the sentence; an unbalanced closing bracket too. A dot written as a
-    // defang marker ("/[.]") was meant as part of the indicator and stays.
+    // Trailing punctuation belongs to the sentence, after a URL or a path; an unbalanced closing bracket too. A dot
+    // written as a defang marker ("/[.]") was meant as part of the indicator and stays.
     for (;;) {
       const last = v[v.length - 1] ?? '';
       const k = at + v.length - 1;
@@ -249,7 +249,7 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
   // (A kind whose every match contains some literal is not searched for in a text without it: most texts have no '@'.)
   for (const m of t.includes('://') ? t.matchAll(RE.url) : []) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
-    const raw = trimUrl(m[0], m.index);
+    const raw = trimTrailing(m[0], m.index);
     const value = raw.replace(/^([a-z]+):\/\/\[(?![0-9a-f:.]+\])/i, '$1://');
     emit(
       'url',
@@ -260,7 +260,7 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
   }
   for (const m of t.includes('/') ? t.matchAll(RE.bareUrl) : []) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
-    const raw = trimUrl(m[0], m.index);
+    const raw = trimTrailing(m[0], m.index);
     const host = raw.split(/[/:]/)[0] ?? '';
     const isIp = /^\d+\.\d+\.\d+\.\d+$/.test(host) && ipaddr.IPv4.isValidFourPartDecimal(host);
     if (isIp && /^\/(?:3[0-2]|[12]?\d)$/.test(raw.slice(host.length))) continue; // a CIDR block, not a URL
@@ -290,8 +290,7 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
   }
   for (const m of t.includes(':\\') || t.includes('%\\') ? t.matchAll(RE.windowsPath) : []) {
     // Sentence punctuation after the path is not part of it: "…\\devenv.scr)." ("(x86)" stays).
-    let v = m[0];
-    while (/[.,;:!?'’]$/.test(v) || (v.endsWith(')') && (v.match(/\(/g)?.length ?? 0) < (v.match(/\)/g)?.length ?? 0))) v = v.slice(0, -1);
+    const v = trimTrailing(m[0], m.index);
     // A name pattern ("%TEMP%\\dsc*") is no path: the wildcard would be cut off.
     if (/^[*?]/.test(t.slice(m.index + m[0].length, m.index + m[0].length + 1))) continue;
     if (!overlaps(m.index, m.index + v.length)) emit('file-path', v, m.index, m.index + v.length);
