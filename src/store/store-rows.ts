@@ -1,5 +1,5 @@
 // Row shapes and conversions shared by the store backends (both use the same table layout).
-import { canonicalJson } from '../core/stix.js';
+import { canonicalJson, type Evidence } from '../core/stix.js';
 import type { ApiKeyRecord, MentionFeedback, Role, StoredDocument, StoredMention, Watchlist, WatchHit } from './graph-store.js';
 
 export interface DocumentRow {
@@ -22,6 +22,14 @@ export interface DocumentRow {
  */
 export const MENTION_COLUMNS = `m.document_id, m.object_id, m.start, m."end", m.text, m.alias,
   coalesce(nullif(m.sentence, ''), s.text, '') AS sentence, m.sentence_start`;
+
+/**
+ * Where the sentence of a piece of evidence starts, its key in the sentences table: a relationship's evidence is
+ * the sentence itself, a mention lies inside one.
+ */
+export function evidenceSentenceStart(objectType: string, e: Evidence): number {
+  return objectType === 'relationship' ? e.start : e.sentence_start;
+}
 
 /** The display name of any stored STIX object (name, value, key, hash, AS number …). */
 export function objectName(stix: Record<string, unknown>): string {

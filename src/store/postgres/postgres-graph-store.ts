@@ -41,6 +41,7 @@ import {
   type WatchHitRow,
   type WatchlistRow,
   MENTION_COLUMNS,
+  evidenceSentenceStart,
   mergeStoredObject,
   sameContent,
   withinSeen,
@@ -97,7 +98,6 @@ export interface PostgresStoreOptions {
   readonly poolSize?: number;
 }
 
-/** Rows as columns, for INSERT … SELECT FROM unnest($1::text[], …): one array per column. */
 /** What putDocument reads of a stored object before deciding whether to write it. */
 interface PriorRow {
   id: string;
@@ -108,6 +108,7 @@ interface PriorRow {
 }
 const PRIOR_SELECT = 'SELECT id, stix, aliases, first_seen, last_seen FROM objects';
 
+/** Rows as columns, for INSERT … SELECT FROM unnest($1::text[], …): one array per column. */
 function columns(rows: readonly (readonly unknown[])[], width: number): unknown[][] {
   return Array.from({ length: width }, (_, c) => rows.map((r) => r[c] ?? null));
 }
@@ -210,24 +211,24 @@ export class PostgresGraphStore implements GraphStore {
       for (const raw of objects) {
         const { x_kizashi_evidence: evidence, ...stix } = raw as unknown as { x_kizashi_evidence?: Evidence[] } & Record<string, unknown>;
         const aliases = [...new Set([stix.aliases, stix.x_kizashi_aliases].flatMap((a) => (Array.isArray(a) ? a.map(String) : [])))];
-        let prior = priors.get(String(stix.id));
-        let merged = mergeStoredObject(prior?.stix, stix);
-        const same = (p: typeof prior): p is PriorRow =>
+        let stored = priors.get(String(stix.id));
+        let merged = mergeStoredObject(stored?.stix, stix);
+        const same = (p: typeof stored): p is PriorRow =>
           p !== undefined && aliases.every((a) => p.aliases.includes(a)) && sameContent(p.stix, merged);
         // Only the first/last-seen range widening (store metadata, not STIX content): update just that.
-        let sameObject = same(prior);
-        if (!sameObject && prior) {
+        let sameObject = same(stored);
+        if (!sameObject && stored) {
           // About to rewrite it: lock the row and merge into its latest version, which another worker may have written
           // since the read above (objects go in id order, so workers lock in the same order). The upsert below also
           // keeps the higher confidence itself, whatever the interleaving.
           const locked = (await client.query<PriorRow>(`${PRIOR_SELECT} WHERE id = $1 FOR UPDATE`, [stix.id])).rows[0];
           if (locked) {
-            prior = locked;
+            stored = locked;
             merged = mergeStoredObject(locked.stix, stix);
             sameObject = same(locked);
           }
         }
-        if (sameObject && prior && !withinSeen(prior.first_seen, prior.last_seen, seen))
+        if (sameObject && stored && !withinSeen(stored.first_seen, stored.last_seen, seen))
           await client.query(
             `UPDATE objects SET first_seen = LEAST(coalesce(first_seen, $2), $2), last_seen = GREATEST(coalesce(last_seen, $2), $2),
                updated_at = $3 WHERE id = $1`,
@@ -250,7 +251,7 @@ export class PostgresGraphStore implements GraphStore {
             [stix.id, stix.type, objectName(merged), JSON.stringify(aliases), JSON.stringify(merged), seen, now],
           );
         for (const e of evidence ?? []) {
-          const start = stix.type === 'relationship' ? e.start : e.sentence_start;
+          const start = evidenceSentenceStart(String(stix.type), e);
           if (!sentences.has(start)) sentences.set(start, e.sentence);
           if (stix.type === 'relationship') evidenceRows.push([String(stix.id), e.start, e.end, '']);
           else mentionRows.push([String(stix.id), e.start, e.end, e.text, e.alias ?? null, '', e.sentence_start]);

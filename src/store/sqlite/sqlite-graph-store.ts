@@ -40,6 +40,7 @@ import {
   type WatchHitRow,
   type WatchlistRow,
   MENTION_COLUMNS,
+  evidenceSentenceStart,
   mergeStoredObject,
   sameContent,
   withinSeen,
@@ -228,22 +229,20 @@ interface KnownObject {
   readonly exact: boolean;
   /** The stored STIX object, for merging a new document's view into it (mergeStoredObject). */
   readonly stix: Record<string, unknown>;
-  readonly firstSeen: string | null;
-  readonly lastSeen: string | null;
+  /** Its first/last-seen range, with what the open batch has widened and not yet written. */
+  readonly range: SeenRange;
 }
-/** An object's first/last-seen range as a write left it (RETURNING): the cache takes it from the database. */
-interface SeenRow {
-  first_seen: string | null;
-  last_seen: string | null;
-}
-const seenRange = (row: SeenRow | undefined): Pick<KnownObject, 'firstSeen' | 'lastSeen'> => ({
-  firstSeen: row?.first_seen ?? null,
-  lastSeen: row?.last_seen ?? null,
-});
 interface SeenRange {
   readonly first: string | null;
   readonly last: string | null;
 }
+/** An object's first/last-seen columns (a row, or what a write left: RETURNING). */
+interface SeenRow {
+  first_seen: string | null;
+  last_seen: string | null;
+}
+const seenRange = (row: SeenRow | undefined): SeenRange => ({ first: row?.first_seen ?? null, last: row?.last_seen ?? null });
+const NO_RANGE: SeenRange = { first: null, last: null };
 /** A first/last-seen range widened to include `seen` (ISO timestamps compare as strings, as the SQL does). */
 const widen = (range: SeenRange, seen: string | null): SeenRange =>
   seen === null
@@ -369,17 +368,19 @@ export class SqliteGraphStore implements GraphStore {
           aliases.size === knownAliases &&
           // Fast path: our own JSON, byte for byte, apart from the timestamps; else the canonical comparison.
           (prior.content === content || (!prior.exact && sameContent(prior.stix, merged)));
-        if (sameObject && !withinSeen(prior.firstSeen, prior.lastSeen, seen)) {
+        if (sameObject && !withinSeen(prior.range.first, prior.range.last, seen)) {
           if (deferSeen) {
-            const range = widen({ first: prior.firstSeen, last: prior.lastSeen }, seen);
+            const range = widen(prior.range, seen);
             widened.set(object.id, range);
-            written.set(object.id, { ...prior, firstSeen: range.first, lastSeen: range.last });
+            written.set(object.id, { ...prior, range });
           } else {
-            const range = this.stmt.touchSeen.get({ id: object.id, first: seen, last: seen, now });
-            written.set(object.id, { ...prior, ...seenRange(range) });
+            written.set(object.id, {
+              ...prior,
+              range: seenRange(this.stmt.touchSeen.get({ id: object.id, first: seen, last: seen, now })),
+            });
           }
         } else if (!sameObject) {
-          const range = this.stmt.upsertObject.get({
+          const row = this.stmt.upsertObject.get({
             id: object.id,
             type: object.type,
             name: objectName(merged),
@@ -389,23 +390,14 @@ export class SqliteGraphStore implements GraphStore {
             now,
           });
           // (A range widening still pending in this batch is applied at its end; the cache knows it already.)
-          const pending = this.pendingSeen.get(object.id);
-          const stored = seenRange(range);
-          const known = pending ? union({ first: stored.firstSeen, last: stored.lastSeen }, pending) : undefined;
-          written.set(object.id, {
-            aliases: [...aliases],
-            content,
-            exact: true,
-            stix: merged,
-            ...(known ? { firstSeen: known.first, lastSeen: known.last } : stored),
-          });
+          const range = union(seenRange(row), this.pendingSeen.get(object.id) ?? NO_RANGE);
+          written.set(object.id, { aliases: [...aliases], content, exact: true, stix: merged, range });
         }
         for (const e of evidence ?? []) {
+          keepSentence(evidenceSentenceStart(object.type, e), e.sentence);
           if (object.type === 'relationship') {
-            keepSentence(e.start, e.sentence);
             this.stmt.insertEvidence.run({ relationship_id: object.id, document_id: doc.id, start: e.start, end: e.end, sentence: '' });
           } else {
-            keepSentence(e.sentence_start, e.sentence);
             this.stmt.insertMention.run({
               document_id: doc.id,
               object_id: object.id,
@@ -786,16 +778,13 @@ export class SqliteGraphStore implements GraphStore {
   private readKnown(id: string): KnownObject | undefined {
     const row = this.stmt.getObject.get(id);
     if (!row) return undefined;
-    // (With the range this batch has widened and not yet written.)
-    const pending = this.pendingSeen.get(id);
-    const range = union({ first: row.first_seen, last: row.last_seen }, pending ?? { first: null, last: null });
     const known = {
       aliases: JSON.parse(row.aliases) as string[],
       content: withoutTimestamps(row.stix),
       stix: JSON.parse(row.stix) as Record<string, unknown>,
       exact: false,
-      firstSeen: range.first,
-      lastSeen: range.last,
+      // (With the range this batch has widened and not yet written.)
+      range: union(seenRange(row), this.pendingSeen.get(id) ?? NO_RANGE),
     };
     this.known.set(id, known);
     return known;
