@@ -30,10 +30,30 @@ export function patternEntity(kind: EntityKind, name: string, extra: Partial<KbE
 
 const SOFTWARE_NOUNS =
   'ransomware|malware|backdoor|trojan|loader|stealer|infostealer|botnet|RAT|wiper|spyware|implant|downloader|dropper|keylogger|rootkit|web shell|webshell';
+/** The kind nouns as a title writes them: "Ares Malware: …", "Taurus Stealer". */
+const SOFTWARE_NOUNS_TITLE = SOFTWARE_NOUNS.replace(/(^|\|)([a-z])/g, (_m: string, bar: string, c: string) => bar + c.toUpperCase());
 const NEW_SOFTWARE_EN = new RegExp(
-  `\\b((?:[A-Z][A-Za-z0-9]{1,24} ){0,2}[A-Z][A-Za-z0-9]{2,24}(?:[ .-]?v?\\d{1,2}(?:\\.\\d{1,2})?)?) (?:${SOFTWARE_NOUNS})\\b`,
+  `\\b((?:[A-Z][A-Za-z0-9]{1,24} ){0,2}[A-Z][A-Za-z0-9]{2,24}(?:[ .-]?v?\\d{1,2}(?:\\.\\d{1,2})?)?) (?:${SOFTWARE_NOUNS}|${SOFTWARE_NOUNS_TITLE})\\b`,
   'g',
 );
+/** "the CyaX packer", "a ConfuserEx crypter": tools that wrap malware. */
+const NEW_TOOL_EN = /\b([A-Z][A-Za-z0-9]{2,24}) (?:packer|crypter|obfuscator)s?\b/g;
+/** "WinspySuite, a remote access and information stealing malware": a name, then what it is. */
+const APPOSITIVE_SOFTWARE_EN =
+  /\b([A-Z][A-Za-z0-9]{2,24}), (?:a|an) (?:[a-z-]{2,20},? (?:and |or )?){0,5}?(malware|backdoor|trojan|RAT|stealer|infostealer|loader|ransomware|botnet|rootkit|implant|keylogger|downloader|dropper|wiper|spyware|tool|packer|crypter|builder)\b/g;
+/**
+ * "a document builder, known in the underground as “EtterSilent”", "Internally referred to as Peyvand, the
+ * malware …": a naming phrase with a kind noun just before or just after it.
+ */
+const KNOWN_AS_EN =
+  /\b(?:known|referred to|called|named|dubbed)(?: (?:in|by|on|to|internally|the|underground|its|authors|developers|researchers)){0,3} as ["“‘']?([A-Z][A-Za-z0-9_-]{2,24})[,"”’']?/g;
+const KIND_NOUN_EN =
+  /\b(malware|backdoor|trojan|RAT|stealer|infostealer|loader|ransomware|botnet|rootkit|implant|keylogger|downloader|dropper|wiper|spyware|tool|packer|crypter|builder)s?\b/;
+const NAME_NOUN_TITLE = /^(?:Stealer|Infostealer|Loader|Botnet|Downloader|Dropper|Keylogger|Wiper|Implant|Rootkit)$/;
+/** "an Ares sample", "Ares payloads": weaker cues, counted only towards a name that is also an ordinary word. */
+const SAMPLE_CUE_EN = /\b([A-Z][a-z]{2,24}) (?:payloads?|samples?)\b/g;
+/** A name that is also an ordinary word ("Ares") needs this many cued places in one document. */
+const WORD_NAME_CUES = 3;
 const NEW_SOFTWARE_EN_DUBBED = new RegExp(`\\b(?:${SOFTWARE_NOUNS}) (?:dubbed|called|named|known as) ["“]?([A-Z][A-Za-z0-9-]{2,24})`, 'g');
 const NEW_SOFTWARE_JA = /([A-Za-z][A-Za-z0-9.-]{2,24})(?:ランサムウェア|マルウェア|バックドア|スティーラー|ローダー|ボットネット)/g;
 const NEW_SOFTWARE_JA_QUOTED = /(?:ランサムウェア|マルウェア|バックドア|スティーラー|スパイウェア|ローダー)「([^」\n]{2,40})」/g;
@@ -145,6 +165,7 @@ const NOT_NAMES = new Set([
   'final',
   'same',
   'generic',
+  'shellcode',
   'sophisticated',
   'dubbed',
   'called',
@@ -165,6 +186,8 @@ const NOT_NAMES = new Set([
   'rat',
   'ransomware',
   'malware',
+  'trojan',
+  'backdoor',
   'many',
   'most',
   'more',
@@ -218,10 +241,29 @@ const NOT_NAMES = new Set([
 
 const JA_AGENCY_STOP = new Set(['同省', '同庁', '各省', '各省庁', '関係省庁', '省庁', '政府省庁', '関係各省', '中央省庁']);
 
-/** Drop leading function words ("The Emotet" → "Emotet"); undefined when nothing name-like remains. */
-function cleanName(raw: string, quoted = false): string | undefined {
+/**
+ * The words of a candidate name without the function words around it: "The Emotet" → Emotet, "Kronos Banking" (from
+ * "Kronos Banking Trojan") → Kronos.
+ */
+function nameWords(raw: string): string[] {
   const words = raw.trim().split(' ');
   while (words.length > 0 && NOT_NAMES.has((words[0] ?? '').toLowerCase())) words.shift();
+  while (words.length > 1 && NOT_NAMES.has((words[words.length - 1] ?? '').toLowerCase())) words.pop();
+  return words;
+}
+
+/** A candidate that cleanName refused only for being one ordinary word ("Ares"): it may still be a name. */
+function wordName(raw: string): string | undefined {
+  const words = nameWords(raw);
+  const name = words[0] ?? '';
+  return words.length === 1 && /^[A-Z][a-z]{2,}$/.test(name) && !NOT_NAMES.has(name.toLowerCase()) && !/(?:ed|ing)$/.test(name)
+    ? name
+    : undefined;
+}
+
+/** Drop leading function words ("The Emotet" → "Emotet"); undefined when nothing name-like remains. */
+function cleanName(raw: string, quoted = false): string | undefined {
+  const words = nameWords(raw);
   const name = words.join(' ');
   if (name.length < 2 || NOT_NAMES.has(name.toLowerCase())) return undefined;
   // Short acronyms before "malware"/"group" are kinds, not names (PoS malware, ATM malware, RaaS group).
@@ -253,11 +295,52 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
   // The Japanese patterns all need a kana or kanji: on text without any they cannot match, so they are not run.
   const japanese = hasJapanese(text);
   const ifJapanese = (res: readonly RegExp[]): readonly RegExp[] => (japanese ? res : []);
+  // Names that are also ordinary words ("Ares malware", "an Ares sample"), by the places that cue them.
+  const wordNames = new Map<string, number[]>();
+  const cueWordName = (raw: string, at: number): void => {
+    const name = wordName(raw);
+    if (!name || !isEnglishWord(name)) return;
+    const places = wordNames.get(name) ?? [];
+    places.push(at + raw.indexOf(name));
+    wordNames.set(name, places);
+  };
   for (const re of [NEW_SOFTWARE_EN, NEW_SOFTWARE_EN_DUBBED, ...ifJapanese([NEW_SOFTWARE_JA, NEW_SOFTWARE_JA_QUOTED])]) {
     for (const m of text.matchAll(re)) {
-      const name = cleanName(m[1] ?? '');
+      const raw = m[1] ?? '';
+      // "Zebrocy’s Multilanguage Malware" describes Zebrocy; it names nothing new.
+      if (re === NEW_SOFTWARE_EN && /['’]s $/.test(text.slice(Math.max(0, m.index - 3), m.index))) continue;
+      const cleaned = cleanName(raw);
+      // A title-case noun that is part of the name stays with it: "NiiJ Stealer", "Smoke Loader" (not "Ares Malware").
+      const noun = m[0].slice(m[0].lastIndexOf(' ') + 1);
+      const name = cleaned && re === NEW_SOFTWARE_EN && NAME_NOUN_TITLE.test(noun) ? `${cleaned} ${noun}` : cleaned;
       if (name) add('malware', name, m.index + m[0].indexOf(name), 60);
+      else if (re === NEW_SOFTWARE_EN) cueWordName(raw, m.index + m[0].indexOf(raw));
     }
+  }
+  for (const m of text.matchAll(SAMPLE_CUE_EN)) cueWordName(m[1] ?? '', m.index);
+  for (const m of text.matchAll(NEW_TOOL_EN)) {
+    const name = cleanName(m[1] ?? '');
+    if (name) add('tool', name, m.index, 55);
+  }
+  for (const m of text.matchAll(APPOSITIVE_SOFTWARE_EN)) {
+    const name = cleanName(m[1] ?? '');
+    if (name) add(TOOL_NOUN.test(m[2] ?? '') ? 'tool' : 'malware', name, m.index, 55);
+  }
+  for (const m of text.matchAll(KNOWN_AS_EN)) {
+    const raw = m[1] ?? '';
+    const quoted = /["“‘']$/.test(m[0].slice(0, m[0].indexOf(raw)));
+    const name = cleanName(raw, quoted);
+    if (!name) continue;
+    // The kind noun: the last one in the 60 characters before, else the first in the 40 after.
+    const before = text.slice(Math.max(0, m.index - 60), m.index);
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 40);
+    const noun = [...before.matchAll(new RegExp(KIND_NOUN_EN, 'g'))].pop()?.[1] ?? KIND_NOUN_EN.exec(after)?.[1];
+    if (noun) add(TOOL_NOUN.test(noun) ? 'tool' : 'malware', name, m.index + m[0].indexOf(raw), 55);
+  }
+  // Cued in several places, and at least once inside a sentence (not a heading or a sentence's first word).
+  for (const [name, places] of wordNames) {
+    if (places.length < WORD_NAME_CUES || !places.some((at) => /[a-z,] $/.test(text.slice(Math.max(0, at - 2), at)))) continue;
+    for (const at of places) add('malware', name, at, 50);
   }
   for (const m of text.matchAll(DEFINED_SOFTWARE_EN)) {
     const raw = m[1] ?? '';

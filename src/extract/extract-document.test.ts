@@ -280,6 +280,35 @@ describe('names introduced in the document', () => {
     // Unquoted, an ordinary word stays a word.
     expect(names(extractDocument(starter, doc('The threat actor is known by the alias Hydro in forums.', 'en')))).toEqual([]);
   });
+
+  it('reads names given in apposition, with "known as", before a packer, or in title case', () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        'One leak was called WinspySuite, a remote access and information stealing malware. Internally referred to as ' +
+          'Peyvand, the malware was loaded by hand. The builder, known in the underground as “EtterSilent,” is sold on ' +
+          'forums. The payload was packed with the CyaX packer. Banking Trojan Zorbix Stealer: a first look. ' +
+          'Zebrocy’s Multilanguage Malware is older.',
+        'en',
+      ),
+    );
+    expect(names(x, 'malware').sort()).toEqual(['Peyvand', 'WinspySuite', 'Zorbix Stealer']);
+    // A builder or a packer is a tool.
+    expect(names(x, 'tool').sort()).toEqual(['CyaX', 'EtterSilent']);
+    // No kind noun near the naming phrase: no name.
+    expect(names(extractDocument(starter, doc('The town, known locally as Qarvex, lies north.', 'en')))).toEqual([]);
+  });
+
+  it('takes a name that is also an ordinary word only when several places cue it, one inside a sentence', () => {
+    const ares = 'Ares Malware: a first look\nWe found an Ares sample in March. Two more Ares samples followed. Ares is the son of Zeus.';
+    const x = extractDocument(starter, doc(ares, 'en'));
+    expect(x.entities.find((e) => e.entity.name === 'Ares')?.mentions.map((m) => m.start)).toEqual(
+      [...ares.matchAll(/Ares/g)].map((m) => m.index),
+    );
+    // Cued twice only, or only where a sentence or heading starts: still words.
+    expect(names(extractDocument(starter, doc('We found an Ares sample. Two more Ares samples followed.', 'en')))).toEqual([]);
+    expect(names(extractDocument(starter, doc('Final payload.\nFinal payload again.\nFinal payload: dropped.', 'en')))).toEqual([]);
+  });
 });
 
 describe('names that galaxies list but prose uses as words', () => {
@@ -304,9 +333,15 @@ describe('names that galaxies list but prose uses as words', () => {
         }),
       );
     cluster('ransomware', [{ value: 'First' }, { value: 'Turkish' }, { value: 'OCT' }, { value: 'Crypter' }, { value: 'Christmas' }]);
-    cluster('malpedia', [{ value: 'Mariposa', synonyms: ['Autorun'] }, { value: 'Crimson' }, { value: 'Explorer' }, { value: 'sihost' }]);
+    cluster('malpedia', [
+      { value: 'Mariposa', synonyms: ['Autorun'] },
+      { value: 'Crimson' },
+      { value: 'Explorer' },
+      { value: 'sihost' },
+      { value: 'Taurus Stealer' },
+    ]);
     cluster('rat', [{ value: 'Crimson RAT' }]);
-    cluster('tool', [{ value: 'certutil', synonyms: ['certutil.exe'] }]);
+    cluster('tool', [{ value: 'certutil', synonyms: ['certutil.exe'] }, { value: 'Taurus' }]);
     cluster('threat-actor', [{ value: 'Cleaver', synonyms: ['Alibaba', 'Operation Cleaver'] }]);
     // And an ATT&CK group whose name is an ordinary word.
     mkdirSync(join(dir, 'attack'));
@@ -374,6 +409,18 @@ describe('names that galaxies list but prose uses as words', () => {
     const [rat] = galaxy.kb.lookup('Crimson RAT');
     expect(rat?.aliases.map((a) => a.value).sort()).toEqual(['Crimson', 'Crimson RAT']);
     expect(galaxy.kb.lookup('Crimson')).toEqual([rat]);
+  });
+
+  it('reads a bare name as the software the document names with its kind noun ("the Taurus stealer" … "Taurus")', () => {
+    const text = 'We looked at the Taurus stealer. The stealer, named Taurus, is sold on forums.';
+    const x = extractDocument(galaxy, doc(text, 'en'));
+    expect(names(x).filter((n) => n.startsWith('Taurus'))).toEqual(['Taurus Stealer']);
+    expect(x.entities.find((e) => e.entity.name === 'Taurus Stealer')?.mentions.map((m) => m.surface)).toEqual([
+      'Taurus stealer',
+      'Taurus',
+    ]);
+    // Without "Taurus stealer" in the document, the galaxy's tool keeps its name.
+    expect(names(extractDocument(galaxy, doc('The stealer, named Taurus, is sold on forums.', 'en')))).toEqual(['Taurus']);
   });
 
   it('takes an ATT&CK link as the name of the entity it points to, and "framework" as a kind noun', () => {

@@ -209,6 +209,25 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
       add(e, { start: at, end, surface: e.name, alias: e.name, confidence: 50 });
     }
   }
+  // "the Taurus stealer" … "Taurus": a document that names software with its kind noun means that software by the
+  // bare name too, even where the KB has another entity of that name (a tool called Taurus).
+  const byShortName = new Map<string, { entity: KbEntity; mentions: Mention[] }>();
+  for (const slot of byKey.values()) {
+    if (!SOFTWARE.has(slot.entity.kind)) continue;
+    for (const m of slot.mentions) {
+      const short = KIND_SUFFIX.exec(m.surface)?.[1];
+      if (short) byShortName.set(short.toLowerCase(), slot);
+    }
+  }
+  for (const [key, slot] of byShortName.size > 0 ? [...byKey] : []) {
+    const kind = slot.entity.kind;
+    if (!SOFTWARE.has(kind) && !ACTORS.has(kind)) continue;
+    const short = slot.mentions[0]?.surface.toLowerCase() ?? '';
+    const full = byShortName.get(short);
+    if (!full || full === slot || !slot.mentions.every((m) => m.surface.toLowerCase() === short)) continue;
+    byKey.delete(key);
+    for (const m of slot.mentions) add(full.entity, m);
+  }
   const entities: ExtractedEntity[] = [...byKey.values()].map((slot) => ({
     entity: slot.entity,
     mentions: slot.mentions.sort((a, b) => a.start - b.start),
@@ -287,6 +306,9 @@ const MAX_MENTIONS = 500;
 const MAX_SENTENCE_ITEMS = 200;
 
 const ACTORS = new Set<EntityKind>(['intrusion-set', 'threat-actor', 'campaign']);
+/** Software named with its kind noun: "Taurus Stealer", "Ares malware", "Buer Loader". */
+const KIND_SUFFIX =
+  /^(.{3,40}?)[ -](?:stealer|infostealer|loader|RAT|ransomware|malware|botnet|backdoor|trojan|banker|bot|miner|wiper|spyware|keylogger|downloader|dropper)$/i;
 const SOFTWARE = new Set<EntityKind>(['malware', 'tool']);
 const USE_CUE =
   /\b(?:use[sd]?|using|deploy(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|employ(?:s|ed|ing)?|drop(?:s|ped|ping)?|deliver(?:s|ed|ing)?|distribut(?:e|es|ed|ing)|install(?:s|ed|ing)?|relies on|wielding)\b|使用|利用|展開|用い|配布|悪用|感染させ/i;
