@@ -43,6 +43,25 @@ describe('KnowledgeBase.build', () => {
     expect(kb.lookup('Winnti').map((e) => e.name)).toEqual(['APT41']);
   });
 
+  it('follows a curated alias across entries one galaxy keeps apart, but never joins two ATT&CK objects', () => {
+    const kb = KnowledgeBase.build([
+      rec('mitre-attack', 'APT29', ['UNC2452'], { mitreId: 'G0016' }),
+      rec('misp:mitre-intrusion-set', 'APT29', ['Cozy Bear']),
+      rec('misp:mitre-intrusion-set', 'UNC2452', ['Dark Halo']),
+      rec('misp:threat-actor', 'UNC2452', ['Dark Halo', 'StellarParticle']),
+      { ...rec('mitre-attack', 'More_eggs', ['SpicyOmelette']), kind: 'malware' },
+      { ...rec('mitre-attack', 'SpicyOmelette'), kind: 'malware' },
+    ]);
+    expect(kb.lookup('StellarParticle').map((e) => e.name)).toEqual(['APT29']);
+    expect(kb.entities.filter((e) => e.kind === 'intrusion-set')).toHaveLength(1);
+    expect(
+      kb.entities
+        .filter((e) => e.kind === 'malware')
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(['More_eggs', 'SpicyOmelette']);
+  });
+
   it('keeps different kinds apart', () => {
     const kb = KnowledgeBase.build([
       rec('mitre-attack', 'Emotet'),

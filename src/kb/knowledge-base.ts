@@ -90,6 +90,17 @@ export class KnowledgeBase {
       for (const j of byAlias.get(`${kindFamily(r.kind)}|${foldTerm(r.name)}`) ?? []) groups.union(j, i);
     });
 
+    // 3b. ATT&CK and kizashi's own data are curated: a name they give as an alias is the same entity even where the
+    // galaxies keep two entries of one source apart (APT29 and UNC2452, which ATT&CK merged).
+    sorted.forEach((r, i) => {
+      if (!CURATED_SOURCES.has(r.source)) return;
+      for (const alias of r.aliases) {
+        for (const j of byName.get(`${kindFamily(r.kind)}|${foldTerm(alias)}`) ?? []) {
+          groups.union(i, j, true);
+        }
+      }
+    });
+
     // 4. "Crimson RAT" (one galaxy) and "Crimson" (ATT&CK): a remote-access trojan named with and without the suffix.
     sorted.forEach((r, i) => {
       if (kindFamily(r.kind) !== 'software') return;
@@ -237,6 +248,9 @@ function mergeRecords(group: readonly KbRecord[]): KbEntity {
   };
 }
 
+/** Sources whose aliases are curated, not collected: ATT&CK and kizashi's own data. */
+const CURATED_SOURCES = new Set(['mitre-attack', 'kizashi-starter']);
+
 /** Union-find over record indexes that refuses to join two groups holding records of the same source. */
 class UnionFind {
   private readonly parent: number[];
@@ -259,13 +273,16 @@ class UnionFind {
     return root;
   }
 
-  union(a: number, b: number): void {
+  /** Join the groups of `a` and `b`, unless they hold records of one source (or `curated` says they are one). */
+  union(a: number, b: number, curated = false): void {
     const ra = this.find(a);
     const rb = this.find(b);
     if (ra === rb) return;
     const sa = this.groupSources[ra] ?? new Set<string>();
     const sb = this.groupSources[rb] ?? new Set<string>();
-    for (const s of sb) if (sa.has(s)) return;
+    // Even a curated alias never joins two objects of one curated source (ATT&CK's More_eggs lists SpicyOmelette,
+    // which ATT&CK also has as an object of its own).
+    for (const s of sb) if (sa.has(s) && (!curated || CURATED_SOURCES.has(s))) return;
     // Keep the lower index as root: records are sorted by priority, so the root is the canonical record.
     const [root, child] = ra < rb ? [ra, rb] : [rb, ra];
     this.parent[child] = root;

@@ -80,7 +80,50 @@ export function mispClusterRecords(cluster: unknown): { galaxy: string; version?
     };
     records.push(record);
   }
-  return { galaxy: type, ...(versionText ? { version: versionText } : {}), records };
+  return {
+    galaxy: type,
+    ...(versionText ? { version: versionText } : {}),
+    records: type === 'microsoft-activity-group' ? foldRenamed(records) : records,
+  };
+}
+
+/** Microsoft's naming before 2023: chemical elements and volcanoes in capitals (HAFNIUM, PARINACOTA), and
+ * temporary Storm-/DEV- numbers. */
+const OLD_MICROSOFT_NAME = /^(?:[A-Z]{3,}|(?:Storm|DEV)-\d{4})$/;
+
+/**
+ * Microsoft's galaxy keeps an entry under each actor's old name beside the entry under its new name, which lists
+ * the old one ("Silk Typhoon": HAFNIUM). One source never merges its own records, so the old entry is folded into
+ * the new one here: one actor, with every name.
+ */
+function foldRenamed(records: readonly KbRecord[]): KbRecord[] {
+  const byName = new Map(records.map((r) => [r.name, r]));
+  const folded = new Map<KbRecord, KbRecord>();
+  for (const r of records) {
+    for (const alias of r.aliases) {
+      const old = byName.get(alias);
+      if (!old || old === r || !OLD_MICROSOFT_NAME.test(old.name) || folded.has(old) || folded.has(r)) continue;
+      folded.set(old, r);
+    }
+  }
+  if (folded.size === 0) return [...records];
+  const into = new Map<KbRecord, KbRecord[]>();
+  for (const [old, renamed] of folded) into.set(renamed, [...(into.get(renamed) ?? []), old]);
+  return records
+    .filter((r) => !folded.has(r))
+    .map((r) => {
+      const olds = into.get(r);
+      if (!olds) return r;
+      const aliases = new Set(r.aliases);
+      for (const o of olds) for (const a of [o.name, ...o.aliases]) if (a !== r.name) aliases.add(a);
+      const country = r.country ?? olds.find((o) => o.country)?.country;
+      return {
+        ...r,
+        aliases: [...aliases],
+        ...(country ? { country } : {}),
+        externalRefs: [...(r.externalRefs ?? []), ...olds.flatMap((o) => o.externalRefs ?? [])],
+      };
+    });
 }
 
 function countryOf(kind: EntityKind, meta: Record<string, unknown>): { country?: string } {

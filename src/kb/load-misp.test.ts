@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { mispClusterRecords } from './load-misp.js';
+
+const cluster = (type: string, values: { value: string; synonyms?: string[]; country?: string }[]): unknown => ({
+  type,
+  name: type,
+  uuid: '00000000-0000-4000-8000-000000000001',
+  version: 7,
+  values: values.map((v, i) => ({
+    value: v.value,
+    uuid: `00000000-0000-4000-8000-${String(i + 10).padStart(12, '0')}`,
+    meta: { synonyms: v.synonyms ?? [], ...(v.country ? { country: v.country } : {}) },
+  })),
+});
+
+describe('MISP galaxy clusters', () => {
+  it('maps a galaxy onto its kind, strips "- S0367" ids and kind suffixes, and ignores galaxies it does not map', () => {
+    const { records, version } = mispClusterRecords(cluster('mitre-malware', [{ value: 'Emotet - S0367', synonyms: ['Geodo'] }]));
+    expect(version).toBe('7');
+    expect(records.map((r) => [r.kind, r.name, r.mitreId, r.aliases])).toEqual([['malware', 'Emotet', 'S0367', ['Geodo']]]);
+    expect(mispClusterRecords(cluster('ransomware', [{ value: 'Ryuk ransomware' }])).records[0]?.name).toBe('Ryuk');
+    expect(mispClusterRecords(cluster('tea-matrix', [{ value: 'x' }])).records).toEqual([]);
+  });
+
+  it('folds the entry under an actor’s old Microsoft name into the entry under its new one', () => {
+    const { records } = mispClusterRecords(
+      cluster('microsoft-activity-group', [
+        { value: 'Silk Typhoon', synonyms: ['HAFNIUM', 'MURKY PANDA'] },
+        { value: 'HAFNIUM', country: 'CN' },
+        { value: 'Neva Flood', synonyms: ['Storm-1516'] },
+        { value: 'Storm-1516', synonyms: ['CopyCop'] },
+        // A botnet an actor uses is listed beside it, but it is no old name of the actor.
+        { value: 'Storm-0940', synonyms: ['CovertNetwork-1658'] },
+        { value: 'CovertNetwork-1658' },
+      ]),
+    );
+    expect(records.map((r) => r.name)).toEqual(['Silk Typhoon', 'Neva Flood', 'Storm-0940', 'CovertNetwork-1658']);
+    const silk = records[0];
+    expect(silk?.aliases).toEqual(['HAFNIUM', 'MURKY PANDA']);
+    expect(silk?.country).toBe('CN');
+    expect(silk?.externalRefs).toHaveLength(2);
+    expect(records[1]?.aliases).toEqual(['Storm-1516', 'CopyCop']);
+  });
+
+  it('rejects JSON that is no galaxy cluster', () => {
+    expect(() => mispClusterRecords([])).toThrow(/needs "type" and "values"/);
+  });
+});
