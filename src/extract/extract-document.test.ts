@@ -339,6 +339,7 @@ describe('names that galaxies list but prose uses as words', () => {
       { value: 'Explorer' },
       { value: 'sihost' },
       { value: 'Taurus Stealer' },
+      { value: 'GRIFFON' },
     ]);
     cluster('rat', [{ value: 'Crimson RAT' }]);
     cluster('tool', [{ value: 'certutil', synonyms: ['certutil.exe'] }, { value: 'Taurus' }]);
@@ -421,6 +422,11 @@ describe('names that galaxies list but prose uses as words', () => {
     ]);
     // Without "Taurus stealer" in the document, the galaxy's tool keeps its name.
     expect(names(extractDocument(galaxy, doc('The stealer, named Taurus, is sold on forums.', 'en')))).toEqual(['Taurus']);
+  });
+
+  it('reads a name a vendor writes in capitals when another capitalises it inside a sentence, next to a kind noun', () => {
+    expect(names(extractDocument(galaxy, doc('It then loaded a Griffon payload.', 'en')))).toEqual(['GRIFFON']);
+    expect(names(extractDocument(galaxy, doc('Griffon payload. A Griffon flew by, and a griffon payload.', 'en')))).toEqual([]);
   });
 
   it('takes an ATT&CK link as the name of the entity it points to, and "framework" as a kind noun', () => {

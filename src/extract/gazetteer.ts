@@ -36,6 +36,8 @@ interface Candidate {
   readonly weakWord: boolean;
   /** Whether any spelling of the alias is all lowercase ("xmrig"); a lowercase writing of a capitalised name is not. */
   readonly lowercaseAlias: boolean;
+  /** Every spelling is in capitals, as vendors write their own names (GRIFFON, HOMEFRY). */
+  readonly upperOnly: boolean;
 }
 
 /** Kinds the gazetteer looks for; techniques have their own mapper. */
@@ -228,6 +230,7 @@ function makeCandidate(entity: KbEntity, folded: string): Candidate | undefined 
     rank,
     weakWord,
     lowercaseAlias: aliases.some((a) => a.value === a.value.toLowerCase()),
+    upperOnly: latin && folded.length >= 4 && aliases.every((a) => a.value === a.value.toUpperCase()),
   };
 }
 
@@ -330,11 +333,20 @@ export class Gazetteer {
       const capitalised = /^[A-Z0-9]/.test(written) && written !== written.toLowerCase();
       // An executable's file name is a name in any case: "ping.exe", "Certutil.exe".
       const executable = /^\.exe\b/i.test(text.slice(m.end, m.end + 5)) || /\.exe$/i.test(surface);
+      // A name a vendor writes in capitals (GRIFFON), capitalised by another inside a sentence ("a Griffon payload";
+      // "Final payload" opens one), right next to a kind noun.
+      const recased = (c: Candidate): boolean =>
+        capitalised &&
+        c.upperOnly &&
+        !c.values.includes(written) &&
+        /[a-z,] $/.test(text.slice(m.start - 2, m.start)) &&
+        (adjacentCue(c.entity.kind, text, m.start, m.end, sentence) || /^[\s-]?payloads?\b/i.test(text.slice(m.end, m.end + 10)));
       const viable = m.list.filter(
         (c) =>
           c.caseRule === 'none' ||
           c.values.includes(written) ||
           (c.caseRule === 'capitalised' && capitalised) ||
+          recased(c) ||
           (executable && (c.entity.kind === 'tool' || c.entity.kind === 'malware')),
       );
       if (viable.length === 0) continue;
@@ -358,6 +370,7 @@ export class Gazetteer {
       const software = executable && (pick.entity.kind === 'tool' || (pick.entity.kind === 'malware' && !pick.weakWord));
       const cued =
         linksToAttack(pick.entity, text, m.end) ||
+        recased(pick) ||
         (strict ? adjacentCue(pick.entity.kind, text, m.start, m.end, sentence) : hasCue(pick.entity.kind, `${near} ${surface}`));
       if (contextual && !software && !cued) {
         // Keep it pending: accepted later if the entity is confirmed elsewhere in the document.
