@@ -341,7 +341,8 @@ describe('names that galaxies list but prose uses as words', () => {
       { value: 'Taurus Stealer' },
       { value: 'GRIFFON' },
     ]);
-    cluster('rat', [{ value: 'Crimson RAT' }]);
+    cluster('rat', [{ value: 'Crimson RAT' }, { value: 'Cobian RAT' }]);
+    cluster('exploit-kit', [{ value: 'RIG', synonyms: ['RIG-v'] }]);
     cluster('tool', [{ value: 'certutil', synonyms: ['certutil.exe'] }, { value: 'Taurus' }]);
     cluster('threat-actor', [{ value: 'Cleaver', synonyms: ['Alibaba', 'Operation Cleaver'] }]);
     // And an ATT&CK group whose name is an ordinary word.
@@ -427,6 +428,13 @@ describe('names that galaxies list but prose uses as words', () => {
   it('reads a name a vendor writes in capitals when another capitalises it inside a sentence, next to a kind noun', () => {
     expect(names(extractDocument(galaxy, doc('It then loaded a Griffon payload.', 'en')))).toEqual(['GRIFFON']);
     expect(names(extractDocument(galaxy, doc('Griffon payload. A Griffon flew by, and a griffon payload.', 'en')))).toEqual([]);
+  });
+
+  it('reads "CobianRAT" as "Cobian RAT", and a short word written in capitals only right next to its kind noun', () => {
+    const x = extractDocument(galaxy, doc('A backdoored CobianRAT. Then the RIG exploit kit, and the RIG EK gate.', 'en'));
+    expect(names(x, 'malware').sort()).toEqual(['Cobian RAT', 'RIG']);
+    expect(x.entities.find((e) => e.entity.name === 'RIG')?.mentions).toHaveLength(2);
+    expect(names(extractDocument(galaxy, doc('They rig the vote. THE RIG WAS SEIZED. A rig exploit kit.', 'en')), 'malware')).toEqual([]);
   });
 
   it('takes an ATT&CK link as the name of the entity it points to, and "framework" as a kind noun', () => {

@@ -180,7 +180,7 @@ const CALENDAR = new Set(
 /** Kind nouns right next to a name that is also an ordinary word: "Royal ransomware", "the Equation group". */
 const ADJACENT_ACTOR = /\b(?:group|gang|apt|actor|team|crew|hackers|operators|affiliates|cluster)\b|グループ|集団|アクター/i;
 const ADJACENT_SOFTWARE =
-  /\b(?:malware|ransomware|backdoor|trojan|rat|loader|stealer|infostealer|botnet|spyware|worm|wiper|implant|downloader|dropper|keylogger|rootkit|family|variant|strain|frameworks?)\b|マルウェア|ランサムウェア|バックドア|スパイウェア|ボットネット|亜種/i;
+  /\b(?:malware|ransomware|backdoor|trojan|rat|loader|stealer|infostealer|botnet|spyware|worm|wiper|implant|downloader|dropper|keylogger|rootkit|family|variant|strain|frameworks?|exploit kits?|EK)\b|マルウェア|ランサムウェア|バックドア|スパイウェア|ボットネット|亜種/i;
 
 const CUE_ACTOR =
   /\b(?:groups?|actors?|apt|gangs?|team|crew|hackers?|operators?|affiliates?|campaigns?|operations?|cluster|adversar(?:y|ies)|attackers?|intrusion set)\b|グループ|攻撃者|アクター|ハッカー|集団|組織|キャンペーン/i;
@@ -203,8 +203,10 @@ function makeCandidate(entity: KbEntity, folded: string): Candidate | undefined 
   const place = entity.kind === 'location' || entity.kind === 'sector';
   const multiWord = folded.includes(' ');
   const isWord = latin && !multiWord && (isEnglishWord(first.value) || isEnglishWord(first.value.replace(/s$/, '')));
-  // Short ordinary words ("at", "net", "One") are never names on their own, except places ("US" is a place).
-  if (isWord && folded.length <= 3 && !place) return undefined;
+  // Short ordinary words ("at", "net", "One") are never names on their own, except places ("US" is a place), and
+  // names that are only ever written in capitals ("RIG", an exploit kit): those need a kind noun right next to them.
+  const capitalsOnly = aliases.every((a) => a.value === a.value.toUpperCase());
+  if (isWord && folded.length <= 3 && !place && !capitalsOnly) return undefined;
   const kana = !latin && [...folded].every((c) => isKatakanaLike(c.charCodeAt(0)));
   // A katakana name of an entity whose English name is an ordinary word (サンドワーム, ペガサス) is a word too.
   const head = entity.name.replace(/ (?:Team|Group)$/, '');
@@ -221,7 +223,7 @@ function makeCandidate(entity: KbEntity, folded: string): Candidate | undefined 
   const lowercaseOnly = latin && aliases.every((a) => a.value === a.value.toLowerCase());
   const needsContext =
     !place && (entity.needsContext === true || isWord || shortKana || lowercaseOnly || (rank >= 3 && latin && folded.length <= 4));
-  const weakWord = latin && !place && rank >= 3 && (isWord || (!multiWord && isEnglishWord(folded)));
+  const weakWord = latin && !place && (rank >= 3 || (isWord && folded.length <= 3)) && (isWord || (!multiWord && isEnglishWord(folded)));
   return {
     entity,
     values,
@@ -234,9 +236,11 @@ function makeCandidate(entity: KbEntity, folded: string): Candidate | undefined 
   };
 }
 
-/** "apt41" also as "apt 41" and the reverse: news writes both. */
+/** "apt41" also as "apt 41" and the reverse, "Cobian RAT" also as "CobianRAT": news writes both. */
 function spellingVariants(folded: string): string[] {
   const variants = new Set([folded]);
+  const joined = /^([a-z0-9]{3,}) (rat|loader|stealer)$/.exec(folded);
+  if (joined) variants.add(`${joined[1]}${joined[2]}`);
   if (/^[a-z]{2,6} ?-?\d{1,5}$/.test(folded)) {
     variants.add(folded.replace(/^([a-z]+) ?(\d+)$/, '$1$2'));
     variants.add(folded.replace(/^([a-z]+) ?(\d+)$/, '$1 $2'));
