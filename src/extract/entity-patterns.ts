@@ -50,6 +50,8 @@ const KNOWN_AS_EN =
 const KIND_NOUN_EN =
   /\b(malware|backdoor|trojan|RAT|stealer|infostealer|loader|ransomware|botnet|rootkit|implant|keylogger|downloader|dropper|wiper|spyware|tool|packer|crypter|builder)s?\b/;
 const NAME_NOUN_TITLE = /^(?:Stealer|Infostealer|Loader|Botnet|Downloader|Dropper|Keylogger|Wiper|Implant|Rootkit)$/;
+/** "… ransomware attack on", "… malware incident": the name before the kind noun is the victim's. */
+const VICTIM_AFTER = /^ (?:attacks?|incidents?|breach(?:es)?|victims?|outbreak)\b/;
 /** "an Ares sample", "Ares payloads": weaker cues, counted only towards a name that is also an ordinary word. */
 const SAMPLE_CUE_EN = /\b([A-Z][a-z]{2,24}) (?:payloads?|samples?)\b/g;
 /** A name that is also an ordinary word ("Ares") needs this many cued places in one document. */
@@ -286,8 +288,11 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
   const add = (kind: EntityKind, name: string, start: number, confidence: number, extra: Partial<KbEntity> = {}): void => {
     const end = start + name.length;
     if (known(start, end)) return;
-    // A name the KB knows under another spelling resolves to the KB entity.
-    const existing = kb.lookup(name).find((e) => e.kind === kind || (kind === 'malware' && e.kind === 'tool'));
+    // A name the KB knows under another spelling resolves to the KB entity; one it knows as an organisation or a
+    // place is no new software ("Kaseya ransomware").
+    const inKb = kb.lookup(name);
+    if ((kind === 'malware' || kind === 'tool') && inKb.some((e) => e.kind === 'identity' || e.kind === 'location')) return;
+    const existing = inKb.find((e) => e.kind === kind || (kind === 'malware' && e.kind === 'tool'));
     const entity = existing ?? patternEntity(kind, name, extra);
     out.push({ entity, start, end, surface: text.slice(start, end), confidence: existing ? confidence + 10 : confidence });
   };
@@ -309,6 +314,8 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
       const raw = m[1] ?? '';
       // "Zebrocy’s Multilanguage Malware" describes Zebrocy; it names nothing new.
       if (re === NEW_SOFTWARE_EN && /['’]s $/.test(text.slice(Math.max(0, m.index - 3), m.index))) continue;
+      // "the Kaseya ransomware attack" names its victim, as does an organisation or place the KB knows.
+      if (re === NEW_SOFTWARE_EN && VICTIM_AFTER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 12))) continue;
       const cleaned = cleanName(raw);
       // A title-case noun that is part of the name stays with it: "NiiJ Stealer", "Smoke Loader" (not "Ares Malware").
       const noun = m[0].slice(m[0].lastIndexOf(' ') + 1);

@@ -295,6 +295,9 @@ describe('names introduced in the document', () => {
     expect(names(x, 'malware').sort()).toEqual(['Peyvand', 'WinspySuite', 'Zorbix Stealer']);
     // A builder or a packer is a tool.
     expect(names(x, 'tool').sort()).toEqual(['CyaX', 'EtterSilent']);
+    // A victim named before "ransomware attack", or an organisation the KB knows, is no new ransomware.
+    const victims = extractDocument(starter, doc('After the Zorbcorp ransomware attack, the Microsoft ransomware was a hoax.', 'en'));
+    expect(names(victims, 'malware')).toEqual([]);
     // No kind noun near the naming phrase: no name.
     expect(names(extractDocument(starter, doc('The town, known locally as Qarvex, lies north.', 'en')))).toEqual([]);
   });

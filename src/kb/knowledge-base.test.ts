@@ -62,6 +62,20 @@ describe('KnowledgeBase.build', () => {
     ).toEqual(['More_eggs', 'SpicyOmelette']);
   });
 
+  it('joins "X Ransomware" to the ransomware galaxy’s X, even within one source, but no other kind noun or galaxy', () => {
+    const mal = (source: string, name: string): KbRecord => ({ ...rec(source, name), kind: 'malware', sourceId: `${source}/${name}` });
+    const kb = KnowledgeBase.build([
+      mal('misp:ransomware', 'Dharma'),
+      mal('misp:ransomware', 'Dharma Ransomware'),
+      mal('misp:malpedia', 'Snake'),
+      mal('misp:ransomware', 'Snake Ransomware'),
+      mal('misp:ransomware', 'Akira'),
+      mal('misp:malpedia', 'Akira Stealer'),
+    ]);
+    expect(kb.lookup('Dharma Ransomware').map((e) => e.name)).toEqual(['Dharma']);
+    expect(kb.entities.map((e) => e.name).sort()).toEqual(['Akira', 'Akira Stealer', 'Dharma', 'Snake', 'Snake Ransomware']);
+  });
+
   it('keeps different kinds apart', () => {
     const kb = KnowledgeBase.build([
       rec('mitre-attack', 'Emotet'),

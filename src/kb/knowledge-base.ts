@@ -102,10 +102,16 @@ export class KnowledgeBase {
     });
 
     // 4. "Crimson RAT" (one galaxy) and "Crimson" (ATT&CK): a remote-access trojan named with and without the suffix.
+    // And "Dharma Ransomware" beside the ransomware galaxy's "Dharma": one ransomware named with and without the
+    // word, even within one source. Only there: "Snake Ransomware" is no Snake, "Akira Stealer" no Akira.
     sorted.forEach((r, i) => {
       if (kindFamily(r.kind) !== 'software') return;
       const stem = /^(.{3,}?)[ -]?RAT$/.exec(r.name)?.[1];
       if (stem) for (const j of byName.get(`software|${foldTerm(stem)}`) ?? []) groups.union(j, i);
+      const bare = /^(.{3,}?) Ransomware$/i.exec(r.name)?.[1];
+      if (bare)
+        for (const j of byName.get(`software|${foldTerm(bare)}`) ?? [])
+          if (sorted[j]?.source === 'misp:ransomware') groups.union(j, i, true);
     });
 
     // 5. Two records that share at least two aliases (a single shared alias is too weak: galaxies reuse them).
