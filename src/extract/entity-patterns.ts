@@ -52,6 +52,13 @@ const KIND_NOUN_EN =
 const NAME_NOUN_TITLE = /^(?:Stealer|Infostealer|Loader|Botnet|Downloader|Dropper|Keylogger|Wiper|Implant|Rootkit)$/;
 /** "… ransomware attack on", "… malware incident": the name before the kind noun is the victim's. */
 const VICTIM_AFTER = /^ (?:attacks?|incidents?|breach(?:es)?|victims?|outbreak)\b/;
+/** "another packer that Zscaler has dubbed BMPack": a naming verb with a kind noun shortly before it. */
+const DUBBED_EN = /\b(?:dubbed|named|nicknamed|christened) ["“‘']?([A-Z][A-Za-z0-9_-]{2,24})\b/g;
+const CODE_NOUN_BEFORE =
+  /\b(?:class|function|method|module|file|folder|directory|variable|parameter|field|key|value|process|service|task|mutex|string|section|resource|export|account|user)(?:e?s)? $/i;
+/** "We assessed ReconHellcat as a high-capability APT group". */
+const ASSESSED_ACTOR_EN =
+  /\b(?:assess(?:ed)?|consider(?:ed)?|believe[sd]?|judge[sd]?) ([A-Z][A-Za-z0-9]{2,24}) (?:as|to be) (?:a|an|the) (?:[\w-]{2,24} ){0,3}(?:group|actor|gang|crew)\b/g;
 /** "an Ares sample", "Ares payloads": weaker cues, counted only towards a name that is also an ordinary word. */
 const SAMPLE_CUE_EN = /\b([A-Z][a-z]{2,24}) (?:payloads?|samples?)\b/g;
 /** A name that is also an ordinary word ("Ares") needs this many cued places in one document. */
@@ -73,7 +80,7 @@ const NAMED_ACTOR_EN =
  * A very basic stealer", "DISHCLOTH: Brute force tool". The kind noun must come within four words.
  */
 const DEFINED_SOFTWARE_EN =
-  /^[ \t]{0,8}(?:[*•▪+-][ \t]{1,4})?(?:\*\*)?([A-Z][A-Za-z0-9_]{2,24}(?: [A-Z][A-Za-z0-9_]{1,24})?)(?:\*\*)?[ \t]?(?::|[-–—])(?:\*\*)?[ \t]{1,4}(?:[A-Za-z-]{1,20}[ \t]){0,3}?(malware|tool|backdoor|trojan|loader|stealer|infostealer|RAT|rootkit|implant|packer|crypter|builder|keylogger|downloader|dropper|ransomware|wiper|botnet)\b/gm;
+  /(?:^|(?<=[a-z)\]][.!?] ))[ \t]{0,8}(?:[*•▪+-][ \t]{1,4})?(?:\*\*)?([A-Z][A-Za-z0-9_]{2,24}(?: [A-Z][A-Za-z0-9_]{1,24})?)(?:\*\*)?[ \t]?(?::|[-–—])(?:\*\*)?[ \t]{1,4}(?:[A-Za-z-]{1,20}[ \t]){0,3}?(malware|tool|backdoor|trojan|loader|stealer|infostealer|RAT|rootkit|implant|packer|crypter|builder|keylogger|downloader|dropper|ransomware|wiper|botnet)\b/gm;
 const TOOL_NOUN = /^(?:tool|packer|crypter|builder)$/;
 
 /** A list of quoted names after a kind noun: "the following tools: “QuarksPWdump” and “Mimikatz”". */
@@ -333,6 +340,18 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
     const name = cleanName(m[1] ?? '');
     if (name) add(TOOL_NOUN.test(m[2] ?? '') ? 'tool' : 'malware', name, m.index, 55);
   }
+  for (const m of text.matchAll(DUBBED_EN)) {
+    const raw = m[1] ?? '';
+    const name = cleanName(raw, /["“‘']$/.test(m[0].slice(0, m[0].indexOf(raw))));
+    // "three classes named “ChromiumProvider”" names code, not software.
+    if (CODE_NOUN_BEFORE.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
+    const noun = name ? [...text.slice(Math.max(0, m.index - 40), m.index).matchAll(new RegExp(KIND_NOUN_EN, 'g'))].pop()?.[1] : undefined;
+    if (name && noun) add(TOOL_NOUN.test(noun) ? 'tool' : 'malware', name, m.index + m[0].indexOf(raw), 55);
+  }
+  for (const m of text.matchAll(ASSESSED_ACTOR_EN)) {
+    const name = cleanName(m[1] ?? '');
+    if (name) add('intrusion-set', name, m.index + m[0].indexOf(name), 55);
+  }
   for (const m of text.matchAll(KNOWN_AS_EN)) {
     const raw = m[1] ?? '';
     const quoted = /["“‘']$/.test(m[0].slice(0, m[0].indexOf(raw)));
@@ -351,8 +370,10 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
   }
   for (const m of text.matchAll(DEFINED_SOFTWARE_EN)) {
     const raw = m[1] ?? '';
-    // "Credential Theft: the malware …" is a feature heading, not a name: a name has a word that is no English word.
-    if (raw.split(' ').every((w) => isEnglishWord(w))) continue;
+    // "Credential Theft: the malware …" is a feature heading, not a name: a name has a word that is no English word,
+    // or is a word in capitals that the document names again ("DISHCLOTH: Brute force tool", "tools as DISHCLOTH").
+    const again = raw === raw.toUpperCase() && text.indexOf(raw, m.index + m[0].length) >= 0;
+    if (raw.split(' ').every((w) => isEnglishWord(w)) && !again) continue;
     const name = cleanName(raw);
     if (name) add(TOOL_NOUN.test(m[2] ?? '') ? 'tool' : 'malware', name, m.index + m[0].indexOf(raw), 55);
   }

@@ -295,6 +295,18 @@ describe('names introduced in the document', () => {
     expect(names(x, 'malware').sort()).toEqual(['Peyvand', 'WinspySuite', 'Zorbix Stealer']);
     // A builder or a packer is a tool.
     expect(names(x, 'tool').sort()).toEqual(['CyaX', 'EtterSilent']);
+    const more = extractDocument(
+      starter,
+      doc(
+        'It runs at.exe ([8]). ZORBTOP: Command line tool for recognition.\nDISHCLOTH: Brute force tool to attack services.\n' +
+          'They use brute force tools as DISHCLOTH. OVERVIEW: the malware is old. Another packer that analysts have dubbed ' +
+          'BMPack. The malware has classes named “ChromiumProvider”. We assessed Zorbcat as a high-capability APT group.',
+        'en',
+      ),
+    );
+    expect(names(more, 'tool').sort()).toEqual(['BMPack', 'DISHCLOTH', 'ZORBTOP']);
+    expect(names(more, 'intrusion-set')).toEqual(['Zorbcat']);
+    expect(names(more, 'malware')).toEqual([]);
     // A victim named before "ransomware attack", or an organisation the KB knows, is no new ransomware.
     const victims = extractDocument(starter, doc('After the Zorbcorp ransomware attack, the Microsoft ransomware was a hoax.', 'en'));
     expect(names(victims, 'malware')).toEqual([]);
