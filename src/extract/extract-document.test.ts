@@ -355,6 +355,8 @@ describe('names that galaxies list but prose uses as words', () => {
       { value: 'sihost' },
       { value: 'Taurus Stealer' },
       { value: 'GRIFFON' },
+      { value: 'KPOT Stealer', synonyms: ['Kpot'] },
+      { value: 'Bread', synonyms: ['Joker'] },
     ]);
     cluster('rat', [{ value: 'Crimson RAT' }, { value: 'Cobian RAT' }]);
     cluster('exploit-kit', [{ value: 'RIG', synonyms: ['RIG-v'] }]);
@@ -443,6 +445,11 @@ describe('names that galaxies list but prose uses as words', () => {
   it('reads a name a vendor writes in capitals when another capitalises it inside a sentence, next to a kind noun', () => {
     expect(names(extractDocument(galaxy, doc('It then loaded a Griffon payload.', 'en')))).toEqual(['GRIFFON']);
     expect(names(extractDocument(galaxy, doc('Griffon payload. A Griffon flew by, and a griffon payload.', 'en')))).toEqual([]);
+  });
+
+  it('takes "information-stealing" as a kind noun, and no name that opens a longer one ("Joker’s Stash")', () => {
+    expect(names(extractDocument(galaxy, doc('They also operate the KPOT information-stealing malware.', 'en')))).toEqual(['KPOT Stealer']);
+    expect(names(extractDocument(galaxy, doc('Then the Joker’s Stash operators took the site down.', 'en')), 'malware')).toEqual([]);
   });
 
   it('reads "CobianRAT" as "Cobian RAT", and a short word written in capitals only right next to its kind noun', () => {

@@ -180,7 +180,7 @@ const CALENDAR = new Set(
 /** Kind nouns right next to a name that is also an ordinary word: "Royal ransomware", "the Equation group". */
 const ADJACENT_ACTOR = /\b(?:group|gang|apt|actor|team|crew|hackers|operators|affiliates|cluster)\b|グループ|集団|アクター/i;
 const ADJACENT_SOFTWARE =
-  /\b(?:malware|ransomware|backdoor|trojan|rat|loader|stealer|infostealer|botnet|spyware|worm|wiper|implant|downloader|dropper|keylogger|rootkit|family|variant|strain|frameworks?|exploit kits?|EK)\b|マルウェア|ランサムウェア|バックドア|スパイウェア|ボットネット|亜種/i;
+  /\b(?:malware|ransomware|backdoor|trojan|rat|loader|stealer|infostealer|botnet|spyware|worm|wiper|implant|downloader|dropper|keylogger|rootkit|family|variant|strain|frameworks?|exploit kits?|EK|(?:information|info|credential|password)[- ]?stealing)\b|マルウェア|ランサムウェア|バックドア|スパイウェア|ボットネット|亜種/i;
 
 const CUE_ACTOR =
   /\b(?:groups?|actors?|apt|gangs?|team|crew|hackers?|operators?|affiliates?|campaigns?|operations?|cluster|adversar(?:y|ies)|attackers?|intrusion set)\b|グループ|攻撃者|アクター|ハッカー|集団|組織|キャンペーン/i;
@@ -332,7 +332,7 @@ export class Gazetteer {
       const surface = text.slice(m.start, m.end);
       const sentence = sentenceOf(m.start);
       const context = text.slice(Math.max(sentence.start, m.start - 80), Math.min(sentence.end, m.end + 80));
-      const near = `${text.slice(Math.max(sentence.start, m.start - 24), m.start)} ${text.slice(m.end, Math.min(sentence.end, m.end + 16))}`;
+      const near = `${text.slice(Math.max(sentence.start, m.start - 24), m.start)} ${text.slice(m.end, Math.min(sentence.end, m.end + 24))}`;
       const written = caseKey(surface);
       const capitalised = /^[A-Z0-9]/.test(written) && written !== written.toLowerCase();
       // An executable's file name is a name in any case: "ping.exe", "Certutil.exe".
@@ -372,10 +372,13 @@ export class Gazetteer {
       const contextual = !camel && (pick.needsContext || lowercased);
       // ("explorer.exe" is Windows Explorer, whatever a galaxy calls "Explorer".)
       const software = executable && (pick.entity.kind === 'tool' || (pick.entity.kind === 'malware' && !pick.weakWord));
+      // "Joker's Stash": a possessive that opens a longer name is no mention of the name's own entity.
+      const namePart = /^['’]s [A-Z]/.test(text.slice(m.end, m.end + 4));
       const cued =
         linksToAttack(pick.entity, text, m.end) ||
         recased(pick) ||
-        (strict ? adjacentCue(pick.entity.kind, text, m.start, m.end, sentence) : hasCue(pick.entity.kind, `${near} ${surface}`));
+        (!namePart &&
+          (strict ? adjacentCue(pick.entity.kind, text, m.start, m.end, sentence) : hasCue(pick.entity.kind, `${near} ${surface}`)));
       if (contextual && !software && !cued) {
         // Keep it pending: accepted later if the entity is confirmed elsewhere in the document.
         chosen.push({ start: m.start, end: m.end, pick, confidence: 50, contextual: true, strict });
@@ -452,7 +455,7 @@ function boundaryOk(text: string, start: number, end: number): boolean {
 
 /** A kind noun right before or after the name: "Christmas ransomware", "the ransomware Christmas", "First group". */
 function adjacentCue(kind: EntityKind, text: string, start: number, end: number, sentence: { start: number; end: number }): boolean {
-  const after = text.slice(end, Math.min(sentence.end, end + 16));
+  const after = text.slice(end, Math.min(sentence.end, end + 24));
   const before = text.slice(Math.max(sentence.start, start - 16), start);
   const actor = kind === 'intrusion-set' || kind === 'threat-actor' || kind === 'campaign';
   const m = (actor ? ADJACENT_ACTOR : ADJACENT_SOFTWARE).exec(after);
