@@ -357,6 +357,7 @@ describe('names that galaxies list but prose uses as words', () => {
       { value: 'GRIFFON' },
       { value: 'KPOT Stealer', synonyms: ['Kpot'] },
       { value: 'Bread', synonyms: ['Joker'] },
+      { value: 'TDL4', synonyms: ['TDL'] },
     ]);
     cluster('rat', [{ value: 'Crimson RAT' }, { value: 'Cobian RAT' }]);
     cluster('exploit-kit', [{ value: 'RIG', synonyms: ['RIG-v'] }]);
@@ -450,6 +451,13 @@ describe('names that galaxies list but prose uses as words', () => {
   it('takes "information-stealing" as a kind noun, and no name that opens a longer one ("Joker’s Stash")', () => {
     expect(names(extractDocument(galaxy, doc('They also operate the KPOT information-stealing malware.', 'en')))).toEqual(['KPOT Stealer']);
     expect(names(extractDocument(galaxy, doc('Then the Joker’s Stash operators took the site down.', 'en')), 'malware')).toEqual([]);
+  });
+
+  it('reads letters in parentheses that abbreviate the words before them as those words', () => {
+    const x = extractDocument(galaxy, doc('It used the Turla Driver Loader (TDL) technique in the United Arab Emirates (UAE).', 'en'));
+    expect(names(x, 'malware')).toEqual([]);
+    expect(x.entities.find((e) => e.entity.country === 'AE')?.mentions.map((m) => m.surface)).toEqual(['United Arab Emirates', 'UAE']);
+    expect(names(extractDocument(galaxy, doc('The TDL rootkit is back.', 'en')), 'malware')).toEqual(['TDL4']);
   });
 
   it('reads "CobianRAT" as "Cobian RAT", and a short word written in capitals only right next to its kind noun', () => {

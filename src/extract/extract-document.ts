@@ -103,7 +103,17 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
     .map((h) => [h.start, h.end] as const);
   for (const m of text.matchAll(/\]\(([^()\s]{1,2000})\)/g)) hidden.push([m.index + 2, m.index + 2 + (m[1]?.length ?? 0)]);
   const hiddenAt = spanIndex(hidden.sort((a, b) => a[0] - b[0]));
-  kbMentions = kbMentions.filter((m) => !hiddenAt(m.start, m.end));
+  // "United Arab Emirates (UAE)" abbreviates a mention of the same entity; "Turla Driver Loader (TDL)" names no TDL4.
+  const entityEndingAt = new Map(kbMentions.map((m) => [m.end, m.entity.key]));
+  kbMentions = kbMentions.filter(
+    (m) =>
+      !hiddenAt(m.start, m.end) &&
+      !(
+        definedAbbreviation(text, m.start, m.end) &&
+        entityEndingAt.get(m.start - 2) !== m.entity.key &&
+        entityEndingAt.get(m.start - 1) !== m.entity.key
+      ),
+  );
   const taken = kbMentions.map((m) => [m.start, m.end] as const).sort((a, b) => a[0] - b[0]);
   const overlaps = spanIndex(taken);
   const patternMentions = findPatternEntities(text, extractor.kb, overlaps);
@@ -235,6 +245,22 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
   }));
   entities.sort((a, b) => (a.mentions[0]?.start ?? 0) - (b.mentions[0]?.start ?? 0));
   return { document: doc, sentences, entities, ...findRelations(text, sentences, entities), indicators };
+}
+
+/**
+ * "Turla Driver Loader (TDL)", "Remote Desktop Protocol (RDP)": letters in parentheses that spell the initials of
+ * the words just before them abbreviate those words, whatever else the letters may name in the KB.
+ */
+function definedAbbreviation(text: string, start: number, end: number): boolean {
+  if (text[start - 1] !== '(' || text[end] !== ')') return false;
+  const letters = text.slice(start, end);
+  if (!/^[A-Z][A-Z0-9]{1,5}$/.test(letters)) return false;
+  const words = text
+    .slice(Math.max(0, start - 1 - 16 * letters.length), start - 1)
+    .trimEnd()
+    .split(/[\s-]+/)
+    .slice(-letters.length);
+  return words.length === letters.length && words.every((w, i) => w[0]?.toUpperCase() === letters[i]);
 }
 
 /** One entry per (kind, value), with its mentions and the warninglists that flag it. */
