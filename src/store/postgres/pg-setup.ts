@@ -14,17 +14,25 @@ export function schemaPool(url: string, schema: string, max: number): pg.Pool {
   return pool;
 }
 
-/** Run `setup` on one client while holding kizashi's setup lock (advisory locks belong to a session). */
-export async function withSetupLock(pool: pg.Pool, setup: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+/**
+ * Create `schema` if needed and run `setup` on one client, holding kizashi's setup lock (advisory locks belong to a
+ * session).
+ */
+export async function withSetupLock(pool: pg.Pool, schema: string, setup: (client: pg.PoolClient) => Promise<void>): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock(727272)');
     try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      // This session may have resolved its search path while it waited for the lock, before another opener created
+      // the schema; such a session was seen to keep resolving names in public alone. Setting the path again makes
+      // it look the schema up now, and the session is closed after setup rather than pooled.
+      await client.query(`SET search_path TO ${schema}, public`);
       await setup(client);
     } finally {
       await client.query('SELECT pg_advisory_unlock(727272)');
     }
   } finally {
-    client.release();
+    client.release(true);
   }
 }

@@ -119,9 +119,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const where = safeUrl(url);
   const pool = schemaPool(url, schema, options.poolSize ?? 4);
   try {
-    await withSetupLock(pool, async (client) => {
+    await withSetupLock(pool, schema, async (client) => {
       await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public');
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
       await client.query('CREATE TABLE IF NOT EXISTS kizashi_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
       const row = await client.query<{ value: string }>("SELECT value FROM kizashi_meta WHERE key = 'schema_version'");
       const version = Number(row.rows[0]?.value ?? 0);
@@ -228,7 +227,28 @@ export class PostgresGraphStore implements GraphStore {
             sameObject = same(locked);
           }
         }
-        if (sameObject && stored && !withinSeen(stored.first_seen, stored.last_seen, seen))
+        let created = false;
+        if (!stored) {
+          // A new object: insert it, unless another worker created it since the read above. Then lock its row and
+          // merge into that version like any other update (an upsert would overwrite it with this document's view).
+          const inserted = await client.query(
+            `INSERT INTO objects (id, type, name, aliases, stix, first_seen, last_seen, updated_at, seq, txid, date_added)
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7, nextval('objects_seq'), pg_current_xact_id(), $7) ON CONFLICT (id) DO NOTHING`,
+            [stix.id, stix.type, objectName(merged), JSON.stringify(aliases), JSON.stringify(merged), seen, now],
+          );
+          created = inserted.rowCount === 1;
+          const locked = created
+            ? undefined
+            : (await client.query<PriorRow>(`${PRIOR_SELECT} WHERE id = $1 FOR UPDATE`, [stix.id])).rows[0];
+          if (locked) {
+            stored = locked;
+            merged = mergeStoredObject(locked.stix, stix);
+            sameObject = same(locked);
+          }
+        }
+        if (created) {
+          // Written above.
+        } else if (sameObject && stored && !withinSeen(stored.first_seen, stored.last_seen, seen))
           await client.query(
             `UPDATE objects SET first_seen = LEAST(coalesce(first_seen, $2), $2), last_seen = GREATEST(coalesce(last_seen, $2), $2),
                updated_at = $3 WHERE id = $1`,

@@ -34,8 +34,7 @@ export class PostgresJobQueue {
   static async open(url: string, schema = 'kizashi'): Promise<PostgresJobQueue> {
     const pool = schemaPool(url, schema, 2);
     try {
-      await withSetupLock(pool, async (client) => {
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await withSetupLock(pool, schema, async (client) => {
         await client.query(SCHEMA);
       });
     } catch (error) {
