@@ -6,6 +6,7 @@ import type { KizashiDocument } from '../core/document.js';
 import { extractionToBundle } from '../export/stix-bundle.js';
 import { loadKnowledgeBase } from '../kb/load-kb.js';
 import { parseDocumentBytes } from '../ingest/read-document.js';
+import { galaxyCluster, type GalaxyValue } from '../testkit/galaxy-cluster.js';
 import { bundleErrors, HAS_SCHEMAS, HAS_SHARED_DATA, SHARED_DIR } from '../testkit/stix-schemas.js';
 import { createExtractor, extractDocument, type Extraction, type Extractor } from './extract-document.js';
 
@@ -332,21 +333,8 @@ describe('names that galaxies list but prose uses as words', () => {
     // A small galaxy folder with the kinds of entries the public galaxies carry.
     const dir = mkdtempSync(join(tmpdir(), 'kizashi-galaxy-'));
     mkdirSync(join(dir, 'misp-galaxy/clusters'), { recursive: true });
-    const cluster = (type: string, values: { value: string; synonyms?: string[] }[]): void =>
-      writeFileSync(
-        join(dir, `misp-galaxy/clusters/${type}.json`),
-        JSON.stringify({
-          type,
-          name: type,
-          uuid: '00000000-0000-4000-8000-000000000001',
-          version: 1,
-          values: values.map((v, i) => ({
-            value: v.value,
-            uuid: `00000000-0000-4000-8000-${String(i + 10).padStart(12, '0')}`,
-            meta: { synonyms: v.synonyms ?? [] },
-          })),
-        }),
-      );
+    const cluster = (type: string, values: GalaxyValue[]): void =>
+      writeFileSync(join(dir, `misp-galaxy/clusters/${type}.json`), JSON.stringify(galaxyCluster(type, values)));
     cluster('ransomware', [{ value: 'First' }, { value: 'Turkish' }, { value: 'OCT' }, { value: 'Crypter' }, { value: 'Christmas' }]);
     cluster('malpedia', [
       { value: 'Mariposa', synonyms: ['Autorun'] },

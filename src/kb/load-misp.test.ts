@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { galaxyCluster, type GalaxyValue } from '../testkit/galaxy-cluster.js';
 import { mispClusterRecords } from './load-misp.js';
 
-const cluster = (type: string, values: { value: string; synonyms?: string[]; country?: string }[]): unknown => ({
-  type,
-  name: type,
-  uuid: '00000000-0000-4000-8000-000000000001',
-  version: 7,
-  values: values.map((v, i) => ({
-    value: v.value,
-    uuid: `00000000-0000-4000-8000-${String(i + 10).padStart(12, '0')}`,
-    meta: { synonyms: v.synonyms ?? [], ...(v.country ? { country: v.country } : {}) },
-  })),
-});
+const cluster = (type: string, values: GalaxyValue[]): unknown => galaxyCluster(type, values, 7);
 
 describe('MISP galaxy clusters', () => {
   it('maps a galaxy onto its kind, strips "- S0367" ids and kind suffixes, and ignores galaxies it does not map', () => {
