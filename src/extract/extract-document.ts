@@ -146,16 +146,18 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
     else list.splice(at, 0, mention);
   };
   for (const m of kbMentions) add(m.entity, { start: m.start, end: m.end, surface: m.surface, alias: m.alias, confidence: m.confidence });
-  const patternSpans: (readonly [number, number])[] = [];
+  // Characters already named by a pattern match (a bitmap: 1 MB of one name repeated makes 80k matches, and a list
+  // of spans checked for each would be quadratic).
+  const patternCover = new Coverage(text.length);
   for (const m of patternMentions) {
-    if (patternSpans.some(([s, e]) => m.start < e && m.end > s)) continue;
-    patternSpans.push([m.start, m.end]);
+    if (patternCover.overlaps(m.start, m.end)) continue;
+    patternCover.cover(m.start, m.end);
     add(m.entity, { start: m.start, end: m.end, surface: m.surface, alias: m.surface, confidence: m.confidence });
   }
   // Policy instruments the KB does not know yet, from their shape ("the X Process", 〜条約, Executive Order 14110).
   for (const p of findNewInstruments(text)) {
-    if (overlaps(p.start, p.end) || patternSpans.some(([s0, e0]) => p.start < e0 && p.end > s0)) continue;
-    patternSpans.push([p.start, p.end]);
+    if (overlaps(p.start, p.end) || patternCover.overlaps(p.start, p.end)) continue;
+    patternCover.cover(p.start, p.end);
     add(
       extractor.kb.lookup(p.name).find((e) => e.kind === 'policy-instrument') ??
         patternEntity('policy-instrument', p.name, { policy: { kind: p.kind } }),
@@ -195,27 +197,29 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
   for (const slot of [...byKey.values()]) {
     const kind = slot.entity.kind;
     if (kind !== 'intrusion-set' && kind !== 'threat-actor' && kind !== 'malware' && kind !== 'tool' && kind !== 'identity') continue;
+    const followed = new Set<string>(); // each abbreviation once per entity, however often it is introduced
     for (const m of [...slot.mentions]) {
       const abbreviation = /^\s?[(（]([A-Z][A-Z0-9]{1,5})[)）]/.exec(text.slice(m.end, m.end + 10))?.[1];
-      if (!abbreviation) continue;
+      if (!abbreviation || followed.has(abbreviation)) continue;
+      followed.add(abbreviation);
       for (let at = text.indexOf(abbreviation); at >= 0; at = text.indexOf(abbreviation, at + 1)) {
         const end = at + abbreviation.length;
         if (/[\p{L}\p{N}]/u.test(text[at - 1] ?? '') || /[\p{L}\p{N}]/u.test(text[end] ?? '')) continue;
-        if ([...taken, ...patternSpans].some(([s0, e0]) => at < e0 && end > s0)) continue;
+        if (overlaps(at, end) || patternCover.overlaps(at, end)) continue;
         add(slot.entity, { start: at, end, surface: abbreviation, alias: abbreviation, confidence: 60 });
       }
     }
   }
   // A name learnt from its shape in one sentence ("Groove gang") is the same name elsewhere in the document.
-  const occupied = [...taken, ...patternSpans];
+  const occupied = patternCover.copy();
   for (const slot of byKey.values()) {
     const e = slot.entity;
     if (!e.sources.includes('kizashi-pattern') || e.kind === 'vulnerability' || e.kind === 'identity' || e.name.length < 3) continue;
     for (let at = text.indexOf(e.name); at >= 0; at = text.indexOf(e.name, at + 1)) {
       const end = at + e.name.length;
       if (/[\p{L}\p{N}]/u.test(text[at - 1] ?? '') || /[\p{L}\p{N}]/u.test(text[end] ?? '')) continue;
-      if (occupied.some(([s0, e0]) => at < e0 && end > s0)) continue;
-      occupied.push([at, end]);
+      if (overlaps(at, end) || occupied.overlaps(at, end)) continue;
+      occupied.cover(at, end);
       add(e, { start: at, end, surface: e.name, alias: e.name, confidence: 50 });
     }
   }
@@ -325,6 +329,27 @@ function spanIndex(spans: readonly (readonly [number, number])[]): (start: numbe
     for (let i = found; i >= 0 && i >= found - 2; i--) if ((spans[i]?.[1] ?? 0) > start) return true;
     return false;
   };
+}
+
+/** Which characters of a text some span already covers: overlap tests in O(span length), in any order of spans. */
+class Coverage {
+  constructor(
+    length: number,
+    private readonly covered = new Uint8Array(length),
+  ) {}
+
+  overlaps(start: number, end: number): boolean {
+    for (let i = start; i < end; i++) if (this.covered[i] === 1) return true;
+    return false;
+  }
+
+  cover(start: number, end: number): void {
+    this.covered.fill(1, start, end);
+  }
+
+  copy(): Coverage {
+    return new Coverage(0, this.covered.slice());
+  }
 }
 
 /** Limits that keep extraction linear on hostile input (1 MB of one name repeated). */

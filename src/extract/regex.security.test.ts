@@ -63,6 +63,12 @@ describe('regular expressions', () => {
       'one file': 'a.exe ',
       'one domain': 'evil.com ',
       'mixed ja': 'ミラーフェイスがLODEINFOを使い45.77.12[.]9に通信した。',
+      // Names learnt from their shape, repeated: each was quadratic (18–45 s for 1 MB) until 2026-12-02.
+      'new malware': 'Zorb malware ',
+      'new gang': 'Zorb gang ',
+      'new process': 'the Zorb Process ',
+      'new group ja': 'グループ「ゾルブ」',
+      abbreviation: 'Golden Chickens (GC) ',
     };
     const rows: string[] = [];
     let worstMs = 0;
