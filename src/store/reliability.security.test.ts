@@ -3,9 +3,10 @@
 // worker that survives and loses no job; invalid UTF-8, NUL bytes and mislabelled encodings stored sanitised.
 import { execSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Extractor } from '../extract/extract-document.js';
@@ -40,22 +41,56 @@ describe('SQLite under crashes', () => {
     'is idempotent, and a SIGKILLed ingest leaves only complete documents; the next run finishes',
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'kizashi-crash-'));
+      // Eight copies of the corpus (distinct URLs, a line of their own): 248 documents, so an ingest writes them in
+      // several commits and a kill can land between two (the 31 items alone go in one commit).
+      const input = join(dir, 'input');
+      mkdirSync(input);
+      for (const name of readdirSync(CORPUS).filter((f) => f.endsWith('.md'))) {
+        const text = readFileSync(join(CORPUS, name), 'utf8');
+        for (let copy = 0; copy < 8; copy++) {
+          const copied = text
+            .replace(/^url: (.+)$/m, `url: $1?copy=${copy}`)
+            .replace(/^---\n([\s\S]*?)\n---\n/, `---\n$1\n---\nCopy ${copy}.\n\n`);
+          writeFileSync(join(input, `${copy}-${name}`), copied);
+        }
+      }
       const reference = openSqliteStore(join(dir, 'ref.db'));
-      await ingestFiles([CORPUS], extractor, reference);
-      const again = await ingestFiles([CORPUS], extractor, reference);
+      await ingestFiles([input], extractor, reference);
+      const again = await ingestFiles([input], extractor, reference);
       const expected = await mentionsPerDocument(reference);
       await reference.close();
-      const db = join(dir, 'crash.db');
+      // Each trial ingests into a fresh store and is killed while it writes: after its first commit, at a random
+      // moment within the next 400 ms (a kill during the KB load, or into a store already complete, checks nothing).
+      const storedCount = (file: string): number => {
+        if (!existsSync(file)) return 0;
+        const db = new Database(file, { readonly: true, fileMustExist: true });
+        try {
+          return (db.prepare('SELECT count(*) AS n FROM documents').get() as { n: number }).n;
+        } catch {
+          return 0; // not created yet
+        } finally {
+          db.close();
+        }
+      };
       let kills = 0;
       let partial = 0;
       let checks = 0;
+      let db = '';
       for (let trial = 0; trial < 8; trial++) {
-        const child = spawn(process.execPath, [BIN, 'ingest', '--db', db, CORPUS], {
+        db = join(dir, `crash-${trial}.db`);
+        const child = spawn(process.execPath, [BIN, 'ingest', '--db', db, input], {
           stdio: 'ignore',
           env: { ...process.env, KIZASHI_HOME: join(dir, 'home') },
         });
-        const exited = new Promise<void>((r) => child.on('exit', () => r()));
-        await new Promise((r) => setTimeout(r, 400 + Math.floor(Math.random() * 1500)));
+        let running = true;
+        const exited = new Promise<void>((r) =>
+          child.on('exit', () => {
+            running = false;
+            r();
+          }),
+        );
+        while (running && storedCount(db) === 0) await new Promise((r) => setTimeout(r, 10));
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 400)));
         if (child.exitCode === null) {
           child.kill('SIGKILL');
           kills++;
@@ -68,11 +103,14 @@ describe('SQLite under crashes', () => {
         }
         await store.close();
       }
+      // The next run into the last killed store finishes it.
       const store = openSqliteStore(db);
-      await ingestFiles([CORPUS], extractor, store);
+      await ingestFiles([input], extractor, store);
       const final = await mentionsPerDocument(store);
       await store.close();
       expect(again).toMatchObject({ new: 0, updated: 0 });
+      expect(kills).toBeGreaterThan(0);
+      expect(checks).toBeGreaterThan(0);
       expect(partial).toBe(0);
       expect(final).toEqual(expected);
       recordFigure('reliability-sqlite', {
@@ -80,7 +118,7 @@ describe('SQLite under crashes', () => {
         defence:
           'each document atomic: its own savepoint inside a commit of up to 128 documents or 250 ms (SQLite WAL); re-ingestion compares a content hash',
         test: 'src/store/reliability.security.test.ts',
-        figure: `re-ingesting the corpus: ${again.unchanged} unchanged, 0 new, 0 updated; ${kills} SIGKILLs of \`kizashi ingest\` at random points: ${checks} document checks, ${partial} partial documents; the next run completed all ${expected.size}`,
+        figure: `re-ingesting the corpus: ${again.unchanged} unchanged, 0 new, 0 updated; ${kills} SIGKILLs of \`kizashi ingest\` while it writes (each into a fresh store): ${checks} document checks, ${partial} partial documents; the next run completed all ${expected.size}`,
       });
     },
     180_000,
