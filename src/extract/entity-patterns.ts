@@ -38,17 +38,22 @@ const NEW_SOFTWARE_EN = new RegExp(
 );
 /** "the CyaX packer", "a ConfuserEx crypter": tools that wrap malware. */
 const NEW_TOOL_EN = /\b([A-Z][A-Za-z0-9]{2,24}) (?:packer|crypter|obfuscator)s?\b/g;
+/** Nouns that say what a newly named piece of software is (tool, packer, crypter and builder make it a tool). */
+const KIND_NOUNS =
+  'malware|backdoor|trojan|RAT|stealer|infostealer|loader|ransomware|botnet|rootkit|implant|keylogger|downloader|dropper|wiper|spyware|tool|packer|crypter|builder';
 /** "WinspySuite, a remote access and information stealing malware": a name, then what it is. */
-const APPOSITIVE_SOFTWARE_EN =
-  /\b([A-Z][A-Za-z0-9]{2,24}), (?:a|an) (?:[a-z-]{2,20},? (?:and |or )?){0,5}?(malware|backdoor|trojan|RAT|stealer|infostealer|loader|ransomware|botnet|rootkit|implant|keylogger|downloader|dropper|wiper|spyware|tool|packer|crypter|builder)\b/g;
+const APPOSITIVE_SOFTWARE_EN = new RegExp(
+  `\\b([A-Z][A-Za-z0-9]{2,24}), (?:a|an) (?:[a-z-]{2,20},? (?:and |or )?){0,5}?(${KIND_NOUNS})\\b`,
+  'g',
+);
 /**
  * "a document builder, known in the underground as “EtterSilent”", "Internally referred to as Peyvand, the
  * malware …": a naming phrase with a kind noun just before or just after it.
  */
 const KNOWN_AS_EN =
   /\b(?:known|referred to|called|named|dubbed)(?: (?:in|by|on|to|internally|the|underground|its|authors|developers|researchers)){0,3} as ["“‘']?([A-Z][A-Za-z0-9_-]{2,24})[,"”’']?/g;
-const KIND_NOUN_EN =
-  /\b(malware|backdoor|trojan|RAT|stealer|infostealer|loader|ransomware|botnet|rootkit|implant|keylogger|downloader|dropper|wiper|spyware|tool|packer|crypter|builder)s?\b/;
+const KIND_NOUN_EN = new RegExp(`\\b(${KIND_NOUNS})s?\\b`);
+const KIND_NOUN_EN_ALL = new RegExp(KIND_NOUN_EN.source, 'g');
 const NAME_NOUN_TITLE = /^(?:Stealer|Infostealer|Loader|Botnet|Downloader|Dropper|Keylogger|Wiper|Implant|Rootkit)$/;
 /** "… ransomware attack on", "… malware incident": the name before the kind noun is the victim's. */
 const VICTIM_AFTER = /^ (?:attacks?|incidents?|breach(?:es)?|victims?|outbreak)\b/;
@@ -82,6 +87,10 @@ const NAMED_ACTOR_EN =
 const DEFINED_SOFTWARE_EN =
   /(?:^|(?<=[a-z)\]][.!?] ))[ \t]{0,8}(?:[*•▪+-][ \t]{1,4})?(?:\*\*)?([A-Z][A-Za-z0-9_]{2,24}(?: [A-Z][A-Za-z0-9_]{1,24})?)(?:\*\*)?[ \t]?(?::|[-–—])(?:\*\*)?[ \t]{1,4}(?:[A-Za-z-]{1,20}[ \t]){0,3}?(malware|tool|backdoor|trojan|loader|stealer|infostealer|RAT|rootkit|implant|packer|crypter|builder|keylogger|downloader|dropper|ransomware|wiper|botnet)\b/gm;
 const TOOL_NOUN = /^(?:tool|packer|crypter|builder)$/;
+/** The kind a kind noun gives a new name. */
+const softwareKind = (noun: string): EntityKind => (TOOL_NOUN.test(noun) ? 'tool' : 'malware');
+/** The last kind noun in `before` (the words just before a naming phrase). */
+const lastKindNoun = (before: string): string | undefined => [...before.matchAll(KIND_NOUN_EN_ALL)].pop()?.[1];
 
 /** A list of quoted names after a kind noun: "the following tools: “QuarksPWdump” and “Mimikatz”". */
 const QUOTED_LIST_HEAD =
@@ -338,15 +347,15 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
   }
   for (const m of text.matchAll(APPOSITIVE_SOFTWARE_EN)) {
     const name = cleanName(m[1] ?? '');
-    if (name) add(TOOL_NOUN.test(m[2] ?? '') ? 'tool' : 'malware', name, m.index, 55);
+    if (name) add(softwareKind(m[2] ?? ''), name, m.index, 55);
   }
   for (const m of text.matchAll(DUBBED_EN)) {
-    const raw = m[1] ?? '';
-    const name = cleanName(raw, /["“‘']$/.test(m[0].slice(0, m[0].indexOf(raw))));
     // "three classes named “ChromiumProvider”" names code, not software.
     if (CODE_NOUN_BEFORE.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
-    const noun = name ? [...text.slice(Math.max(0, m.index - 40), m.index).matchAll(new RegExp(KIND_NOUN_EN, 'g'))].pop()?.[1] : undefined;
-    if (name && noun) add(TOOL_NOUN.test(noun) ? 'tool' : 'malware', name, m.index + m[0].indexOf(raw), 55);
+    const raw = m[1] ?? '';
+    const name = cleanName(raw, /["“‘']$/.test(m[0].slice(0, m[0].indexOf(raw))));
+    const noun = name ? lastKindNoun(text.slice(Math.max(0, m.index - 40), m.index)) : undefined;
+    if (name && noun) add(softwareKind(noun), name, m.index + m[0].indexOf(raw), 55);
   }
   for (const m of text.matchAll(ASSESSED_ACTOR_EN)) {
     const name = cleanName(m[1] ?? '');
@@ -360,8 +369,8 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
     // The kind noun: the last one in the 60 characters before, else the first in the 40 after.
     const before = text.slice(Math.max(0, m.index - 60), m.index);
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 40);
-    const noun = [...before.matchAll(new RegExp(KIND_NOUN_EN, 'g'))].pop()?.[1] ?? KIND_NOUN_EN.exec(after)?.[1];
-    if (noun) add(TOOL_NOUN.test(noun) ? 'tool' : 'malware', name, m.index + m[0].indexOf(raw), 55);
+    const noun = lastKindNoun(before) ?? KIND_NOUN_EN.exec(after)?.[1];
+    if (noun) add(softwareKind(noun), name, m.index + m[0].indexOf(raw), 55);
   }
   // Cued in several places, and at least once inside a sentence (not a heading or a sentence's first word).
   for (const [name, places] of wordNames) {
@@ -375,7 +384,7 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
     const again = raw === raw.toUpperCase() && text.indexOf(raw, m.index + m[0].length) >= 0;
     if (raw.split(' ').every((w) => isEnglishWord(w)) && !again) continue;
     const name = cleanName(raw);
-    if (name) add(TOOL_NOUN.test(m[2] ?? '') ? 'tool' : 'malware', name, m.index + m[0].indexOf(raw), 55);
+    if (name) add(softwareKind(m[2] ?? ''), name, m.index + m[0].indexOf(raw), 55);
   }
   for (const m of text.matchAll(QUOTED_LIST_HEAD)) {
     const kind: EntityKind = /^(?:malware|backdoors|implants)$/.test(m[1] ?? '') ? 'malware' : 'tool';

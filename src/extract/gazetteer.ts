@@ -232,7 +232,7 @@ function makeCandidate(entity: KbEntity, folded: string): Candidate | undefined 
     rank,
     weakWord,
     lowercaseAlias: aliases.some((a) => a.value === a.value.toLowerCase()),
-    upperOnly: latin && folded.length >= 4 && aliases.every((a) => a.value === a.value.toUpperCase()),
+    upperOnly: latin && folded.length >= 4 && capitalsOnly,
   };
 }
 
