@@ -107,6 +107,9 @@ interface PriorRow {
   last_seen: string | null;
 }
 const PRIOR_SELECT = 'SELECT id, stix, aliases, first_seen, last_seen FROM objects';
+/** An object row from putDocument's parameters ($1 id … $5 stix, $6 seen, $7 now); callers add the ON CONFLICT. */
+const INSERT_OBJECT = `INSERT INTO objects (id, type, name, aliases, stix, first_seen, last_seen, updated_at, seq, txid, date_added)
+           VALUES ($1, $2, $3, $4, $5, $6, $6, $7, nextval('objects_seq'), pg_current_xact_id(), $7)`;
 
 /** Rows as columns, for INSERT … SELECT FROM unnest($1::text[], …): one array per column. */
 function columns(rows: readonly (readonly unknown[])[], width: number): unknown[][] {
@@ -212,52 +215,40 @@ export class PostgresGraphStore implements GraphStore {
         const aliases = [...new Set([stix.aliases, stix.x_kizashi_aliases].flatMap((a) => (Array.isArray(a) ? a.map(String) : [])))];
         let stored = priors.get(String(stix.id));
         let merged = mergeStoredObject(stored?.stix, stix);
-        const same = (p: typeof stored): p is PriorRow =>
-          p !== undefined && aliases.every((a) => p.aliases.includes(a)) && sameContent(p.stix, merged);
+        const same = (p: PriorRow | undefined, m: Record<string, unknown>): boolean =>
+          p !== undefined && aliases.every((a) => p.aliases.includes(a)) && sameContent(p.stix, m);
         // Only the first/last-seen range widening (store metadata, not STIX content): update just that.
-        let sameObject = same(stored);
-        if (!sameObject && stored) {
+        let sameObject = same(stored, merged);
+        // The row locked and read again, and this document's view merged into that latest version.
+        const lockAndMerge = async (): Promise<void> => {
+          const locked = (await client.query<PriorRow>(`${PRIOR_SELECT} WHERE id = $1 FOR UPDATE`, [stix.id])).rows[0];
+          if (!locked) return;
+          stored = locked;
+          merged = mergeStoredObject(locked.stix, stix);
+          sameObject = same(locked, merged);
+        };
+        const row = () => [stix.id, stix.type, objectName(merged), JSON.stringify(aliases), JSON.stringify(merged), seen, now];
+        let created = false;
+        if (stored && !sameObject) {
           // About to rewrite it: lock the row and merge into its latest version, which another worker may have written
           // since the read above (objects go in id order, so workers lock in the same order). The upsert below also
           // keeps the higher confidence itself, whatever the interleaving.
-          const locked = (await client.query<PriorRow>(`${PRIOR_SELECT} WHERE id = $1 FOR UPDATE`, [stix.id])).rows[0];
-          if (locked) {
-            stored = locked;
-            merged = mergeStoredObject(locked.stix, stix);
-            sameObject = same(locked);
-          }
-        }
-        let created = false;
-        if (!stored) {
+          await lockAndMerge();
+        } else if (!stored) {
           // A new object: insert it, unless another worker created it since the read above. Then lock its row and
           // merge into that version like any other update (an upsert would overwrite it with this document's view).
-          const inserted = await client.query(
-            `INSERT INTO objects (id, type, name, aliases, stix, first_seen, last_seen, updated_at, seq, txid, date_added)
-             VALUES ($1, $2, $3, $4, $5, $6, $6, $7, nextval('objects_seq'), pg_current_xact_id(), $7) ON CONFLICT (id) DO NOTHING`,
-            [stix.id, stix.type, objectName(merged), JSON.stringify(aliases), JSON.stringify(merged), seen, now],
-          );
-          created = inserted.rowCount === 1;
-          const locked = created
-            ? undefined
-            : (await client.query<PriorRow>(`${PRIOR_SELECT} WHERE id = $1 FOR UPDATE`, [stix.id])).rows[0];
-          if (locked) {
-            stored = locked;
-            merged = mergeStoredObject(locked.stix, stix);
-            sameObject = same(locked);
-          }
+          created = (await client.query(`${INSERT_OBJECT} ON CONFLICT (id) DO NOTHING`, row())).rowCount === 1;
+          if (!created) await lockAndMerge();
         }
-        if (created) {
-          // Written above.
-        } else if (sameObject && stored && !withinSeen(stored.first_seen, stored.last_seen, seen))
+        if (!created && sameObject && stored && !withinSeen(stored.first_seen, stored.last_seen, seen))
           await client.query(
             `UPDATE objects SET first_seen = LEAST(coalesce(first_seen, $2), $2), last_seen = GREATEST(coalesce(last_seen, $2), $2),
                updated_at = $3 WHERE id = $1`,
             [stix.id, seen, now],
           );
-        else if (!sameObject)
+        else if (!created && !sameObject)
           await client.query(
-            `INSERT INTO objects (id, type, name, aliases, stix, first_seen, last_seen, updated_at, seq, txid, date_added)
-           VALUES ($1, $2, $3, $4, $5, $6, $6, $7, nextval('objects_seq'), pg_current_xact_id(), $7)
+            `${INSERT_OBJECT}
            ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at,
              stix = CASE WHEN jsonb_typeof(objects.stix->'confidence') = 'number' AND jsonb_typeof(excluded.stix->'confidence') = 'number'
                  AND (objects.stix->>'confidence')::numeric > (excluded.stix->>'confidence')::numeric
@@ -268,7 +259,7 @@ export class PostgresGraphStore implements GraphStore {
              aliases = (SELECT coalesce(jsonb_agg(DISTINCT a), '[]'::jsonb) FROM jsonb_array_elements(objects.aliases || excluded.aliases) a),
              first_seen = CASE WHEN excluded.first_seen IS NULL THEN objects.first_seen ELSE LEAST(coalesce(objects.first_seen, excluded.first_seen), excluded.first_seen) END,
              last_seen = CASE WHEN excluded.last_seen IS NULL THEN objects.last_seen ELSE GREATEST(coalesce(objects.last_seen, excluded.last_seen), excluded.last_seen) END`,
-            [stix.id, stix.type, objectName(merged), JSON.stringify(aliases), JSON.stringify(merged), seen, now],
+            row(),
           );
         for (const e of evidence ?? []) {
           const start = evidenceSentenceStart(String(stix.type), e);
