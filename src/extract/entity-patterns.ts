@@ -36,8 +36,8 @@ const NEW_SOFTWARE_EN = new RegExp(
   `\\b((?:[A-Z][A-Za-z0-9]{1,24} ){0,2}[A-Z][A-Za-z0-9]{2,24}(?:[ .-]?v?\\d{1,2}(?:\\.\\d{1,2})?)?) (?:${SOFTWARE_NOUNS}|${SOFTWARE_NOUNS_TITLE})\\b`,
   'g',
 );
-/** "the CyaX packer", "a ConfuserEx crypter": tools that wrap malware. */
-const NEW_TOOL_EN = /\b([A-Z][A-Za-z0-9]{2,24}) (?:packer|crypter|obfuscator)s?\b/g;
+/** "the CyaX packer", "a ConfuserEx crypter", "Coak Crypter" (a title-case noun is part of the name): tools that wrap malware. */
+const NEW_TOOL_EN = /\b([A-Z][A-Za-z0-9]{2,24}) (?:packer|crypter|obfuscator|(Packer|Crypter))s?\b/g;
 /** Nouns that say what a newly named piece of software is (tool, packer, crypter and builder make it a tool). */
 const KIND_NOUNS =
   'malware|backdoor|trojan|RAT|stealer|infostealer|loader|ransomware|botnet|rootkit|implant|keylogger|downloader|dropper|wiper|spyware|tool|packer|crypter|builder';
@@ -343,7 +343,7 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
   for (const m of text.matchAll(SAMPLE_CUE_EN)) cueWordName(m[1] ?? '', m.index);
   for (const m of text.matchAll(NEW_TOOL_EN)) {
     const name = cleanName(m[1] ?? '');
-    if (name) add('tool', name, m.index, 55);
+    if (name) add('tool', m[2] ? `${name} ${m[2]}` : name, m.index, 55);
   }
   for (const m of text.matchAll(APPOSITIVE_SOFTWARE_EN)) {
     const name = cleanName(m[1] ?? '');

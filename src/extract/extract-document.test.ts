@@ -335,7 +335,14 @@ describe('names that galaxies list but prose uses as words', () => {
     mkdirSync(join(dir, 'misp-galaxy/clusters'), { recursive: true });
     const cluster = (type: string, values: GalaxyValue[]): void =>
       writeFileSync(join(dir, `misp-galaxy/clusters/${type}.json`), JSON.stringify(galaxyCluster(type, values)));
-    cluster('ransomware', [{ value: 'First' }, { value: 'Turkish' }, { value: 'OCT' }, { value: 'Crypter' }, { value: 'Christmas' }]);
+    cluster('ransomware', [
+      { value: 'First' },
+      { value: 'Turkish' },
+      { value: 'OCT' },
+      { value: 'Crypter' },
+      { value: 'Christmas' },
+      { value: 'Donald Trump' },
+    ]);
     cluster('malpedia', [
       { value: 'Mariposa', synonyms: ['Autorun'] },
       { value: 'Crimson' },
@@ -400,6 +407,15 @@ describe('names that galaxies list but prose uses as words', () => {
     // The kind noun may also come just before the name.
     expect(names(extractDocument(galaxy, doc('Analysts saw the ransomware “First” again in March.', 'en')), 'malware')).toEqual(['First']);
     expect(names(extractDocument(galaxy, doc('The ransomware spread. First it hit hospitals.', 'en')), 'malware')).toEqual([]);
+  });
+
+  it('needs a cue for a name known from the ransomware galaxy alone, and reads "X Crypter" as a tool', () => {
+    expect(names(extractDocument(galaxy, doc('The leak included a report on Donald Trump.', 'en')))).toEqual([]);
+    const x = extractDocument(galaxy, doc('The Donald Trump ransomware encrypts files. Donald Trump then asks for bitcoin.', 'en'));
+    expect(x.entities.find((e) => e.entity.name === 'Donald Trump')?.mentions).toHaveLength(2);
+    expect(names(extractDocument(galaxy, doc('* **Coak Crypter -** As the name implies, a packer tool.', 'en')), 'tool')).toEqual([
+      'Coak Crypter',
+    ]);
   });
 
   it('reads executables in any case, skips names in link targets, and merges "X RAT" with "X"', () => {

@@ -221,8 +221,12 @@ function makeCandidate(entity: KbEntity, folded: string): Candidate | undefined 
         ? 'capitalised'
         : 'none';
   const lowercaseOnly = latin && aliases.every((a) => a.value === a.value.toLowerCase());
+  // The ransomware galaxy names many families after what their notes say ("Donald Trump", "Hitler", "Done"): a
+  // name known from it alone needs a cue ("… ransomware", "encrypts") somewhere in the document.
+  const ransomwareOnly = entity.aliases.every((a) => a.sources.every((s) => s === 'misp:ransomware'));
   const needsContext =
-    !place && (entity.needsContext === true || isWord || shortKana || lowercaseOnly || (rank >= 3 && latin && folded.length <= 4));
+    !place &&
+    (entity.needsContext === true || isWord || shortKana || lowercaseOnly || (rank >= 3 && latin && folded.length <= 4) || ransomwareOnly);
   const weakWord = latin && !place && (rank >= 3 || (isWord && folded.length <= 3)) && (isWord || (!multiWord && isEnglishWord(folded)));
   return {
     entity,

@@ -76,6 +76,17 @@ describe('KnowledgeBase.build', () => {
     expect(kb.entities.map((e) => e.name).sort()).toEqual(['Akira', 'Akira Stealer', 'Dharma', 'Snake', 'Snake Ransomware']);
   });
 
+  it('names a family by another source’s name rather than Malpedia’s platform-suffixed one', () => {
+    const mal = (source: string, name: string, aliases: string[] = []): KbRecord => ({
+      ...rec(source, name, aliases),
+      kind: 'malware',
+      sourceId: `${source}/${name}`,
+    });
+    const kb = KnowledgeBase.build([mal('misp:malpedia', 'DarkSide (Windows)', ['DarkSide']), mal('misp:ransomware', 'Darkside')]);
+    expect(kb.entities.map((e) => e.name)).toEqual(['Darkside']);
+    expect(kb.lookup('DarkSide (Windows)').map((e) => e.name)).toEqual(['Darkside']);
+  });
+
   it('keeps different kinds apart', () => {
     const kb = KnowledgeBase.build([
       rec('mitre-attack', 'Emotet'),

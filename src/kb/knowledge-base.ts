@@ -2,6 +2,7 @@
 import type { ExternalReference } from '../core/stix.js';
 import { foldTerm } from '../text/fold.js';
 import { kindFamily, type EntityAlias, type EntityKind, type IdentityRole, type KbEntity, type KbRecord } from './entity.js';
+import { PLATFORM_SUFFIX } from './load-misp.js';
 
 /** Where a KB came from and how big each source was, for `kizashi kb info`. */
 export interface KbSourceInfo {
@@ -62,7 +63,9 @@ export class KnowledgeBase {
     sources: readonly KbSourceInfo[] = [],
     countryAbbreviations: Readonly<Record<string, string>> = {},
   ): KnowledgeBase {
-    const sorted = [...records].sort((a, b) => sourcePriority(a.source) - sourcePriority(b.source));
+    // Within one priority, a name with Malpedia's platform suffix ("DarkSide (Windows)") names the entity last.
+    const suffixed = (r: KbRecord): number => (PLATFORM_SUFFIX.test(r.name) ? 1 : 0);
+    const sorted = [...records].sort((a, b) => sourcePriority(a.source) - sourcePriority(b.source) || suffixed(a) - suffixed(b));
     const groups = new UnionFind(sorted.map((r) => r.source));
     const tryJoin = (byKey: Map<string, number[]>): void => {
       for (const members of byKey.values()) {

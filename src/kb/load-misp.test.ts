@@ -33,6 +33,33 @@ describe('MISP galaxy clusters', () => {
     expect(records[1]?.aliases).toEqual(['Storm-1516', 'CopyCop']);
   });
 
+  it('gives the bare name of a Malpedia family named per platform to its Windows or only entry', () => {
+    const { records } = mispClusterRecords(
+      cluster('malpedia', [
+        { value: 'DarkSide (Windows)', synonyms: ['BlackMatter'] },
+        { value: 'DarkSide (ELF)' },
+        { value: 'SysJoker (OS X)' },
+        // Android's Anubis is a banking trojan, Windows' a loader: "Anubis" names neither.
+        { value: 'Anubis (Android)' },
+        { value: 'Anubis (Windows)' },
+        // An ordinary word, and a name that has its own entry, get nothing.
+        { value: 'Ares (Windows)' },
+        { value: 'Emotet' },
+        { value: 'Emotet (Windows)' },
+      ]),
+    );
+    expect(records.map((r) => [r.name, r.aliases])).toEqual([
+      ['DarkSide (Windows)', ['DarkSide', 'BlackMatter']],
+      ['DarkSide (ELF)', []],
+      ['SysJoker (OS X)', ['SysJoker']],
+      ['Anubis (Android)', []],
+      ['Anubis (Windows)', []],
+      ['Ares (Windows)', []],
+      ['Emotet', []],
+      ['Emotet (Windows)', []],
+    ]);
+  });
+
   it('rejects JSON that is no galaxy cluster', () => {
     expect(() => mispClusterRecords([])).toThrow(/needs "type" and "values"/);
   });

@@ -83,8 +83,41 @@ export function mispClusterRecords(cluster: unknown): { galaxy: string; version?
   return {
     galaxy: type,
     ...(versionText ? { version: versionText } : {}),
-    records: type === 'microsoft-activity-group' ? foldRenamed(records) : records,
+    records: type === 'microsoft-activity-group' ? foldRenamed(records) : type === 'malpedia' ? namePlatformEntries(records) : records,
   };
+}
+
+/** Malpedia's platform suffixes: "DarkSide (Windows)", "DarkSide (ELF)". */
+export const PLATFORM_SUFFIX = / \((?:Windows|ELF|OS X|Android|iOS|symbian)\)$/;
+
+/**
+ * Malpedia names a family that exists on several platforms once per platform ("DarkSide (Windows)", "DarkSide
+ * (ELF)"), and news writes the bare name. The bare name goes to the Windows entry, or to the only entry when there
+ * is one, as an alias; the other platforms' entries keep theirs (one name can mean unrelated families on
+ * two platforms: "Anubis" the Android banker and the Windows loader, so a name with a mobile entry goes to none).
+ */
+function namePlatformEntries(records: readonly KbRecord[]): KbRecord[] {
+  const byBase = new Map<string, KbRecord[]>();
+  const names = new Set(records.map((r) => r.name));
+  for (const r of records) {
+    const m = PLATFORM_SUFFIX.exec(r.name);
+    if (!m) continue;
+    const base = r.name.slice(0, m.index);
+    byBase.set(base, [...(byBase.get(base) ?? []), r]);
+  }
+  const renamed = new Map<KbRecord, string>();
+  for (const [base, group] of byBase) {
+    // An entry of that very name exists (it is the one news means), or the name is an ordinary word ("Ares (Windows)").
+    if (names.has(base) || isEnglishWord(base)) continue;
+    // A mobile entry beside a desktop one is usually another family of the same name; then no entry takes it.
+    const mobile = group.some((r) => /\((?:Android|iOS|symbian)\)$/.test(r.name));
+    const chosen = group.length === 1 ? group[0] : mobile ? undefined : group.find((r) => r.name.endsWith('(Windows)'));
+    if (chosen) renamed.set(chosen, base);
+  }
+  return records.map((r) => {
+    const base = renamed.get(r);
+    return base ? { ...r, aliases: [base, ...r.aliases.filter((a) => a !== base)] } : r;
+  });
 }
 
 /** Microsoft's naming before 2023: chemical elements and volcanoes in capitals (HAFNIUM, PARINACOTA), and
