@@ -424,6 +424,11 @@ describe('names that galaxies list but prose uses as words', () => {
     expect(names(x).sort()).toEqual(['Emotet', 'cURL']);
     expect(x.entities.find((e) => e.entity.name === 'Emotet')?.mentions).toHaveLength(1);
     expect(names(extractDocument(starter, doc('The script ran CURL to fetch it.', 'en')))).toEqual([]);
+    // A name our own data writes in lowercase only is written so: no cue needed.
+    expect(names(extractDocument(starter, doc('It resolves hosts with a feature of libcurl, then starts ngrok.', 'en'))).sort()).toEqual([
+      'libcurl',
+      'ngrok',
+    ]);
     // A longest match that is itself the executable's name, and Windows' own programs named like galaxy malware.
     const y = extractDocument(
       galaxy,

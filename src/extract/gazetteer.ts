@@ -220,7 +220,8 @@ function makeCandidate(entity: KbEntity, folded: string): Candidate | undefined 
       : (latin && folded.length <= 4) || (latin && multiWord && rank >= 3)
         ? 'capitalised'
         : 'none';
-  const lowercaseOnly = latin && aliases.every((a) => a.value === a.value.toLowerCase());
+  // (Our own data writes a name in lowercase only when it is so written: libcurl, ngrok.)
+  const lowercaseOnly = latin && rank > 0 && aliases.every((a) => a.value === a.value.toLowerCase());
   // The ransomware galaxy names many families after what their notes say ("Donald Trump", "Hitler", "Done"): a
   // name known from it alone needs a cue ("… ransomware", "encrypts") somewhere in the document.
   const ransomwareOnly = entity.aliases.every((a) => a.sources.every((s) => s === 'misp:ransomware'));
