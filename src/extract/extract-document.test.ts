@@ -342,6 +342,7 @@ describe('names that galaxies list but prose uses as words', () => {
       { value: 'Crypter' },
       { value: 'Christmas' },
       { value: 'Donald Trump' },
+      { value: 'CSGO' },
     ]);
     cluster('malpedia', [
       { value: 'Mariposa', synonyms: ['Autorun'] },
@@ -354,7 +355,7 @@ describe('names that galaxies list but prose uses as words', () => {
       { value: 'Bread', synonyms: ['Joker'] },
       { value: 'TDL4', synonyms: ['TDL'] },
     ]);
-    cluster('rat', [{ value: 'Crimson RAT' }, { value: 'Cobian RAT' }]);
+    cluster('rat', [{ value: 'Crimson RAT' }, { value: 'Cobian RAT' }, { value: 'M00nD3V Logger' }]);
     cluster('exploit-kit', [{ value: 'RIG', synonyms: ['RIG-v'] }]);
     cluster('tool', [{ value: 'certutil', synonyms: ['certutil.exe'] }, { value: 'Taurus' }]);
     cluster('threat-actor', [{ value: 'Cleaver', synonyms: ['Alibaba', 'Operation Cleaver'] }]);
@@ -435,6 +436,7 @@ describe('names that galaxies list but prose uses as words', () => {
       doc('It ran Certutil.exe, then explorer.exe, sihost.exe and cmd.exe. Did COVID cancel Christmas? Deobfuscated downloader.', 'en'),
     );
     expect(names(y)).toEqual(['certutil']);
+    expect(names(extractDocument(galaxy, doc('The miner kills taskmgr.exe, procmon.exe, csgo.exe and dota2.exe.', 'en')))).toEqual([]);
     const [rat] = galaxy.kb.lookup('Crimson RAT');
     expect(rat?.aliases.map((a) => a.value).sort()).toEqual(['Crimson', 'Crimson RAT']);
     expect(galaxy.kb.lookup('Crimson')).toEqual([rat]);
@@ -470,8 +472,11 @@ describe('names that galaxies list but prose uses as words', () => {
   });
 
   it('reads "CobianRAT" as "Cobian RAT", and a short word written in capitals only right next to its kind noun', () => {
-    const x = extractDocument(galaxy, doc('A backdoored CobianRAT. Then the RIG exploit kit, and the RIG EK gate.', 'en'));
-    expect(names(x, 'malware').sort()).toEqual(['Cobian RAT', 'RIG']);
+    const x = extractDocument(
+      galaxy,
+      doc('A backdoored CobianRAT and M00nD3VLogger. Then the RIG exploit kit, and the RIG EK gate.', 'en'),
+    );
+    expect(names(x, 'malware').sort()).toEqual(['Cobian RAT', 'M00nD3V Logger', 'RIG']);
     expect(x.entities.find((e) => e.entity.name === 'RIG')?.mentions).toHaveLength(2);
     expect(names(extractDocument(galaxy, doc('They rig the vote. THE RIG WAS SEIZED. A rig exploit kit.', 'en')), 'malware')).toEqual([]);
   });

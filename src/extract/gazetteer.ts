@@ -241,10 +241,10 @@ function makeCandidate(entity: KbEntity, folded: string): Candidate | undefined 
   };
 }
 
-/** "apt41" also as "apt 41" and the reverse, "Cobian RAT" also as "CobianRAT": news writes both. */
+/** "apt41" also as "apt 41" and the reverse, "Cobian RAT" also as "CobianRAT", "M00nD3V Logger" as "M00nD3VLogger". */
 function spellingVariants(folded: string): string[] {
   const variants = new Set([folded]);
-  const joined = /^([a-z0-9]{3,}) (rat|loader|stealer)$/.exec(folded);
+  const joined = /^([a-z0-9]{3,}) (rat|loader|stealer|logger|keylogger|locker)$/.exec(folded);
   if (joined) variants.add(`${joined[1]}${joined[2]}`);
   if (/^[a-z]{2,6} ?-?\d{1,5}$/.test(folded)) {
     variants.add(folded.replace(/^([a-z]+) ?(\d+)$/, '$1$2'));
@@ -375,8 +375,9 @@ export class Gazetteer {
       const camel = /[a-z][A-Z]/.test(written) && pick.values.includes(written) && pick.rank <= 2;
       const strict = !camel && (pick.weakWord || lowercased);
       const contextual = !camel && (pick.needsContext || lowercased);
-      // ("explorer.exe" is Windows Explorer, whatever a galaxy calls "Explorer".)
-      const software = executable && (pick.entity.kind === 'tool' || (pick.entity.kind === 'malware' && !pick.weakWord));
+      // ("explorer.exe" is Windows Explorer, whatever a galaxy calls "Explorer"; "csgo.exe" in a list of processes a
+      // miner kills is a game, whatever an open galaxy calls "CSGO": only curated malware names its executable.)
+      const software = executable && (pick.entity.kind === 'tool' || (pick.entity.kind === 'malware' && !pick.weakWord && pick.rank <= 2));
       // "Joker's Stash": a possessive that opens a longer name is no mention of the name's own entity.
       const namePart = /^['’]s [A-Z]/.test(text.slice(m.end, m.end + 4));
       const cued =
