@@ -166,9 +166,9 @@ describe('regular expressions are safe against catastrophic backtracking', () =>
     // From 250 KB: a 100 KB run takes ~10 ms, so fixed costs and timer noise put a linear scan at ×13–14 of 10.
     const { small, large } = times(make(250_000), make(1_000_000));
     expect(large).toBeLessThan(1000);
-    // Linear growth: 4× the input costs at most 6× the time (1.5× linear; quadratic work would cost 16×; small
-    // floored at 8 ms against timer noise).
-    expect(large / Math.max(small, 8)).toBeLessThanOrEqual(6);
+    // Linear growth: 4× the input costs at most 8× the time (2× linear, as other test files share both cores;
+    // quadratic work would cost 16×; small floored at 8 ms against timer noise). Alone, the ratios are 3.8–4.2.
+    expect(large / Math.max(small, 8)).toBeLessThanOrEqual(8);
   });
 });
 
