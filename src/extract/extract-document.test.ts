@@ -425,6 +425,14 @@ describe('names that galaxies list but prose uses as words', () => {
     expect(names(x).sort()).toEqual(['Emotet', 'cURL']);
     expect(x.entities.find((e) => e.entity.name === 'Emotet')?.mentions).toHaveLength(1);
     expect(names(extractDocument(starter, doc('The script ran CURL to fetch it.', 'en')))).toEqual([]);
+    // An organisation of our own data named by a word is the organisation inside a sentence, written in its case.
+    const google = extractDocument(starter, doc('Links to Google Drive and Telegram.', 'en'));
+    expect(google.entities.map((e) => [e.entity.name, e.mentions.map((m) => m.start)])).toEqual([
+      ['Google', [9]],
+      ['Telegram', [26]],
+    ]);
+    const words = 'Google it. Telegram channels grew. You can google it, or use a telegram.';
+    expect(names(extractDocument(starter, doc(words, 'en')))).toEqual([]);
     // A name our own data writes in lowercase only is written so: no cue needed.
     expect(names(extractDocument(starter, doc('It resolves hosts with a feature of libcurl, then starts ngrok.', 'en'))).sort()).toEqual([
       'libcurl',

@@ -380,7 +380,15 @@ export class Gazetteer {
       const software = executable && (pick.entity.kind === 'tool' || (pick.entity.kind === 'malware' && !pick.weakWord && pick.rank <= 2));
       // "Joker's Stash": a possessive that opens a longer name is no mention of the name's own entity.
       const namePart = /^['’]s [A-Z]/.test(text.slice(m.end, m.end + 4));
+      // An organisation of our own data whose name is also a word ("Google", "Telegram", "Oracle"), written exactly so
+      // inside a sentence, is the organisation; at a sentence's start it still needs a cue.
+      const properNoun =
+        pick.rank === 0 &&
+        pick.entity.kind === 'identity' &&
+        pick.values.includes(written) &&
+        /[A-Za-z0-9,;)]\s*$/.test(text.slice(sentence.start, m.start));
       const cued =
+        properNoun ||
         linksToAttack(pick.entity, text, m.end) ||
         recased(pick) ||
         (!namePart &&
