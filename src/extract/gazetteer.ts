@@ -386,7 +386,7 @@ export class Gazetteer {
         pick.rank === 0 &&
         pick.entity.kind === 'identity' &&
         pick.values.includes(written) &&
-        /[A-Za-z0-9,;)]\s*$/.test(text.slice(sentence.start, m.start));
+        insideSentence(text, m.start, sentence.start);
       const cued =
         properNoun ||
         linksToAttack(pick.entity, text, m.end) ||
@@ -465,6 +465,17 @@ function boundaryOk(text: string, start: number, end: number): boolean {
   // Paths and handles: "/emotet", "@lazarus", "_loader".
   if (before === 0x40 || before === 0x5f || after === 0x5f) return false;
   return true;
+}
+
+/**
+ * Whether a word, a comma, a semicolon or a closing parenthesis comes before `start` in its sentence (spaces
+ * between): the name does not open the sentence. It looks back only over the spaces, so many names in one long
+ * sentence cost linear time (a regular expression over the sentence so far was quadratic).
+ */
+function insideSentence(text: string, start: number, sentenceStart: number): boolean {
+  let i = start - 1;
+  while (i >= sentenceStart && /\s/.test(text[i] ?? '')) i--;
+  return i >= sentenceStart && /[A-Za-z0-9,;)]/.test(text[i] ?? '');
 }
 
 /** A kind noun right before or after the name: "Christmas ransomware", "the ransomware Christmas", "First group". */
