@@ -105,17 +105,17 @@ function namePlatformEntries(records: readonly KbRecord[]): KbRecord[] {
     const base = r.name.slice(0, m.index);
     byBase.set(base, [...(byBase.get(base) ?? []), r]);
   }
-  const renamed = new Map<KbRecord, string>();
+  const bareNameOf = new Map<KbRecord, string>();
   for (const [base, group] of byBase) {
     // An entry of that very name exists (it is the one news means), or the name is an ordinary word ("Ares (Windows)").
     if (names.has(base) || isEnglishWord(base)) continue;
     // A mobile entry beside a desktop one is usually another family of the same name; then no entry takes it.
     const mobile = group.some((r) => /\((?:Android|iOS|symbian)\)$/.test(r.name));
     const chosen = group.length === 1 ? group[0] : mobile ? undefined : group.find((r) => r.name.endsWith('(Windows)'));
-    if (chosen) renamed.set(chosen, base);
+    if (chosen) bareNameOf.set(chosen, base);
   }
   return records.map((r) => {
-    const base = renamed.get(r);
+    const base = bareNameOf.get(r);
     return base ? { ...r, aliases: [base, ...r.aliases.filter((a) => a !== base)] } : r;
   });
 }
