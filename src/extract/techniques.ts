@@ -45,20 +45,44 @@ const STOPWORDS = new Set(
   group actor actors attacker attackers adversary adversaries threat malware campaign operators operator`.split(/\s+/),
 );
 
-/** Lowercase word tokens with a light English stem; Japanese runs become character bigrams. */
+const isLowerAlnum = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+const isKanaKanji = (c: number): boolean => (c >= 0x3040 && c <= 0x30ff) || (c >= 0x4e00 && c <= 0x9fff);
+
+/**
+ * Lowercase word tokens with a light English stem; Japanese runs become character bigrams. A word is a run of
+ * letters and digits that may hold `_`, `.` and `-` but starts and ends with a letter or digit ("cmd.exe",
+ * "t1059-001"). One loop over the characters: this runs on every sentence of every document.
+ */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.toLowerCase().matchAll(/[a-z0-9][a-z0-9_.-]*[a-z0-9]|[a-z]|[\u3040-\u30ff\u4e00-\u9fff]+/g)) {
-    const w = m[0];
-    if (/^[\u3040-\u30ff\u4e00-\u9fff]/.test(w)) {
-      for (let i = 0; i + 1 < w.length; i++) out.push(w.slice(i, i + 2));
-      continue;
-    }
-    if (w.length < 2 || STOPWORDS.has(w) || /^\d+$/.test(w)) continue;
-    out.push(stem(w));
+  const s = text.toLowerCase();
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (isLowerAlnum(c)) {
+      let last = i;
+      for (let j = i + 1; j < n; j++) {
+        const d = s.charCodeAt(j);
+        if (isLowerAlnum(d)) last = j;
+        else if (d !== 95 && d !== 46 && d !== 45) break; // _ . -
+      }
+      if (last > i) {
+        const w = s.slice(i, last + 1);
+        if (!STOPWORDS.has(w) && !(c <= 57 && ALL_DIGITS.test(w))) out.push(stem(w));
+      }
+      i = last + 1;
+    } else if (isKanaKanji(c)) {
+      let j = i + 1;
+      while (j < n && isKanaKanji(s.charCodeAt(j))) j++;
+      for (let k = i; k + 1 < j; k++) out.push(s.slice(k, k + 2));
+      i = j;
+    } else i++;
   }
   return out;
 }
+
+const ALL_DIGITS = /^\d+$/;
 
 function stem(w: string): string {
   if (w.length > 5 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
@@ -73,19 +97,33 @@ function stem(w: string): string {
 class Bm25Knn {
   /** Per token: documents and their BM25 weights for it (computed once at build), as flat typed arrays. */
   private readonly postings = new Map<string, { docs: Int32Array; weights: Float64Array }>();
-  private readonly labels: string[] = [];
+  /** Label of each example, as an index into labelNames. */
+  private readonly labelOf: Int32Array;
+  private readonly labelNames: string[] = [];
+  // Scratch space reused by every vote: per-example scores, the examples touched, the k best, per-label sums.
   private readonly scores: Float64Array;
   private readonly touched: Int32Array;
+  private readonly topDocs: Int32Array;
+  private readonly topScores: Float64Array;
+  private readonly labelScores: Float64Array;
 
-  constructor(examples: readonly LabelledSentence[]) {
+  constructor(examples: readonly LabelledSentence[], k: number) {
     const k1 = 1.2;
     const b = 0.75;
     const lengths: number[] = [];
+    const labelIndex = new Map<string, number>();
+    this.labelOf = new Int32Array(examples.length);
     const build = new Map<string, { docs: number[]; tfs: number[] }>();
     examples.forEach((e, doc) => {
       const tokens = tokenize(e.text);
       lengths.push(tokens.length);
-      this.labels.push(e.label);
+      let label = labelIndex.get(e.label);
+      if (label === undefined) {
+        label = this.labelNames.length;
+        labelIndex.set(e.label, label);
+        this.labelNames.push(e.label);
+      }
+      this.labelOf[doc] = label;
       const tf = new Map<string, number>();
       for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
       for (const [t, n] of tf) {
@@ -110,11 +148,15 @@ class Bm25Knn {
     }
     this.scores = new Float64Array(n);
     this.touched = new Int32Array(n);
+    this.topDocs = new Int32Array(k);
+    this.topScores = new Float64Array(k);
+    this.labelScores = new Float64Array(this.labelNames.length);
   }
 
-  /** Labels ranked by the summed BM25 scores of the k nearest examples. */
+  /** Labels ranked by the summed BM25 scores of the k nearest examples (k at most the k given at build). */
   vote(text: string, k: number): { label: string; score: number }[] {
-    const scores = this.scores;
+    const { scores, touched, topDocs, topScores, labelScores, labelOf } = this;
+    k = Math.min(k, topDocs.length);
     let touchedCount = 0;
     for (const t of new Set(tokenize(text))) {
       const p = this.postings.get(t);
@@ -122,33 +164,39 @@ class Bm25Knn {
       const { docs, weights } = p;
       for (let i = 0; i < docs.length; i++) {
         const doc = docs[i] ?? 0;
-        if (scores[doc] === 0) this.touched[touchedCount++] = doc;
+        if (scores[doc] === 0) touched[touchedCount++] = doc;
         scores[doc] = (scores[doc] ?? 0) + (weights[i] ?? 0);
       }
     }
-    // Top k by a small insertion list (k is about a dozen), then reset the touched scores.
-    const topDocs: number[] = [];
-    const topScores: number[] = [];
+    // Top k kept sorted by insertion (k is about a dozen; ties keep the earlier-touched example first), resetting
+    // the touched scores on the way.
+    let kept = 0;
     for (let i = 0; i < touchedCount; i++) {
-      const doc = this.touched[i] ?? 0;
+      const doc = touched[i] ?? 0;
       const sc = scores[doc] ?? 0;
       scores[doc] = 0;
-      if (topScores.length === k && sc <= (topScores[k - 1] ?? 0)) continue;
-      let at = topScores.length;
-      while (at > 0 && (topScores[at - 1] ?? 0) < sc) at--;
-      topScores.splice(at, 0, sc);
-      topDocs.splice(at, 0, doc);
-      if (topScores.length > k) {
-        topScores.pop();
-        topDocs.pop();
+      if (kept === k && sc <= (topScores[k - 1] ?? 0)) continue;
+      let at = kept < k ? kept++ : k - 1;
+      for (; at > 0 && (topScores[at - 1] ?? 0) < sc; at--) {
+        topScores[at] = topScores[at - 1] ?? 0;
+        topDocs[at] = topDocs[at - 1] ?? 0;
       }
+      topScores[at] = sc;
+      topDocs[at] = doc;
     }
-    const byLabel = new Map<string, number>();
-    topDocs.forEach((doc, rank) => {
-      const label = this.labels[doc] ?? '';
-      byLabel.set(label, (byLabel.get(label) ?? 0) + (topScores[rank] ?? 0) / (1 + rank * 0.3));
-    });
-    return [...byLabel.entries()].map(([label, score]) => ({ label, score })).sort((a, b2) => b2.score - a.score);
+    for (let rank = 0; rank < kept; rank++) {
+      const label = labelOf[topDocs[rank] ?? 0] ?? 0;
+      labelScores[label] = (labelScores[label] ?? 0) + (topScores[rank] ?? 0) / (1 + rank * 0.3);
+    }
+    const out: { label: string; score: number }[] = [];
+    for (let rank = 0; rank < kept; rank++) {
+      const label = labelOf[topDocs[rank] ?? 0] ?? 0;
+      const score = labelScores[label] ?? 0;
+      if (score === 0) continue; // already listed
+      out.push({ label: this.labelNames[label] ?? '', score });
+      labelScores[label] = 0;
+    }
+    return out.sort((x, y) => y.score - x.score);
   }
 }
 
@@ -190,9 +238,9 @@ export class TechniqueMapper {
       });
     }
     this.exact = new AhoCorasick(patterns);
-    this.knn = examples.length > 0 ? new Bm25Knn(examples) : undefined;
-    this.threshold = options.threshold ?? 40;
     this.k = options.k ?? 12;
+    this.knn = examples.length > 0 ? new Bm25Knn(examples, this.k) : undefined;
+    this.threshold = options.threshold ?? 40;
     this.margin = options.margin ?? 1.5;
   }
 
