@@ -190,3 +190,29 @@ describe('internationalised domain names', () => {
     expect(only(text, 'domain')).toEqual([domain]);
   });
 });
+
+describe('indicators are found in whitespace-free runs, whatever separates them', () => {
+  it('finds each kind at the text edges and between every kind of whitespace, with original offsets', () => {
+    const hash = 'd41d8cd98f00b204e9800998ecf8427e';
+    const parts = [hash, 'evil-host.net', 'a@mail.example', '198.51.100.7/x.php', '2001:db8::1', '00:1a:2b:3c:4d:5e', 'cdn.evil.org/p'];
+    const separators = [' ', '\t', '\n', '\u3000', '\u00a0', '\u2003', '\r\n'];
+    const text = parts.map((p, i) => `${p}${separators[i] ?? ' '}`).join('') + hash;
+    const found = extractIndicators(text);
+    for (const f of found) expect(text.slice(f.start, f.end)).toBe(f.raw);
+    expect(found.filter((f) => f.kind === 'md5').map((f) => f.start)).toEqual([0, text.length - hash.length]);
+    expect(kinds(text)).toEqual(
+      expect.arrayContaining([
+        'domain:evil-host.net',
+        'email:a@mail.example',
+        'url:198.51.100.7/x.php',
+        'ipv6:2001:db8::1',
+        'mac:00:1a:2b:3c:4d:5e',
+        'url:cdn.evil.org/p',
+      ]),
+    );
+  });
+
+  it('does not join neighbouring runs into one indicator', () => {
+    expect(kinds('d41d8cd98f00b204 e9800998ecf8427e evil. example')).toEqual([]);
+  });
+});

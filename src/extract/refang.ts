@@ -37,41 +37,43 @@ const MARKERS: readonly (readonly [string, string])[] = [
 const MAX_MARKER = Math.max(...MARKERS.map(([m]) => m.length));
 
 /**
- * Refang `text`, keeping offsets.
+ * Where a marker or a URL's "://" can start: a bracket, "h"/"f" followed by "x" or "*", a full-width form. The scan
+ * jumps from one such place to the next (outside URL hosts, nothing else can change).
+ */
+const CANDIDATE = /:\/\/|[[({]|[hf][x*]|[\uff01-\uff5e]/gi;
+
+/** 0, 1, 2, …: the offset maps of a text that refanging leaves unchanged are views of it. */
+let identity = new Int32Array(0);
+function identityUpTo(n: number): Int32Array {
+  if (identity.length < n) {
+    identity = new Int32Array(Math.max(n, identity.length * 2));
+    for (let k = 0; k < identity.length; k++) identity[k] = k;
+  }
+  return identity;
+}
+
+/**
+ * Refang `text`, keeping offsets. The offset maps are read-only (they may be shared between texts).
  * @example refangText('hxxps://evil[.]com').text // 'https://evil.com'
  */
 export function refangText(text: string): RefangedText {
   const n = text.length;
-  const start = new Int32Array(n);
-  const end = new Int32Array(n);
-  const parts: string[] = [];
-  let len = 0;
-  // Unchanged characters are copied in runs (one slice per run), replacements one by one.
-  let runStart = 0;
-  const flush = (upTo: number): void => {
-    if (upTo <= runStart) return;
-    for (let k = runStart; k < upTo; k++) {
-      start[len] = k;
-      end[len] = k + 1;
-      len++;
-    }
-    parts.push(text.slice(runStart, upTo));
-  };
+  // Replacements as (original from, original to, new text), in order ("://" too: its characters map to its span).
+  const edits: { from: number; to: number; s: string }[] = [];
   const push = (s: string, from: number, to: number): void => {
-    flush(from);
-    for (let k = 0; k < s.length; k++) {
-      start[len] = from;
-      end[len] = to;
-      len++;
-    }
-    parts.push(s);
-    runStart = to;
+    edits.push({ from, to, s });
   };
   let i = 0;
   // Inside a URL's host (after "://", until "/", ":" or a space), "," and a stray "[" are defang marks too:
   // http://example,com/, http://[example.com, http://example[.com/.
   let hostUntil = -1;
   while (i < n) {
+    if (i >= hostUntil) {
+      CANDIDATE.lastIndex = i;
+      const next = CANDIDATE.exec(text);
+      if (!next) break;
+      i = next.index;
+    }
     const c = text.charCodeAt(i);
     if (c === 0x3a && text.startsWith('://', i)) {
       const after = text.slice(i + 3, i + 300);
@@ -81,8 +83,8 @@ export function refangText(text: string): RefangedText {
       i += 3;
       const bracketed = /^\[[0-9a-f:.]+\]/i.test(after);
       if (text[i] === '[' && !bracketed) {
+        push('', i, i + 1); // drop the stray bracket
         i++;
-        runStart = i; // drop the stray bracket
       }
       continue;
     }
@@ -118,6 +120,31 @@ export function refangText(text: string): RefangedText {
     }
     i++;
   }
-  flush(n);
+  const ids = identityUpTo(n + 1);
+  if (edits.length === 0) return { text, start: ids.subarray(0, n), end: ids.subarray(1, n + 1) };
+  // Unchanged characters are copied in runs (one slice per run), each replacement's characters map to its span.
+  const start = new Int32Array(n);
+  const end = new Int32Array(n);
+  const parts: string[] = [];
+  let len = 0;
+  let copied = 0;
+  const copyUpTo = (upTo: number): void => {
+    if (upTo <= copied) return;
+    start.set(ids.subarray(copied, upTo), len);
+    end.set(ids.subarray(copied + 1, upTo + 1), len);
+    len += upTo - copied;
+    parts.push(text.slice(copied, upTo));
+  };
+  for (const e of edits) {
+    copyUpTo(e.from);
+    for (let k = 0; k < e.s.length; k++) {
+      start[len] = e.from;
+      end[len] = e.to;
+      len++;
+    }
+    parts.push(e.s);
+    copied = e.to;
+  }
+  copyUpTo(n);
   return { text: parts.join(''), start: start.subarray(0, len), end: end.subarray(0, len) };
 }
