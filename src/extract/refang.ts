@@ -42,14 +42,14 @@ const MAX_MARKER = Math.max(...MARKERS.map(([m]) => m.length));
  */
 const CANDIDATE = /:\/\/|[[({]|[hf][x*]|[\uff01-\uff5e]/gi;
 
-/** 0, 1, 2, …: the offset maps of a text that refanging leaves unchanged are views of it. */
+/** 0, 1, 2, …: the offset maps of a text that refanging leaves unchanged are views of it (kept up to 1M characters). */
 let identity = new Int32Array(0);
 function identityUpTo(n: number): Int32Array {
-  if (identity.length < n) {
-    identity = new Int32Array(Math.max(n, identity.length * 2));
-    for (let k = 0; k < identity.length; k++) identity[k] = k;
-  }
-  return identity;
+  if (identity.length >= n) return identity;
+  const ids = new Int32Array(n <= 1 << 20 ? Math.min(1 << 20, Math.max(n, identity.length * 2)) : n);
+  for (let k = 0; k < ids.length; k++) ids[k] = k;
+  if (ids.length <= 1 << 20) identity = ids;
+  return ids;
 }
 
 /**
