@@ -142,15 +142,16 @@ export class AhoCorasick {
   }
 
   /**
-   * The occurrences that start where `canStart` allows, by walking the trie from each such offset (no failure
-   * links): when few offsets can start a name (word starts in Latin text), much less work than a full scan.
+   * The occurrences that start where `blocked[offset] & mask` is 0, by walking the trie from each such offset (no
+   * failure links): when few offsets can start a name (word starts in Latin text), much less work than a full scan.
    * Matches come in order of start offset, then length.
    */
-  scanFrom(text: string, canStart: (offset: number) => boolean, onMatch: (pattern: number, start: number, end: number) => void): void {
+  scanFrom(text: string, blocked: Uint8Array, mask: number, onMatch: (pattern: number, start: number, end: number) => void): void {
     const root = this.rootTable;
     for (let i = 0; i < text.length; i++) {
+      if (((blocked[i] ?? 0) & mask) !== 0) continue;
       let state = root[text.charCodeAt(i)] ?? 0;
-      if (state === 0 || !canStart(i)) continue;
+      if (state === 0) continue;
       for (let j = i + 1; ; j++) {
         for (let p = this.outHead[state] ?? -1; p >= 0; p = this.samePattern[p] ?? -1) onMatch(p, i, j);
         if (j >= text.length) break;

@@ -3,7 +3,7 @@
 import type { EntityKind, KbEntity } from '../kb/entity.js';
 import { isEnglishWord } from '../kb/english-words.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
-import { foldTerm, foldText, isDroppedChar, type FoldedText } from '../text/fold.js';
+import { foldTerm, foldText, insideLatinWord, INSIDE_WORD, isDroppedChar, type FoldedText } from '../text/fold.js';
 import { isLatinAlnum } from '../text/language.js';
 import { AhoCorasick } from './aho-corasick.js';
 
@@ -313,11 +313,7 @@ export class Gazetteer {
   find(text: string, sentenceOf: (offset: number) => { start: number; end: number }, folded: FoldedText = foldText(text)): EntityMention[] {
     const raw: { start: number; end: number; list: Candidate[] }[] = [];
     // Only where a name can start (boundaryOk's first rule: not inside a Latin word of the original text).
-    const canStart = (fs: number): boolean => {
-      const start = folded.start[fs] ?? 0;
-      return !(isLatinAlnum(text.charCodeAt(start)) && isLatinAlnum(text.charCodeAt(start - 1)));
-    };
-    this.automaton.scanFrom(folded.text, canStart, (pattern, fs, fe) => {
+    this.automaton.scanFrom(folded.text, insideLatinWord(text, folded), INSIDE_WORD, (pattern, fs, fe) => {
       const list = this.candidates[pattern];
       if (!list) return;
       const start = folded.start[fs] ?? 0;

@@ -3,7 +3,7 @@
 import type { KbEntity } from '../kb/entity.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import { isEnglishWord } from '../kb/english-words.js';
-import { foldText, foldTerm, type FoldedText } from '../text/fold.js';
+import { foldText, foldTerm, insideLatinWord, INSIDE_WORD_AT_LETTER, type FoldedText } from '../text/fold.js';
 import { isLatinAlnum } from '../text/language.js';
 import type { Sentence } from '../text/sentences.js';
 import { AhoCorasick } from './aho-corasick.js';
@@ -200,8 +200,6 @@ class Bm25Knn {
   }
 }
 
-const isAsciiLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-
 /** Compiled technique mapper for one KB. */
 export class TechniqueMapper {
   private readonly byId = new Map<string, KbEntity>();
@@ -266,11 +264,7 @@ export class TechniqueMapper {
     const out: TechniqueMention[] = [];
     const seen = new Set<string>();
     // Latin names and phrases cannot start inside a Latin word (the boundary rule below); others start anywhere.
-    const canStart = (fs: number): boolean => {
-      const start = folded.start[fs] ?? 0;
-      return !(isAsciiLetter(text.charCodeAt(start)) && isLatinAlnum(text.charCodeAt(start - 1)));
-    };
-    this.exact.scanFrom(folded.text, canStart, (p, fs, fe) => {
+    this.exact.scanFrom(folded.text, insideLatinWord(text, folded), INSIDE_WORD_AT_LETTER, (p, fs, fe) => {
       const target = this.exactTargets[p];
       if (!target) return;
       const start = folded.start[fs] ?? 0;

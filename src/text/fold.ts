@@ -6,6 +6,7 @@
 // meet their aliases, while "do not" never meets "DoNot". Offsets always refer to the original text.
 
 import { boundedMemo } from '../core/memo.js';
+import { isLatinAlnum } from './language.js';
 
 export interface FoldedText {
   /** The folded string the matcher runs over. */
@@ -115,3 +116,28 @@ export function foldTerm(term: string): string {
 const foldTextTrimmed = (term: string): string => foldText(term).text.trim();
 /** The KB's aliases are folded many times while it is built: short terms are remembered. */
 const foldShortTerm = boundedMemo(200_000, foldTextTrimmed);
+
+/** In `insideLatinWord`: the character and the one before it are Latin letters or digits. */
+export const INSIDE_WORD = 1;
+/** In `insideLatinWord`: … and the character is an ASCII letter. */
+export const INSIDE_WORD_AT_LETTER = 2;
+const insideWordMaps = new WeakMap<FoldedText, Uint8Array>();
+
+/**
+ * For each folded unit, whether the original character it came from continues a Latin word (names cannot start
+ * there): INSIDE_WORD, plus INSIDE_WORD_AT_LETTER at an ASCII letter; 0 elsewhere. Computed once per folded text
+ * and shared by the matchers that scan it.
+ */
+export function insideLatinWord(text: string, folded: FoldedText): Uint8Array {
+  const cached = insideWordMaps.get(folded);
+  if (cached) return cached;
+  const map = new Uint8Array(folded.text.length);
+  for (let i = 0; i < map.length; i++) {
+    const start = folded.start[i] ?? 0;
+    const c = text.charCodeAt(start);
+    if (!isLatinAlnum(c) || !isLatinAlnum(text.charCodeAt(start - 1))) continue;
+    map[i] = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? INSIDE_WORD | INSIDE_WORD_AT_LETTER : INSIDE_WORD;
+  }
+  insideWordMaps.set(folded, map);
+  return map;
+}
