@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { foldTerm, foldText } from './fold.js';
+import { foldTerm, foldText, insideLatinWord, INSIDE_WORD, INSIDE_WORD_AT_LETTER } from './fold.js';
+import { isLatinAlnum } from './language.js';
 
 describe('foldText', () => {
   it('normalises full-width ASCII and keeps offsets into the original', () => {
@@ -33,5 +34,21 @@ describe('foldText', () => {
     const f = foldText(text);
     const at = f.text.indexOf('emotet');
     expect(text.slice(f.start[at], f.end[at + 5])).toBe('Emotet');
+  });
+});
+
+describe('insideLatinWord', () => {
+  it('marks the folded units whose original character continues a Latin word', () => {
+    const text = 'APT41 use𝐀d ｅｖｉｌ ﾃﾞ日本 Ａﾞx Cobalt-Strike é9 ㍻x ab';
+    const folded = foldText(text);
+    const map = insideLatinWord(text, folded);
+    const naive = Array.from(folded.text, (_, i) => {
+      const start = folded.start[i] ?? 0;
+      const c = text.charCodeAt(start);
+      if (!isLatinAlnum(c) || !isLatinAlnum(text.charCodeAt(start - 1))) return 0;
+      return /[A-Za-z]/.test(text[start] ?? '') ? INSIDE_WORD | INSIDE_WORD_AT_LETTER : INSIDE_WORD;
+    });
+    expect(Array.from(map)).toEqual(naive);
+    expect(map.filter((v) => v !== 0).length).toBeGreaterThan(10);
   });
 });

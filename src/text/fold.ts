@@ -122,6 +122,7 @@ export const INSIDE_WORD = 1;
 /** In `insideLatinWord`: … and the character is an ASCII letter. */
 export const INSIDE_WORD_AT_LETTER = 2;
 const insideWordMaps = new WeakMap<FoldedText, Uint8Array>();
+const ASCII_ALNUM = Uint8Array.from({ length: 128 }, (_, c) => (isLatinAlnum(c) ? 1 : 0));
 
 /**
  * For each folded unit, whether the original character it came from continues a Latin word (names cannot start
@@ -132,10 +133,18 @@ export function insideLatinWord(text: string, folded: FoldedText): Uint8Array {
   const cached = insideWordMaps.get(folded);
   if (cached) return cached;
   const map = new Uint8Array(folded.text.length);
+  // The previous unit's original character, when it is one code unit long: the character before this one's.
+  let previousEnd = -1;
+  let previousAlnum = false;
   for (let i = 0; i < map.length; i++) {
     const start = folded.start[i] ?? 0;
+    const end = folded.end[i] ?? 0;
     const c = text.charCodeAt(start);
-    if (!isLatinAlnum(c) || !isLatinAlnum(text.charCodeAt(start - 1))) continue;
+    const alnum = c < 128 ? ASCII_ALNUM[c] === 1 : isLatinAlnum(c);
+    const before = start === previousEnd ? previousAlnum : isLatinAlnum(text.charCodeAt(start - 1));
+    previousEnd = end - start === 1 ? end : -1;
+    previousAlnum = alnum;
+    if (!alnum || !before) continue;
     map[i] = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? INSIDE_WORD | INSIDE_WORD_AT_LETTER : INSIDE_WORD;
   }
   insideWordMaps.set(folded, map);
