@@ -343,6 +343,9 @@ describe('names that galaxies list but prose uses as words', () => {
       { value: 'Christmas' },
       { value: 'Donald Trump' },
       { value: 'CSGO' },
+      { value: 'thanos' },
+      { value: 'Hakbit' },
+      { value: 'RedRum' },
     ]);
     cluster('malpedia', [
       { value: 'Mariposa', synonyms: ['Autorun'] },
@@ -354,6 +357,8 @@ describe('names that galaxies list but prose uses as words', () => {
       { value: 'KPOT Stealer', synonyms: ['Kpot'] },
       { value: 'Bread', synonyms: ['Joker'] },
       { value: 'TDL4', synonyms: ['TDL'] },
+      { value: 'Hakbit', synonyms: ['Thanos'] },
+      { value: 'RedRum', synonyms: ['Thanos'] },
     ]);
     cluster('rat', [{ value: 'Crimson RAT' }, { value: 'Cobian RAT' }, { value: 'M00nD3V Logger' }]);
     cluster('exploit-kit', [{ value: 'RIG', synonyms: ['RIG-v'] }]);
@@ -408,6 +413,14 @@ describe('names that galaxies list but prose uses as words', () => {
     // The kind noun may also come just before the name.
     expect(names(extractDocument(galaxy, doc('Analysts saw the ransomware “First” again in March.', 'en')), 'malware')).toEqual(['First']);
     expect(names(extractDocument(galaxy, doc('The ransomware spread. First it hit hospitals.', 'en')), 'malware')).toEqual([]);
+  });
+
+  it('reads a name as the entity that needs no cue when the one named so needs a cue it lacks', () => {
+    // The ransomware galaxy's "thanos" needs a cue; Malpedia lists "Thanos" as an alias of Hakbit and of RedRum (the
+    // ransomware galaxy's own Hakbit and RedRum keep "thanos" a separate entity, as in the public data).
+    const row = extractDocument(galaxy, doc('| Thanos | August 2020 | Over 5 | Raid | No |', 'en'));
+    expect(names(row, 'malware')).toHaveLength(1);
+    expect(names(row, 'malware')).not.toEqual(['thanos']);
   });
 
   it('needs a cue for a name known from the ransomware galaxy alone, and reads "X Crypter" as a tool', () => {

@@ -1,6 +1,6 @@
 // Finds knowledge-base entities in text: one Aho-Corasick pass over the folded text, then boundary, case,
 // context and ambiguity rules for English and Japanese.
-import type { EntityKind, KbEntity } from '../kb/entity.js';
+import { kindFamily, type EntityKind, type KbEntity } from '../kb/entity.js';
 import { isEnglishWord } from '../kb/english-words.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import { foldTerm, foldText, insideLatinWord, INSIDE_WORD, isDroppedChar, type FoldedText } from '../text/fold.js';
@@ -402,13 +402,11 @@ export class Gazetteer {
     }
     // A pending word-like name is accepted when the entity is confirmed elsewhere, or when it stands in a list
     // next to a confirmed name of the same family ("DoppelPaymer, Maze, Netwalker").
-    const family = (k: EntityKind): string =>
-      k === 'malware' || k === 'tool' ? 'software' : k === 'intrusion-set' || k === 'threat-actor' ? 'actor' : k;
     const listed = (c: (typeof chosen)[number]): boolean =>
       chosen.some(
         (o) =>
           !o.contextual &&
-          family(o.pick.entity.kind) === family(c.pick.entity.kind) &&
+          kindFamily(o.pick.entity.kind) === kindFamily(c.pick.entity.kind) &&
           (Math.abs(o.start - c.end) <= 6 || Math.abs(c.start - o.end) <= 6) &&
           /^[\s,、・/]*(?:(?:and|or|および|や|と)[\s,、・/]*)?$/.test(
             o.start >= c.end ? text.slice(c.end, o.start) : text.slice(o.end, c.start),
@@ -514,19 +512,33 @@ function hasCue(kind: EntityKind, near: string): boolean {
   }
 }
 
+const SOFTWARE_KINDS = new Set<EntityKind>(['malware', 'tool']);
+const ACTOR_KINDS = new Set<EntityKind>(['intrusion-set', 'threat-actor']);
+
 /** Pick one entity for an ambiguous alias: its own name first, then the most authoritative alias, then context. */
 function resolve(viable: readonly Candidate[], surface: string, context: string): Candidate | undefined {
   if (viable.length === 1) return viable[0];
   const key = caseKey(surface).toLowerCase();
   const software = CUE_SOFTWARE.test(context);
   const actor = CUE_ACTOR.test(context);
+  const kindCued = (kind: EntityKind): boolean => (SOFTWARE_KINDS.has(kind) && software) || (ACTOR_KINDS.has(kind) && actor);
   const score = (c: Candidate): number => {
     let s = 0;
     if (caseKey(c.entity.name).toLowerCase() === key) s += 100;
     s -= c.rank * 20;
-    if (software && (c.entity.kind === 'malware' || c.entity.kind === 'tool')) s += 15;
-    if (actor && (c.entity.kind === 'intrusion-set' || c.entity.kind === 'threat-actor')) s += 15;
+    if (software && SOFTWARE_KINDS.has(c.entity.kind)) s += 15;
+    if (actor && ACTOR_KINDS.has(c.entity.kind)) s += 15;
     s += Math.min(c.entity.sources.length, 5) * 2;
+    // Among entities of one kind, one that needs a cue its kind does not have here yields, even its own name, to one
+    // that needs none: a table row "| Thanos | August 2020 |" is Hakbit (Malpedia: "Thanos"), not the ransomware
+    // galaxy's cue-needing "thanos". (Between kinds the cue rules decide later: "NSO Group and Candiru" stays the
+    // company, confirmed by the list it stands in.)
+    if (
+      c.needsContext &&
+      !kindCued(c.entity.kind) &&
+      viable.some((o) => !o.needsContext && kindFamily(o.entity.kind) === kindFamily(c.entity.kind))
+    )
+      s -= 150;
     return s;
   };
   return [...viable].sort((a, b) => score(b) - score(a))[0];
