@@ -451,6 +451,9 @@ describe('names that galaxies list but prose uses as words', () => {
       'libcurl',
       'ngrok',
     ]);
+    // Windows' own utilities that intrusions run, which ATT&CK names only in prose.
+    const lol = 'The actor ran whoami.exe and then vssadmin delete shadows /all /quiet; wevtutil cleared the logs.';
+    expect(names(extractDocument(starter, doc(lol, 'en')), 'tool').sort()).toEqual(['vssadmin', 'wevtutil', 'whoami']);
     // A longest match that is itself the executable's name, and Windows' own programs named like galaxy malware.
     const y = extractDocument(
       galaxy,
