@@ -441,15 +441,9 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
  * or directly before a state noun (米政府, 英当局, 中国 is a full name and handled by the gazetteer).
  */
 function findCountryAbbreviations(text: string, kb: KnowledgeBase): PatternMention[] {
-  const byChar = new Map<string, string>();
-  for (const [code, char] of Object.entries(kb.countryAbbreviations)) byChar.set(char, code);
-  if (byChar.size === 0) return [];
-  const chars = [...byChar.keys()].join('');
-  const run = new RegExp(
-    // eslint-disable-next-line regexp/no-empty-character-class -- built from the non-empty abbreviation table
-    `[${chars}](?:・?[${chars}]){1,7}|[${chars}](?=政府|当局|国務省|司法省|財務省|商務省|国防総省|議会|軍|大統領|首相|外相|紙|企業|両国|連邦)`,
-    'g',
-  );
+  const matcher = countryAbbreviationMatcher(kb);
+  if (!matcher) return [];
+  const { byChar, run } = matcher;
   const out: PatternMention[] = [];
   for (const m of text.matchAll(run)) {
     const prev = text[m.index - 1] ?? '';
@@ -465,4 +459,26 @@ function findCountryAbbreviations(text: string, kb: KnowledgeBase): PatternMenti
     }
   }
   return out;
+}
+
+/** The one-kanji country table of a KB and the pattern built from it, once per KB. */
+const abbreviationMatchers = new WeakMap<KnowledgeBase, { byChar: Map<string, string>; run: RegExp } | undefined>();
+function countryAbbreviationMatcher(kb: KnowledgeBase): { byChar: Map<string, string>; run: RegExp } | undefined {
+  if (abbreviationMatchers.has(kb)) return abbreviationMatchers.get(kb);
+  const byChar = new Map<string, string>();
+  for (const [code, char] of Object.entries(kb.countryAbbreviations)) byChar.set(char, code);
+  const chars = [...byChar.keys()].join('');
+  const matcher =
+    byChar.size === 0
+      ? undefined
+      : {
+          byChar,
+          run: new RegExp(
+            // eslint-disable-next-line regexp/no-empty-character-class -- built from the non-empty abbreviation table
+            `[${chars}](?:・?[${chars}]){1,7}|[${chars}](?=政府|当局|国務省|司法省|財務省|商務省|国防総省|議会|軍|大統領|首相|外相|紙|企業|両国|連邦)`,
+            'g',
+          ),
+        };
+  abbreviationMatchers.set(kb, matcher);
+  return matcher;
 }
