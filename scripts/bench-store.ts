@@ -18,17 +18,13 @@ import { openExtractor } from '../src/main.js';
 import { PostgresJobQueue } from '../src/store/postgres/postgres-job-queue.js';
 import { openPostgresStore } from '../src/store/postgres/postgres-graph-store.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-graph-store.js';
+import { overallPeakRssMb, sampleChildrenRss, stagePeakRssMb } from './bench-rss.js';
 
 const SHARED = resolve(process.env.KIZASHI_SHARED ?? '../shared');
 const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.KIZASHI_TEST_DATABASE_URL;
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number);
 const pct = (xs: number[], p: number): number =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
-let peakRss = 0;
-const rss = (): number => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss / 1e6);
-  return peakRss;
-};
 
 const extractor = await openExtractor({ kbDirs: [join(SHARED, 'data')], ignoreHome: true });
 const english = readdirSync(join(SHARED, 'data/eval/annoctr/text')).map((f) =>
@@ -67,6 +63,7 @@ for (const [name, texts, n] of [
   ['long English reports (AnnoCTR, ~12 KB)', english, 300],
 ] as const) {
   const rates: number[] = [];
+  stagePeakRssMb(); // a new stage
   for (let run = 0; run < E2E_RUNS; run++) {
     const dir = mkdtempSync(join(tmpdir(), 'kizashi-bench-'));
     const store = openSqliteStore(join(dir, 'k.db'));
@@ -78,14 +75,14 @@ for (const [name, texts, n] of [
     });
     rates.push(n / ((performance.now() - t0) / 1000));
     await store.close();
-    rss();
     rmSync(dir, { recursive: true, force: true });
   }
   const median = pct(rates, 50);
+  const peakMb = stagePeakRssMb();
   lines.push(
-    `| SQLite end-to-end ingestion (extract + store), 1 process, ${name} | ${n} docs | ${median.toFixed(0)} docs/s (median of ${rates.length}: ${rates.map((r) => r.toFixed(0)).join(', ')}) |`,
+    `| SQLite end-to-end ingestion (extract + store), 1 process, ${name} | ${n} docs | ${median.toFixed(0)} docs/s (median of ${rates.length}: ${rates.map((r) => r.toFixed(0)).join(', ')}); peak RSS ${peakMb.toFixed(0)} MB |`,
   );
-  out[`sqlite_e2e_${n}`] = { docsPerSecond: median, runs: rates };
+  out[`sqlite_e2e_${n}`] = { docsPerSecond: median, runs: rates, peakRssMb: peakMb };
 }
 
 // 2. PostgreSQL end-to-end with 1, 2 and 4 worker processes (kizashi worker) over the same 1,800 news items.
@@ -109,22 +106,19 @@ if (PG_URL) {
     const queue = await PostgresJobQueue.open(PG_URL, schema);
     await queue.enqueue(files);
     const t0 = performance.now();
-    await Promise.all(
-      Array.from(
-        { length: workers },
-        () =>
-          new Promise<void>((r) =>
-            spawn(
-              process.execPath,
-              ['bin/kizashi.js', 'worker', '--until-empty', '--concurrency', String(concurrency), '--kb', join(SHARED, 'data')],
-              {
-                env: { ...process.env, KIZASHI_DATABASE_URL: PG_URL, KIZASHI_DB_SCHEMA: schema },
-                stdio: 'ignore',
-              },
-            ).on('exit', () => r()),
-          ),
+    const children = Array.from({ length: workers }, () =>
+      spawn(
+        process.execPath,
+        ['bin/kizashi.js', 'worker', '--until-empty', '--concurrency', String(concurrency), '--kb', join(SHARED, 'data')],
+        {
+          env: { ...process.env, KIZASHI_DATABASE_URL: PG_URL, KIZASHI_DB_SCHEMA: schema },
+          stdio: 'ignore',
+        },
       ),
     );
+    const sampler = sampleChildrenRss(children.map((c) => c.pid));
+    await Promise.all(children.map((c) => new Promise<void>((r) => c.on('exit', () => r()))));
+    const workerPeakMb = sampler.stop();
     // Workers exit two seconds after the queue empties and each loads the KB first (~2 s): subtract neither,
     // report the wall time as it is.
     const s = (performance.now() - t0) / 1000;
@@ -146,9 +140,14 @@ if (PG_URL) {
     const hi = Math.max(lo + 1, Math.floor(times.length * 0.9));
     const steady = (hi - lo) / Math.max(0.001, (times[hi] ?? 0) - (times[lo] ?? 0));
     lines.push(
-      `| PostgreSQL end-to-end ingestion, ${workers} worker process(es) × ${concurrency} item(s) in progress, news items | ${stored} docs | ${steady.toFixed(0)} docs/s steady state (${(stored / s).toFixed(0)} docs/s wall, incl. KB load and idle exit) |`,
+      `| PostgreSQL end-to-end ingestion, ${workers} worker process(es) × ${concurrency} item(s) in progress, news items | ${stored} docs | ${steady.toFixed(0)} docs/s steady state (${(stored / s).toFixed(0)} docs/s wall, incl. KB load and idle exit); peak RSS per worker ${workerPeakMb.toFixed(0)} MB (sampled every 250 ms) |`,
     );
-    out[`postgres_e2e_${workers}w_${concurrency}c`] = { docs: stored, docsPerSecondSteady: steady, docsPerSecondWall: stored / s };
+    out[`postgres_e2e_${workers}w_${concurrency}c`] = {
+      docs: stored,
+      docsPerSecondSteady: steady,
+      docsPerSecondWall: stored / s,
+      workerPeakRssMb: workerPeakMb,
+    };
   }
   rmSync(dir, { recursive: true, force: true });
 } else lines.push('| PostgreSQL ingestion | — | skipped: set BENCH_DATABASE_URL |');
@@ -188,6 +187,7 @@ for (const size of SIZES) {
   const dir = mkdtempSync(join(tmpdir(), 'kizashi-bench-store-'));
   const path = join(dir, 'k.db');
   const store = openSqliteStore(path);
+  stagePeakRssMb(); // a new stage
   const t0 = performance.now();
   await inBatches(
     store,
@@ -221,9 +221,10 @@ for (const size of SIZES) {
       return n;
     }
   }, 0);
-  searchRows[size] = { en, ja, mb: bytes / 1e6, storeDocsPerS: size / storeS, rss: rss() };
+  const peakMb = stagePeakRssMb();
+  searchRows[size] = { en, ja, mb: bytes / 1e6, storeDocsPerS: size / storeS, rss: peakMb };
   lines.push(
-    `| SQLite store of ${size.toLocaleString('en')} documents (stored with their extraction; no re-extraction) | ${(bytes / 1e6).toFixed(0)} MB, ${((bytes / 1e6 / size) * 1000).toFixed(1)} MB per 1,000 docs | ${(size / storeS).toFixed(0)} docs/s stored |`,
+    `| SQLite store of ${size.toLocaleString('en')} documents (stored with their extraction; no re-extraction), then search | ${(bytes / 1e6).toFixed(0)} MB, ${((bytes / 1e6 / size) * 1000).toFixed(1)} MB per 1,000 docs | ${(size / storeS).toFixed(0)} docs/s stored; peak RSS ${peakMb.toFixed(0)} MB |`,
   );
   lines.push(
     `| search at ${size.toLocaleString('en')} docs, English (10 queries × 5) | p50 ${pct(en, 50).toFixed(1)} ms, p95 ${pct(en, 95).toFixed(1)} ms, p99 ${pct(en, 99).toFixed(1)} ms | |`,
@@ -236,6 +237,7 @@ for (const size of SIZES) {
     storeDocsPerSecond: size / storeS,
     searchEn: { p50: pct(en, 50), p95: pct(en, 95), p99: pct(en, 99) },
     searchJa: { p50: pct(ja, 50), p95: pct(ja, 95), p99: pct(ja, 99) },
+    peakRssMb: peakMb,
   };
   rmSync(dir, { recursive: true, force: true });
 }
@@ -243,11 +245,12 @@ const [small, large] = SIZES;
 if (small && large && searchRows[small] && searchRows[large]) {
   const a = searchRows[small];
   const b = searchRows[large];
-  const growth = `×${(large / small).toFixed(0)} documents → store size ×${(b.mb / a.mb).toFixed(1)}, store rate ×${(b.storeDocsPerS / a.storeDocsPerS).toFixed(2)}, search p95 en ×${(pct(b.en, 95) / pct(a.en, 95)).toFixed(1)}, ja ×${(pct(b.ja, 95) / pct(a.ja, 95)).toFixed(1)}`;
+  const growth = `×${(large / small).toFixed(0)} documents → store size ×${(b.mb / a.mb).toFixed(1)}, store rate ×${(b.storeDocsPerS / a.storeDocsPerS).toFixed(2)}, search p95 en ×${(pct(b.en, 95) / pct(a.en, 95)).toFixed(1)}, ja ×${(pct(b.ja, 95) / pct(a.ja, 95)).toFixed(1)}, peak RSS ×${(b.rss / a.rss).toFixed(2)}`;
   lines.push(`| growth ${small.toLocaleString('en')} → ${large.toLocaleString('en')} | ${growth} | |`);
   out.growth = growth;
 }
-lines.push(`| peak RSS of this process (all stages) | ${rss().toFixed(0)} MB | |`);
+const peakRss = overallPeakRssMb();
+lines.push(`| peak RSS of this process (all stages) | ${peakRss.toFixed(0)} MB | |`);
 out.peakRssMb = peakRss;
 console.log(`\nkizashi store benchmark (node ${process.version})\n\n| measurement | size | figure |\n|---|---|---|\n${lines.join('\n')}`);
 mkdirSync('bench-results', { recursive: true });

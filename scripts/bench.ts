@@ -8,6 +8,7 @@ import { extractIOC } from 'ioc-extractor';
 import { extractDocument } from '../src/extract/extract-document.js';
 import { extractIndicators } from '../src/extract/indicators.js';
 import { openExtractor } from '../src/main.js';
+import { overallPeakRssMb, stagePeakRssMb } from './bench-rss.js';
 
 const SHARED = resolve(process.env.KIZASHI_SHARED ?? '../shared');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -28,10 +29,11 @@ function timeRuns(f: () => void): number {
 // KB load: the median of cold loads, each in a fresh process (a first load is what a user waits for).
 const kbLoads = Array.from({ length: Number(process.env.BENCH_KB_LOADS ?? 3) }, () => {
   const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bench-kb-load.ts'], { encoding: 'utf8' });
-  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { ms: number; rssMb: number };
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { ms: number; rssMb: number; peakRssMb: number };
 });
 const kbLoadMs = median(kbLoads.map((l) => l.ms));
 const kbRssMb = median(kbLoads.map((l) => l.rssMb));
+const kbPeakRssMb = median(kbLoads.map((l) => l.peakRssMb));
 const extractor = await openExtractor({ kbDirs: [join(SHARED, 'data')], ignoreHome: true });
 
 const english = readdirSync(join(SHARED, 'data/eval/annoctr/text')).map((f) =>
@@ -43,12 +45,13 @@ const japaneseBase = readdirSync('corpus')
 japaneseBase.push(readFileSync(join(SHARED, 'seeds/000_4b43a1ed214ff49b.txt'), 'utf8'));
 const japanese = Array.from({ length: 8 }, () => japaneseBase).flat(); // the Japanese sample items, 8 times
 
-const rows: { name: string; mb: number; docs: number; ms: number }[] = [];
+const rows: { name: string; mb: number; docs: number; ms: number; peakRssMb: number }[] = [];
 const run = (name: string, texts: readonly string[], f: (t: string) => unknown): void => {
+  stagePeakRssMb(); // a new stage
   const ms = timeRuns(() => {
     for (const t of texts) f(t);
   });
-  rows.push({ name, mb: mb(texts), docs: texts.length, ms });
+  rows.push({ name, mb: mb(texts), docs: texts.length, ms, peakRssMb: stagePeakRssMb() });
 };
 const doc = (text: string, lang: 'en' | 'ja') =>
   ({ id: 'report--00000000-0000-4000-8000-000000000000', title: 't', text, lang, origin: 'bench' }) as const;
@@ -59,14 +62,14 @@ run('ioc-extractor 8.2 (indicators only), English', english, (t) => extractIOC(t
 const FLOOR = /\b(?:\d{1,3}\.){3}\d{1,3}\b|\b[a-z0-9-]{1,63}\.[a-z]{2,24}\b|\b[a-f0-9]{32,64}\b/gi;
 run('single-pass regex scan (the floor), English', english, (t) => t.match(FLOOR)?.length ?? 0);
 
-const peak = process.memoryUsage().rss / 1e6;
+const peak = overallPeakRssMb();
 const table = [
-  `| measurement | input | median time | throughput |`,
-  `|---|---|---|---|`,
-  `| KB load (starter + ATT&CK + MISP galaxies, compiled), median of ${kbLoads.length} cold loads (${kbLoads.map((l) => l.ms.toFixed(0)).join(', ')} ms) | — | ${kbLoadMs.toFixed(0)} ms | RSS ${kbRssMb.toFixed(0)} MB |`,
+  `| measurement | input | median time | throughput | peak RSS |`,
+  `|---|---|---|---|---|`,
+  `| KB load (starter + ATT&CK + MISP galaxies, compiled), median of ${kbLoads.length} cold loads (${kbLoads.map((l) => l.ms.toFixed(0)).join(', ')} ms) | — | ${kbLoadMs.toFixed(0)} ms | — | ${kbPeakRssMb.toFixed(0)} MB (RSS after the load ${kbRssMb.toFixed(0)} MB) |`,
   ...rows.map(
     (r) =>
-      `| ${r.name} | ${r.docs} docs, ${r.mb.toFixed(2)} MB | ${r.ms.toFixed(0)} ms | ${(r.mb / (r.ms / 1000)).toFixed(2)} MB/s, ${(r.docs / (r.ms / 1000)).toFixed(0)} docs/s |`,
+      `| ${r.name} | ${r.docs} docs, ${r.mb.toFixed(2)} MB | ${r.ms.toFixed(0)} ms | ${(r.mb / (r.ms / 1000)).toFixed(2)} MB/s, ${(r.docs / (r.ms / 1000)).toFixed(0)} docs/s | ${r.peakRssMb.toFixed(0)} MB |`,
   ),
 ];
 const en = rows[0];
@@ -84,6 +87,10 @@ console.log(table.join('\n'));
 mkdirSync('bench-results', { recursive: true });
 writeFileSync(
   'bench-results/latest.json',
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, kbLoadMs, kbRssMb, kbLoads, peakRssMb: peak, rows }, null, 2),
+  JSON.stringify(
+    { date: new Date().toISOString(), node: process.version, kbLoadMs, kbRssMb, kbPeakRssMb, kbLoads, peakRssMb: peak, rows },
+    null,
+    2,
+  ),
 );
 console.log('\nJSON: bench-results/latest.json');
