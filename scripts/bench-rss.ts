@@ -26,7 +26,7 @@ export function stagePeakRssMb(): number {
   return peak;
 }
 
-/** This process's peak RSS in MB over all stages so far (the current stage included). */
+/** This process's peak RSS in MB over all stages so far, the current one included (which it ends, as stagePeakRssMb). */
 export function overallPeakRssMb(): number {
   return Math.max(overall, stagePeakRssMb());
 }

@@ -512,22 +512,18 @@ function hasCue(kind: EntityKind, near: string): boolean {
   }
 }
 
-const SOFTWARE_KINDS = new Set<EntityKind>(['malware', 'tool']);
-const ACTOR_KINDS = new Set<EntityKind>(['intrusion-set', 'threat-actor']);
-
 /** Pick one entity for an ambiguous alias: its own name first, then the most authoritative alias, then context. */
 function resolve(viable: readonly Candidate[], surface: string, context: string): Candidate | undefined {
   if (viable.length === 1) return viable[0];
   const key = caseKey(surface).toLowerCase();
   const software = CUE_SOFTWARE.test(context);
   const actor = CUE_ACTOR.test(context);
-  const kindCued = (kind: EntityKind): boolean => (SOFTWARE_KINDS.has(kind) && software) || (ACTOR_KINDS.has(kind) && actor);
+  const kindCued = (kind: EntityKind): boolean => (kindFamily(kind) === 'software' && software) || (kindFamily(kind) === 'actor' && actor);
   const score = (c: Candidate): number => {
     let s = 0;
     if (caseKey(c.entity.name).toLowerCase() === key) s += 100;
     s -= c.rank * 20;
-    if (software && SOFTWARE_KINDS.has(c.entity.kind)) s += 15;
-    if (actor && ACTOR_KINDS.has(c.entity.kind)) s += 15;
+    if (kindCued(c.entity.kind)) s += 15;
     s += Math.min(c.entity.sources.length, 5) * 2;
     // Among entities of one kind, one that needs a cue its kind does not have here yields, even its own name, to one
     // that needs none: a table row "| Thanos | August 2020 |" is Hakbit (Malpedia: "Thanos"), not the ransomware
