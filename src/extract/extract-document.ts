@@ -453,7 +453,8 @@ function findRelations(
         }
       }
     }
-    if (USE_CUE.test(sentence.text)) {
+    // (Each cue is tested only when the sentence names what it would relate: the tests are costly on long texts.)
+    if (actors.length > 0 && software.length > 0 && USE_CUE.test(sentence.text)) {
       for (const a of actors) for (const s of software) add('uses', a.e.entity, s.e.entity, index, 60);
     }
     // A technique described in a sentence is used by the actor or malware named there (or referred to).
@@ -461,7 +462,7 @@ function findRelations(
     const users = actors.length > 0 ? actors : software;
     for (const t of techniques) for (const u of users) add('uses', u.e.entity, t.e.entity, index, Math.min(70, t.m.confidence));
     const targeted = new Set<string>();
-    if (TARGET_CUE.test(sentence.text)) {
+    if ((actors.length > 0 || software.length > 0) && TARGET_CUE.test(sentence.text)) {
       const attackers = (actors.length > 0 ? actors : software).sort((a, b) => a.m.start - b.m.start);
       for (const t of items) {
         const kind = t.e.entity.kind;
@@ -505,7 +506,7 @@ function findRelations(
       for (const a of attackers)
         addKeyed({ type: 'abuses', negated: false, source: a.e.entity.key, target: role.entity, confidence: 50 }, index);
     }
-    if (LINK_CUE.test(sentence.text) && actors.length > 1) {
+    if (actors.length > 1 && LINK_CUE.test(sentence.text)) {
       const first = actors[0];
       if (first) for (const other of actors.slice(1)) add('related-to', first.e.entity, other.e.entity, index, 50);
     }

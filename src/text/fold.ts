@@ -42,71 +42,70 @@ function isStableCjk(c: number): boolean {
  */
 export function foldText(text: string): FoldedText {
   const n = text.length;
-  // Output code units and offsets in typed arrays (a few extra slots: NFKC can expand a character).
+  // Output code units and offsets in typed arrays (a few extra slots: NFKC can expand a character). The loop keeps
+  // them in locals, not in variables shared with helper closures: this runs over every character of every document.
   let cap = n + 16;
   let units = new Uint16Array(cap);
-  let startArr = new Int32Array(cap);
-  let endArr = new Int32Array(cap);
+  let starts = new Int32Array(cap);
+  let ends = new Int32Array(cap);
   let len = 0;
-  const grow = (): void => {
-    cap *= 2;
-    const u = new Uint16Array(cap);
-    u.set(units);
-    units = u;
-    const ns = new Int32Array(cap);
-    ns.set(startArr);
-    startArr = ns;
-    const ne = new Int32Array(cap);
-    ne.set(endArr);
-    endArr = ne;
-  };
-  const put = (code: number, from: number, to: number): void => {
-    if (len >= cap) grow();
-    units[len] = code;
-    startArr[len] = from;
-    endArr[len] = to;
-    len++;
-  };
-  const space = (from: number): void => {
-    if (len > 0 && units[len - 1] !== 0x20) put(0x20, from, from + 1);
-  };
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
+    if (len + 18 >= cap) {
+      // NFKC expands one character to at most 18 units.
+      cap = cap * 2 + 18;
+      units = grown(units, new Uint16Array(cap));
+      starts = grown(starts, new Int32Array(cap));
+      ends = grown(ends, new Int32Array(cap));
+    }
     if (c < 0x80) {
-      if (ASCII_SPACE[c] === 1) space(i);
-      else put(c >= 0x41 && c <= 0x5a ? c + 32 : c, i, i + 1);
-      i++;
-      continue;
-    }
-    if (SPACES.has(c)) {
-      space(i);
-      i++;
-      continue;
-    }
-    if (isStableCjk(c)) {
-      put(c, i, i + 1);
+      if (ASCII_SPACE[c] === 0) {
+        units[len] = c >= 0x41 && c <= 0x5a ? c + 32 : c;
+        starts[len] = i;
+        ends[len++] = i + 1;
+      } else if (len > 0 && units[len - 1] !== 0x20) {
+        units[len] = 0x20;
+        starts[len] = i;
+        ends[len++] = i + 1;
+      }
       i++;
       continue;
     }
     // One code point, plus a following half-width voiced sound mark, normalised together.
-    let j = i + (c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1);
-    const next = text.charCodeAt(j);
-    if (next === 0xff9e || next === 0xff9f) j++;
-    if (DROPPED.has(c)) {
-      i = j;
-      continue;
+    let j = i + 1;
+    let piece: string;
+    if (isStableCjk(c)) piece = text[i] ?? '';
+    else if (SPACES.has(c)) piece = ' ';
+    else {
+      if (c >= 0xd800 && c <= 0xdbff && j < n) j++;
+      const next = text.charCodeAt(j);
+      if (next === 0xff9e || next === 0xff9f) j++;
+      piece = DROPPED.has(c) ? '' : text.slice(i, j).normalize('NFKC').toLowerCase();
     }
-    const piece = text.slice(i, j).normalize('NFKC').toLowerCase();
     for (let k = 0; k < piece.length; k++) {
       const code = piece.charCodeAt(k);
-      if (SPACES.has(code)) space(i);
-      else if (!DROPPED.has(code)) put(code, i, j);
+      if (SPACES.has(code)) {
+        if (len === 0 || units[len - 1] === 0x20) continue;
+        units[len] = 0x20;
+        starts[len] = i;
+        ends[len++] = i + 1;
+      } else if (!DROPPED.has(code)) {
+        units[len] = code;
+        starts[len] = i;
+        ends[len++] = j;
+      }
     }
     i = j;
   }
   const out = UTF16.decode(units.subarray(0, len));
-  return { text: out, start: startArr.subarray(0, len), end: endArr.subarray(0, len) };
+  return { text: out, start: starts.subarray(0, len), end: ends.subarray(0, len) };
+}
+
+/** `into` (a larger array) holding `from`'s elements first. */
+function grown<T extends Uint16Array | Int32Array>(from: T, into: T): T {
+  into.set(from);
+  return into;
 }
 
 /** Fold a single alias or term (no offsets needed): the folded text without leading or trailing spaces. */
