@@ -26,6 +26,8 @@ export class AhoCorasick {
   /** Patterns ending at the same state chain: next pattern with the same state, or -1. */
   private samePattern!: Int32Array;
   private rootTable!: Int32Array;
+  /** The state after two ASCII characters from the root (0: none), indexed by first << 7 | second. */
+  private pairTable!: Int32Array;
 
   /**
    * Build the automaton. Empty patterns are ignored.
@@ -77,6 +79,11 @@ export class AhoCorasick {
     this.edgeStart[n] = k;
     this.rootTable = new Int32Array(65536).fill(0);
     for (const [c, t] of children[0] ?? new Map<number, number>()) this.rootTable[c] = t;
+    this.pairTable = new Int32Array(128 * 128);
+    for (const [c, t] of children[0] ?? new Map<number, number>()) {
+      if (c >= 128) continue;
+      for (const [d, u] of children[t] ?? new Map<number, number>()) if (d < 128) this.pairTable[(c << 7) | d] = u;
+    }
 
     this.fail = new Int32Array(n);
     this.outHead = new Int32Array(n).fill(-1);
@@ -147,16 +154,22 @@ export class AhoCorasick {
    * Matches come in order of start offset, then length.
    */
   scanFrom(text: string, blocked: Uint8Array, mask: number, onMatch: (pattern: number, start: number, end: number) => void): void {
-    const root = this.rootTable;
-    for (let i = 0; i < text.length; i++) {
+    const { rootTable, pairTable, outHead, samePattern } = this;
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
       if (((blocked[i] ?? 0) & mask) !== 0) continue;
-      let state = root[text.charCodeAt(i)] ?? 0;
+      const first = text.charCodeAt(i);
+      let state = rootTable[first] ?? 0;
       if (state === 0) continue;
-      for (let j = i + 1; ; j++) {
-        for (let p = this.outHead[state] ?? -1; p >= 0; p = this.samePattern[p] ?? -1) onMatch(p, i, j);
-        if (j >= text.length) break;
+      for (let p = outHead[state] ?? -1; p >= 0; p = samePattern[p] ?? -1) onMatch(p, i, i + 1);
+      if (i + 1 >= n) break;
+      // The second step from a table when both characters are ASCII (most walks end there).
+      const second = text.charCodeAt(i + 1);
+      state = first < 128 && second < 128 ? (pairTable[(first << 7) | second] ?? 0) : this.goto(state, second);
+      for (let j = i + 2; state > 0; j++) {
+        for (let p = outHead[state] ?? -1; p >= 0; p = samePattern[p] ?? -1) onMatch(p, i, j);
+        if (j >= n) break;
         state = this.goto(state, text.charCodeAt(j));
-        if (state <= 0) break;
       }
     }
   }
