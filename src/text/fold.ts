@@ -72,11 +72,16 @@ export function foldText(text: string): FoldedText {
       i++;
       continue;
     }
+    if (isStableCjk(c)) {
+      units[len] = c;
+      starts[len] = i;
+      ends[len++] = ++i;
+      continue;
+    }
     // One code point, plus a following half-width voiced sound mark, normalised together.
     let j = i + 1;
     let piece: string;
-    if (isStableCjk(c)) piece = text[i] ?? '';
-    else if (SPACES.has(c)) piece = ' ';
+    if (SPACES.has(c)) piece = ' ';
     else {
       if (c >= 0xd800 && c <= 0xdbff && j < n) j++;
       const next = text.charCodeAt(j);
