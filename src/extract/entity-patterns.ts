@@ -87,6 +87,19 @@ const NAMED_ACTOR_EN =
 const DEFINED_SOFTWARE_EN =
   /(?:^|(?<=[a-z)\]][.!?] ))[ \t]{0,8}(?:[*•▪+-][ \t]{1,4})?(?:\*\*)?([A-Z][A-Za-z0-9_]{2,24}(?: [A-Z][A-Za-z0-9_]{1,24})?)(?:\*\*)?[ \t]?(?::|[-–—])(?:\*\*)?[ \t]{1,4}(?:[A-Za-z-]{1,20}[ \t]){0,3}?(malware|tool|backdoor|trojan|loader|stealer|infostealer|RAT|rootkit|implant|packer|crypter|builder|keylogger|downloader|dropper|ransomware|wiper|botnet)\b/gm;
 const TOOL_NOUN = /^(?:tool|packer|crypter|builder)$/;
+/**
+ * The matches of a global `re` in `text`, as text.matchAll(re) gives them but without the copy of `re` that
+ * matchAll makes for every call (a copy costs more than running most of these patterns over a short news item).
+ * `re` must not be used elsewhere while the loop runs.
+ */
+function* execAll(re: RegExp, text: string): Generator<RegExpExecArray> {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[0].length === 0) re.lastIndex++; // (no pattern here matches the empty string; never loop on one)
+    yield m;
+  }
+}
+
 /** The kind a kind noun gives a new name. */
 const softwareKind = (noun: string): EntityKind => (TOOL_NOUN.test(noun) ? 'tool' : 'malware');
 /** The last kind noun in `before` (the words just before a naming phrase). */
@@ -326,7 +339,7 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
     wordNames.set(name, places);
   };
   for (const re of [NEW_SOFTWARE_EN, NEW_SOFTWARE_EN_DUBBED, ...ifJapanese([NEW_SOFTWARE_JA, NEW_SOFTWARE_JA_QUOTED])]) {
-    for (const m of text.matchAll(re)) {
+    for (const m of execAll(re, text)) {
       const raw = m[1] ?? '';
       // "Zebrocy’s Multilanguage Malware" describes Zebrocy; it names nothing new.
       if (re === NEW_SOFTWARE_EN && /['’]s $/.test(text.slice(Math.max(0, m.index - 3), m.index))) continue;
@@ -340,16 +353,16 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
       else if (re === NEW_SOFTWARE_EN) cueWordName(raw, m.index + m[0].indexOf(raw));
     }
   }
-  for (const m of text.matchAll(SAMPLE_CUE_EN)) cueWordName(m[1] ?? '', m.index);
-  for (const m of text.matchAll(NEW_TOOL_EN)) {
+  for (const m of execAll(SAMPLE_CUE_EN, text)) cueWordName(m[1] ?? '', m.index);
+  for (const m of execAll(NEW_TOOL_EN, text)) {
     const name = cleanName(m[1] ?? '');
     if (name) add('tool', m[2] ? `${name} ${m[2]}` : name, m.index, 55);
   }
-  for (const m of text.matchAll(APPOSITIVE_SOFTWARE_EN)) {
+  for (const m of execAll(APPOSITIVE_SOFTWARE_EN, text)) {
     const name = cleanName(m[1] ?? '');
     if (name) add(softwareKind(m[2] ?? ''), name, m.index, 55);
   }
-  for (const m of text.matchAll(DUBBED_EN)) {
+  for (const m of execAll(DUBBED_EN, text)) {
     // "three classes named “ChromiumProvider”" names code, not software.
     if (CODE_NOUN_BEFORE.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
     const raw = m[1] ?? '';
@@ -357,11 +370,11 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
     const noun = name ? lastKindNoun(text.slice(Math.max(0, m.index - 40), m.index)) : undefined;
     if (name && noun) add(softwareKind(noun), name, m.index + m[0].indexOf(raw), 55);
   }
-  for (const m of text.matchAll(ASSESSED_ACTOR_EN)) {
+  for (const m of execAll(ASSESSED_ACTOR_EN, text)) {
     const name = cleanName(m[1] ?? '');
     if (name) add('intrusion-set', name, m.index + m[0].indexOf(name), 55);
   }
-  for (const m of text.matchAll(KNOWN_AS_EN)) {
+  for (const m of execAll(KNOWN_AS_EN, text)) {
     const raw = m[1] ?? '';
     const quoted = /["“‘']$/.test(m[0].slice(0, m[0].indexOf(raw)));
     const name = cleanName(raw, quoted);
@@ -377,7 +390,7 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
     if (places.length < WORD_NAME_CUES || !places.some((at) => /[a-z,] $/.test(text.slice(Math.max(0, at - 2), at)))) continue;
     for (const at of places) add('malware', name, at, 50);
   }
-  for (const m of text.matchAll(DEFINED_SOFTWARE_EN)) {
+  for (const m of execAll(DEFINED_SOFTWARE_EN, text)) {
     const raw = m[1] ?? '';
     // "Credential Theft: the malware …" is a feature heading, not a name: a name has a word that is no English word,
     // or is a word in capitals that the document names again ("DISHCLOTH: Brute force tool", "tools as DISHCLOTH").
@@ -386,7 +399,7 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
     const name = cleanName(raw);
     if (name) add(softwareKind(m[2] ?? ''), name, m.index + m[0].indexOf(raw), 55);
   }
-  for (const m of text.matchAll(QUOTED_LIST_HEAD)) {
+  for (const m of execAll(QUOTED_LIST_HEAD, text)) {
     const kind: EntityKind = /^(?:malware|backdoors|implants)$/.test(m[1] ?? '') ? 'malware' : 'tool';
     QUOTED_LIST_ITEM.lastIndex = m.index + m[0].length;
     for (let item = QUOTED_LIST_ITEM.exec(text); item; item = QUOTED_LIST_ITEM.exec(text)) {
@@ -395,17 +408,17 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
       if (name) add(kind, name, item.index + item[0].indexOf(raw), 55);
     }
   }
-  for (const m of text.matchAll(VENDOR_ACTOR_ID)) {
+  for (const m of execAll(VENDOR_ACTOR_ID, text)) {
     const name = m[1] ?? m[0];
     add('intrusion-set', name, m.index, 70);
   }
-  for (const m of text.matchAll(NAMED_GROUP_EN)) {
+  for (const m of execAll(NAMED_GROUP_EN, text)) {
     const name = cleanName(m[1] ?? '');
     // Skip organisations that are not threat actors ("Microsoft group", "NCC Group").
     if (!name || kb.lookup(name).some((e) => e.kind === 'identity' || e.kind === 'location')) continue;
     add('intrusion-set', name, m.index, 55);
   }
-  for (const m of text.matchAll(ALIASES_EN)) {
+  for (const m of execAll(ALIASES_EN, text)) {
     // The kind comes from the words just before: "threat actor known by the aliases …" or "malware, aka …".
     const before = text.slice(Math.max(0, m.index - 80), m.index);
     const kind: EntityKind = /\b(?:malware|ransomware|backdoor|trojan|loader|stealer|botnet|RAT)\b[^.]{0,60}$/i.test(before)
@@ -419,13 +432,13 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
     }
   }
   for (const re of [...ifJapanese([NEW_ACTOR_JA_QUOTED]), NEW_ACTOR_EN, NAMED_ACTOR_EN]) {
-    for (const m of text.matchAll(re)) {
+    for (const m of execAll(re, text)) {
       const name = cleanName(m[1] ?? '');
       if (name) add('intrusion-set', name, m.index + m[0].indexOf(name), 60);
     }
   }
   for (const re of [ORG_SUFFIX_EN, MINISTRY_EN, ...ifJapanese([ORG_JA_SHA, AGENCY_JA])]) {
-    for (const m of text.matchAll(re)) {
+    for (const m of execAll(re, text)) {
       const raw = (m[1] ?? m[0]).trim();
       const name = /[A-Za-z]/.test(raw) ? cleanName(raw) : raw;
       if (!name || name.length < 2 || JA_AGENCY_STOP.has(name)) continue;
@@ -445,7 +458,7 @@ function findCountryAbbreviations(text: string, kb: KnowledgeBase): PatternMenti
   if (!matcher) return [];
   const { byChar, run } = matcher;
   const out: PatternMention[] = [];
-  for (const m of text.matchAll(run)) {
+  for (const m of execAll(run, text)) {
     const prev = text[m.index - 1] ?? '';
     const next = text[m.index + m[0].length] ?? '';
     if (/[0-9０-９一-龯]/.test(prev) || (m[0].length > 1 && next === '国')) continue; // 3日米…, 英中国…

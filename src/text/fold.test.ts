@@ -29,6 +29,21 @@ describe('foldText', () => {
     expect(f.end[f.text.length - 1]).toBe(text.length);
   });
 
+  it('turns a lone surrogate into U+FFFD in short and long texts alike', () => {
+    expect(foldText('a\ud800b').text).toBe('a\ufffdb');
+    const long = `${'x'.repeat(300)}\udc00y`;
+    expect(foldText(long).text).toBe(`${'x'.repeat(300)}\ufffdy`);
+  });
+
+  it('returns offsets that later calls do not overwrite (its work arrays are reused)', () => {
+    const first = foldText('Ｅｍｏｔｅｔ and more');
+    const starts = Array.from(first.start);
+    foldText('ｘ'.repeat(5000));
+    foldText('short');
+    expect(Array.from(first.start)).toEqual(starts);
+    expect(first.text).toBe('emotet and more');
+  });
+
   it('maps offsets of surrogate pairs', () => {
     const text = '𠮷野家 Emotet';
     const f = foldText(text);

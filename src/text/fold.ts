@@ -42,22 +42,25 @@ function isStableCjk(c: number): boolean {
  */
 export function foldText(text: string): FoldedText {
   const n = text.length;
-  // Output code units and offsets in typed arrays (a few extra slots: NFKC can expand a character). The loop keeps
-  // them in locals, not in variables shared with helper closures: this runs over every character of every document.
-  let cap = n + 16;
-  let units = new Uint16Array(cap);
-  let starts = new Int32Array(cap);
-  let ends = new Int32Array(cap);
+  // Output code units and offsets go to typed arrays reused from call to call (a few extra slots: NFKC can expand a
+  // character), then are copied out at their length: allocating them per call cost more than folding a short text.
+  // The loop keeps them in locals, not in variables shared with helper closures: it runs over every character of
+  // every document.
+  if (scratch.units.length < n + 32) scratch = newScratch(n + 32);
+  let { units, starts, ends } = scratch;
+  let cap = units.length;
   let len = 0;
+  let surrogates = false;
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (len + 18 >= cap) {
-      // NFKC expands one character to at most 18 units.
+      // NFKC expands one character to at most 18 units (only expansions use the slack: ASCII and kana do not).
       cap = cap * 2 + 18;
       units = grown(units, new Uint16Array(cap));
       starts = grown(starts, new Int32Array(cap));
       ends = grown(ends, new Int32Array(cap));
+      scratch = { units, starts, ends };
     }
     if (c < 0x80) {
       if (ASCII_SPACE[c] === 0) {
@@ -96,6 +99,7 @@ export function foldText(text: string): FoldedText {
         starts[len] = i;
         ends[len++] = i + 1;
       } else if (!DROPPED.has(code)) {
+        if (code >= 0xd800 && code <= 0xdfff) surrogates = true;
         units[len] = code;
         starts[len] = i;
         ends[len++] = j;
@@ -103,9 +107,23 @@ export function foldText(text: string): FoldedText {
     }
     i = j;
   }
-  const out = UTF16.decode(units.subarray(0, len));
-  return { text: out, start: starts.subarray(0, len), end: ends.subarray(0, len) };
+  // (Short output without surrogates straight from the char codes: the decoder's fixed cost is a few microseconds.)
+  const out = len > 256 || surrogates ? UTF16.decode(units.subarray(0, len)) : String.fromCharCode(...units.subarray(0, len));
+  const folded = { text: out, start: starts.slice(0, len), end: ends.slice(0, len) };
+  // Scratch space grown for one very long text is not kept.
+  if (cap > SCRATCH_KEPT) scratch = newScratch(1024);
+  return folded;
 }
+
+/** The reused output arrays of foldText. */
+interface Scratch {
+  units: Uint16Array;
+  starts: Int32Array;
+  ends: Int32Array;
+}
+const SCRATCH_KEPT = 1 << 21;
+const newScratch = (size: number): Scratch => ({ units: new Uint16Array(size), starts: new Int32Array(size), ends: new Int32Array(size) });
+let scratch = newScratch(1024);
 
 /** `into` (a larger array) holding `from`'s elements first. */
 function grown<T extends Uint16Array | Int32Array>(from: T, into: T): T {
