@@ -4,6 +4,7 @@
 import type { EntityKind, KbEntity } from '../kb/entity.js';
 import { isEnglishWord } from '../kb/english-words.js';
 import { entityKey, type KnowledgeBase } from '../kb/knowledge-base.js';
+import { execAll } from '../text/exec-all.js';
 import { hasJapanese } from '../text/language.js';
 
 export interface PatternMention {
@@ -87,19 +88,6 @@ const NAMED_ACTOR_EN =
 const DEFINED_SOFTWARE_EN =
   /(?:^|(?<=[a-z)\]][.!?] ))[ \t]{0,8}(?:[*•▪+-][ \t]{1,4})?(?:\*\*)?([A-Z][A-Za-z0-9_]{2,24}(?: [A-Z][A-Za-z0-9_]{1,24})?)(?:\*\*)?[ \t]?(?::|[-–—])(?:\*\*)?[ \t]{1,4}(?:[A-Za-z-]{1,20}[ \t]){0,3}?(malware|tool|backdoor|trojan|loader|stealer|infostealer|RAT|rootkit|implant|packer|crypter|builder|keylogger|downloader|dropper|ransomware|wiper|botnet)\b/gm;
 const TOOL_NOUN = /^(?:tool|packer|crypter|builder)$/;
-/**
- * The matches of a global `re` in `text`, as text.matchAll(re) gives them but without the copy of `re` that
- * matchAll makes for every call (a copy costs more than running most of these patterns over a short news item).
- * `re` must not be used elsewhere while the loop runs.
- */
-function* execAll(re: RegExp, text: string): Generator<RegExpExecArray> {
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[0].length === 0) re.lastIndex++; // (no pattern here matches the empty string; never loop on one)
-    yield m;
-  }
-}
-
 /** The kind a kind noun gives a new name. */
 const softwareKind = (noun: string): EntityKind => (TOOL_NOUN.test(noun) ? 'tool' : 'malware');
 /** The last kind noun in `before` (the words just before a naming phrase). */

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { domainToASCII } from 'node:url';
 import ipaddr from 'ipaddr.js';
+import { execAll } from '../text/exec-all.js';
 import { refangText } from './refang.js';
 
 export type IndicatorKind =
@@ -123,7 +124,7 @@ const NOT_BEFORE_NAME = /[\w.\\/-]/;
  */
 function* fileNames(t: string): Generator<[number, number]> {
   let previousEnd = 0;
-  for (const m of t.matchAll(RE.fileExtension)) {
+  for (const m of execAll(RE.fileExtension, t)) {
     const dot = m.index;
     const end = dot + m[0].length;
     const floor = Math.max(previousEnd, dot - 201);
@@ -275,7 +276,7 @@ class Runs {
     }
     if (parts.length === 0) return;
     let k = 0;
-    for (const m of parts.join(' ').matchAll(re)) {
+    for (const m of execAll(re, parts.join(' '))) {
       while (k + 1 < joinedAt.length && (joinedAt[k + 1] ?? 0) <= m.index) k++; // matches come in order
       m.index = (originalAt[k] ?? 0) + m.index - (joinedAt[k] ?? 0);
       yield m;
@@ -326,18 +327,18 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
   };
 
   // Structured, long kinds first so their insides are not reported again.
-  for (const m of /mozilla\//i.test(t) ? t.matchAll(RE.userAgent) : []) {
+  for (const m of /mozilla\//i.test(t) ? execAll(RE.userAgent, t) : []) {
     // A bare word may sit between products ("gecko firefox/11.0") but does not end a user agent ("… seen").
     let v = m[0];
     for (let cut = /\s[a-z][\w.-]*$/i.exec(v); cut && !v.endsWith(')'); cut = /\s[a-z][\w.-]*$/i.exec(v)) v = v.slice(0, cut.index);
     emit('user-agent', v, m.index, m.index + v.length);
   }
-  for (const m of t.includes('\\') ? t.matchAll(RE.registry) : []) {
+  for (const m of t.includes('\\') ? execAll(RE.registry, t) : []) {
     const v = m[0].replace(/^<([A-Z_]+)>/, '$1');
     emit('registry-key', v, m.index, m.index + m[0].length);
   }
   // (A kind whose every match contains some literal is not searched for in a text without it: most texts have no '@'.)
-  for (const m of t.includes('://') ? t.matchAll(RE.url) : []) {
+  for (const m of t.includes('://') ? execAll(RE.url, t) : []) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     const raw = trimTrailing(m[0], m.index);
     const value = raw.replace(/^([a-z]+):\/\/\[(?![0-9a-f:.]+\])/i, '$1://');
@@ -370,22 +371,22 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
     const labelled = kind === 'md5' && IMPHASH_LABEL.test(t.slice(Math.max(0, m.index - 30), m.index));
     emit(labelled ? 'imphash' : kind, m[0].toLowerCase(), m.index, m.index + m[0].length);
   }
-  for (const m of t.matchAll(RE.monero))
+  for (const m of execAll(RE.monero, t))
     if (!overlaps(m.index, m.index + m[0].length)) emit('monero', m[0], m.index, m.index + m[0].length);
-  for (const m of t.matchAll(RE.bitcoin)) {
+  for (const m of execAll(RE.bitcoin, t)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     const legacy = !/^bc1/i.test(m[0]);
     if (legacy ? !base58CheckValid(m[0], options.sha256 ?? nodeSha256) : m[0] !== m[0].toLowerCase()) continue;
     emit('bitcoin', m[0], m.index, m.index + m[0].length);
   }
-  for (const m of t.includes(':\\') || t.includes('%\\') ? t.matchAll(RE.windowsPath) : []) {
+  for (const m of t.includes(':\\') || t.includes('%\\') ? execAll(RE.windowsPath, t) : []) {
     // Sentence punctuation after the path is not part of it: "…\\devenv.scr)." ("(x86)" stays).
     const v = trimTrailing(m[0], m.index);
     // A name pattern ("%TEMP%\\dsc*") is no path: the wildcard would be cut off.
     if (/^[*?]/.test(t.slice(m.index + m[0].length, m.index + m[0].length + 1))) continue;
     if (!overlaps(m.index, m.index + v.length)) emit('file-path', v, m.index, m.index + v.length);
   }
-  for (const m of t.matchAll(RE.unixPath)) {
+  for (const m of execAll(RE.unixPath, t)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     if (!/\.[a-z0-9]{1,8}$/i.test(m[0]) && m[0].split('/').length < 3) continue;
     emit('file-path', m[0], m.index, m.index + m[0].length);
@@ -396,7 +397,7 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
     if (overlaps(m.index, m.index + m[0].length) || !ipv6Valid(m[0])) continue;
     emit('ipv6', m[0].toLowerCase(), m.index, m.index + m[0].length);
   }
-  for (const m of t.includes('.') ? t.matchAll(RE.ipv4) : []) {
+  for (const m of t.includes('.') ? execAll(RE.ipv4, t) : []) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     if (VERSION_BEFORE.test(t.slice(Math.max(0, m.index - 12), m.index))) continue;
     const [address, prefix] = m[0].split('/');
@@ -405,22 +406,22 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
       emit('ipv4', address ?? '', m.index, m.index + (address ?? '').length);
     } else emit('ipv4', m[0], m.index, m.index + m[0].length);
   }
-  for (const m of /cve/i.test(t) ? t.matchAll(RE.cve) : []) emit('cve', `CVE-${m[1]}-${m[2]}`, m.index, m.index + m[0].length);
-  for (const m of t.matchAll(RE.attackId)) {
+  for (const m of /cve/i.test(t) ? execAll(RE.cve, t) : []) emit('cve', `CVE-${m[1]}-${m[2]}`, m.index, m.index + m[0].length);
+  for (const m of execAll(RE.attackId, t)) {
     // Also inside URLs (https://attack.mitre.org/tactics/TA0001/); never inside hashes or paths' names.
     const within = taken.find(m.index, m.index + m[0].length);
     if (within && !/^(?:https?|ftp):/i.test(t.slice(within[0], within[1]))) continue;
     emit('attack-id', m[0].toUpperCase(), m.index, m.index + m[0].length);
   }
-  for (const m of t.matchAll(RE.asn)) {
+  for (const m of execAll(RE.asn, t)) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     // "as 2014" is prose: a space is allowed only after "ASN" or an upper-case "AS".
     if (m[2] !== undefined && /\s/.test(m[0]) && !m[0].startsWith('AS')) continue;
     emit('asn', `ASN${m[3]}`, m.index, m.index + m[0].length);
   }
-  for (const m of /tlp/i.test(t) ? t.matchAll(RE.tlp) : [])
+  for (const m of /tlp/i.test(t) ? execAll(RE.tlp, t) : [])
     emit('tlp', `TLP:${(m[1] ?? '').toUpperCase()}`, m.index, m.index + m[0].length);
-  for (const m of t.includes('{') ? t.matchAll(RE.yara) : []) {
+  for (const m of t.includes('{') ? execAll(RE.yara, t) : []) {
     const name = m[1] ?? '';
     const at = m.index + m[0].indexOf(name, 4);
     emit('yara-rule', name, at, at + name.length);
@@ -448,7 +449,7 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
     }
     if (x.kind !== 'url') continue;
     const rest = x.value.replace(/^[a-z]+:\/\//i, '').slice((host ?? '').length);
-    for (const d of decodeSafely(rest).matchAll(RE.domainInUrl)) {
+    for (const d of execAll(RE.domainInUrl, decodeSafely(rest))) {
       const value = d[0].toLowerCase();
       if (value !== host?.toLowerCase() && isLikelyDomain(d[0], { defanged: false, inUrl: false }))
         out.push({ ...x, kind: 'domain', value });

@@ -3,6 +3,7 @@
 // is listed under — with negation: "did not sign", 賛同しなかった), and the roles actors play (victim, neutral
 // infrastructure provider, cyber mercenary with its sponsor or customers). Pure functions over one document.
 import type { InstrumentKind, KbEntity } from '../kb/entity.js';
+import { execAll } from '../text/exec-all.js';
 import type { Sentence } from '../text/sentences.js';
 
 export type StanceType = 'supports' | 'opposes' | 'criticizes' | 'signs' | 'joins' | 'proposes' | 'listed-under';
@@ -75,7 +76,7 @@ const JA_HEAD = /条約|協定|大統領令|プロセス|宣言|合意文書|共
  */
 function jaInstrumentMatches(text: string): RegExpExecArray[] {
   const windows: [number, number][] = [];
-  for (const h of text.matchAll(JA_HEAD)) {
+  for (const h of execAll(JA_HEAD, text)) {
     const start = Math.max(0, h.index - 40);
     const end = h.index + h[0].length;
     const last = windows[windows.length - 1];
@@ -100,11 +101,11 @@ export interface FoundInstrument {
 /** Instruments named in the text by their shape (the KB's known instruments are found by the gazetteer). */
 export function findNewInstruments(text: string): FoundInstrument[] {
   const out: FoundInstrument[] = [];
-  for (const m of text.matchAll(EXECUTIVE_ORDER)) {
+  for (const m of execAll(EXECUTIVE_ORDER, text)) {
     const number = m[1] ?? m[2] ?? '';
     out.push({ name: `Executive Order ${number}`, kind: 'executive-order', start: m.index, end: m.index + m[0].length });
   }
-  for (const m of text.matchAll(NEW_INSTRUMENT_EN)) {
+  for (const m of execAll(NEW_INSTRUMENT_EN, text)) {
     const words = (m[1] ?? '').trim().split(' ');
     while (words.length > 0 && NOT_A_NAME.test(words[0] ?? '')) words.shift();
     while (words.length > 0 && /^(?:of|on|for|against|and)$/.test(words[0] ?? '')) words.shift();
@@ -200,8 +201,7 @@ export function findStances(
   if (parties.length === 0) return [];
   const cues: { type: StanceType; start: number; end: number; negated: boolean }[] = [];
   for (const [type, re] of CUES) {
-    re.lastIndex = 0;
-    for (const m of sentence.text.matchAll(re)) {
+    for (const m of execAll(re, sentence.text)) {
       const start = sentence.start + m.index;
       const end = start + m[0].length;
       const before = text.slice(Math.max(sentence.start, start - 30), start);
