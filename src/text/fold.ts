@@ -43,14 +43,14 @@ function isStableCjk(c: number): boolean {
 export function foldText(text: string): FoldedText {
   const n = text.length;
   // Output code units and offsets go to typed arrays reused from call to call (a few extra slots: NFKC can expand a
-  // character), then are copied out at their length: allocating them per call cost more than folding a short text.
+  // character), then are copied out at their length: allocating them per call cost more than folding a short text
+  // (typed arrays over 64 bytes live outside the heap, and each costs about a microsecond to allocate).
   // The loop keeps them in locals, not in variables shared with helper closures: it runs over every character of
   // every document.
   if (scratch.units.length < n + 32) scratch = newScratch(n + 32);
   let { units, starts, ends } = scratch;
   let cap = units.length;
   let len = 0;
-  let surrogates = false;
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -99,7 +99,6 @@ export function foldText(text: string): FoldedText {
         starts[len] = i;
         ends[len++] = i + 1;
       } else if (!DROPPED.has(code)) {
-        if (code >= 0xd800 && code <= 0xdfff) surrogates = true;
         units[len] = code;
         starts[len] = i;
         ends[len++] = j;
@@ -107,9 +106,7 @@ export function foldText(text: string): FoldedText {
     }
     i = j;
   }
-  // (Short output without surrogates straight from the char codes: the decoder's fixed cost is a few microseconds.)
-  const out = len > 256 || surrogates ? UTF16.decode(units.subarray(0, len)) : String.fromCharCode(...units.subarray(0, len));
-  const folded = { text: out, start: starts.slice(0, len), end: ends.slice(0, len) };
+  const folded = { text: UTF16.decode(units.subarray(0, len)), start: starts.slice(0, len), end: ends.slice(0, len) };
   // Scratch space grown for one very long text is not kept.
   if (cap > SCRATCH_KEPT) scratch = newScratch(1024);
   return folded;
