@@ -99,6 +99,14 @@ describe('technique mapping — English', () => {
   it('tokenises English with a light stem and Japanese as bigrams', () => {
     expect(tokenize('The attackers used encrypted payloads')).toEqual(['encrypt', 'payload']);
     expect(tokenize('横展開')).toEqual(['横展', '展開']);
+    expect(tokenize('横展開 via RDP', false)).toEqual(['rdp']);
+  });
+
+  it('matches Japanese examples by their bigrams (only an index with Japanese examples makes them)', () => {
+    const extra = [{ text: '攻撃者は暗号資産取引所の秘密鍵を盗み出した', label: 'T1552.004' }];
+    const withJapanese = new TechniqueMapper(kb, { extraExamples: extra });
+    expect(withJapanese.rank('取引所の秘密鍵を盗み出した')[0]?.label).toBe('T1552.004');
+    expect(mapper.rank('取引所の秘密鍵を盗み出した')).toEqual([]);
   });
 });
 

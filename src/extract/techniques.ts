@@ -49,11 +49,12 @@ const isLowerAlnum = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 &
 const isKanaKanji = (c: number): boolean => (c >= 0x3040 && c <= 0x30ff) || (c >= 0x4e00 && c <= 0x9fff);
 
 /**
- * Lowercase word tokens with a light English stem; Japanese runs become character bigrams. A word is a run of
- * letters and digits that may hold `_`, `.` and `-` but starts and ends with a letter or digit ("cmd.exe",
- * "t1059-001"). One loop over the characters: this runs on every sentence of every document.
+ * Lowercase word tokens with a light English stem; Japanese runs become character bigrams (unless `bigrams` is
+ * false: an index without Japanese examples has none to match). A word is a run of letters and digits that may hold
+ * `_`, `.` and `-` but starts and ends with a letter or digit ("cmd.exe", "t1059-001"). One loop over the
+ * characters: this runs on every sentence of every document.
  */
-export function tokenize(text: string): string[] {
+export function tokenize(text: string, bigrams = true): string[] {
   const out: string[] = [];
   const s = text.toLowerCase();
   const n = s.length;
@@ -75,7 +76,7 @@ export function tokenize(text: string): string[] {
     } else if (isKanaKanji(c)) {
       let j = i + 1;
       while (j < n && isKanaKanji(s.charCodeAt(j))) j++;
-      for (let k = i; k + 1 < j; k++) out.push(s.slice(k, k + 2));
+      if (bigrams) for (let k = i; k + 1 < j; k++) out.push(s.slice(k, k + 2));
       i = j;
     } else i++;
   }
@@ -106,6 +107,8 @@ class Bm25Knn {
   private readonly topDocs: Int32Array;
   private readonly topScores: Float64Array;
   private readonly labelScores: Float64Array;
+  /** Whether any example has Japanese: if none has, a query's Japanese bigrams can match nothing and are not made. */
+  private readonly bigrams: boolean;
 
   constructor(examples: readonly LabelledSentence[], k: number) {
     const k1 = 1.2;
@@ -151,6 +154,7 @@ class Bm25Knn {
     this.topDocs = new Int32Array(k);
     this.topScores = new Float64Array(k);
     this.labelScores = new Float64Array(this.labelNames.length);
+    this.bigrams = [...this.postings.keys()].some((t) => isKanaKanji(t.charCodeAt(0)));
   }
 
   /** Labels ranked by the summed BM25 scores of the k nearest examples (k at most the k given at build). */
@@ -158,7 +162,7 @@ class Bm25Knn {
     const { scores, touched, topDocs, topScores, labelScores, labelOf } = this;
     k = Math.min(k, topDocs.length);
     let touchedCount = 0;
-    for (const t of new Set(tokenize(text))) {
+    for (const t of new Set(tokenize(text, this.bigrams))) {
       const p = this.postings.get(t);
       if (!p) continue;
       const { docs, weights } = p;
