@@ -161,15 +161,13 @@ export class AhoCorasick {
       const first = text.charCodeAt(i);
       let state = rootTable[first] ?? 0;
       if (state === 0) continue;
-      for (let p = outHead[state] ?? -1; p >= 0; p = samePattern[p] ?? -1) onMatch(p, i, i + 1);
-      if (i + 1 >= n) break;
-      // The second step from a table when both characters are ASCII (most walks end there).
-      const second = text.charCodeAt(i + 1);
-      state = first < 128 && second < 128 ? (pairTable[(first << 7) | second] ?? 0) : this.goto(state, second);
-      for (let j = i + 2; state > 0; j++) {
+      for (let j = i + 1; ; j++) {
         for (let p = outHead[state] ?? -1; p >= 0; p = samePattern[p] ?? -1) onMatch(p, i, j);
         if (j >= n) break;
-        state = this.goto(state, text.charCodeAt(j));
+        const c = text.charCodeAt(j);
+        // The second step from a table when both characters are ASCII (most walks end there).
+        state = j === i + 1 && first < 128 && c < 128 ? (pairTable[(first << 7) | c] ?? 0) : this.goto(state, c);
+        if (state <= 0) break;
       }
     }
   }
