@@ -98,10 +98,11 @@ export function extractionToJson(x: Extraction): unknown {
 export function extractionToText(x: Extraction): string {
   const lines = [`# ${x.document.title}  (${x.document.lang}, ${x.document.origin})`];
   const width = Math.max(8, ...x.entities.map((e) => e.entity.name.length));
+  const kindWidth = Math.max(14, ...x.entities.map((e) => e.entity.kind.length));
   for (const e of x.entities) {
     const where = e.entity.country && e.entity.kind !== 'location' ? ` [${e.entity.country}]` : '';
     lines.push(
-      `  ${e.entity.kind.padEnd(14)} ${e.entity.name.padEnd(width)}  ×${e.mentions.length}  ${e.confidence}%${where}  "${e.mentions[0]?.surface ?? ''}"`,
+      `  ${e.entity.kind.padEnd(kindWidth)} ${e.entity.name.padEnd(width)}  ×${e.mentions.length}  ${e.confidence}%${where}  "${e.mentions[0]?.surface ?? ''}"`,
     );
   }
   const names = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));

@@ -68,6 +68,16 @@ describe('kizashi extract', () => {
     expect(text).toContain('APT41 —uses→ Cobalt Strike');
   });
 
+  it('keeps the text table in columns when a kind is longer than the usual ones', async () => {
+    await writeFile(join(dir, 'policy.txt'), 'Executive Order 14093 restricts US government use of spyware sold by NSO Group.');
+    const text = (await run('extract', '--format', 'text', join(dir, 'policy.txt'))).out;
+    const rows = text.split('\n').filter((l) => /^ {2}(policy-instrument|identity|location) /.test(l));
+    const nameColumns = new Set(rows.map((l) => l.length - l.replace(/^ {2}\S+ +/, '').length));
+    expect(rows.length).toBeGreaterThan(1);
+    expect(nameColumns.size).toBe(1);
+    expect(rows.some((l) => l.startsWith('  policy-instrument Executive Order 14093'))).toBe(true);
+  });
+
   it('prints an ATT&CK Navigator layer per file', async () => {
     const { code, out } = await run('extract', '--format', 'navigator', join(dir, 'ja.md'));
     expect(code).toBe(0);
