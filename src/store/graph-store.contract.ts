@@ -165,6 +165,11 @@ export function runGraphStoreContract(name: string, open: () => Promise<GraphSto
       const hit = (await store.search('LODEINFO', { kind: 'document' })).find((h) => h.id === docEn.id);
       expect(hit?.snippet).toContain('«LODEINFO»');
       expect(await ids('"unbalanced (quote AND', 'document')).toEqual([]);
+      // Quotes around a term are not part of it; a term of punctuation alone matches nothing (not alias-list JSON).
+      expect(await ids('"LODEINFO"', 'document')).toContain(docEn.id);
+      expect(await ids('「台湾」', 'document')).toEqual([docJa.id]);
+      expect(await ids('"')).toEqual([]);
+      expect(await ids('[ ,')).toEqual([]);
     });
 
     it('finds Japanese inside an English article, and follows a document whose text changes script', async () => {

@@ -83,6 +83,22 @@ export function toMention(r: MentionRow): StoredMention {
   };
 }
 
+/** Quotes and brackets a user may put around a search term ("LockBit", 「台湾」): not part of the term. */
+const TERM_WRAPPING = /^[\p{Ps}\p{Pi}\p{Pe}\p{Pf}"'`]+|[\p{Ps}\p{Pi}\p{Pe}\p{Pf}"'`]+$/gu;
+
+/**
+ * The terms of a user's search query, for every backend: NFKC, split on spaces, quotes and brackets around a term
+ * dropped, and terms without a letter or digit left out (a lone `"` or `[` would otherwise match the JSON syntax of
+ * stored alias lists).
+ */
+export function searchTerms(query: string): string[] {
+  return query
+    .normalize('NFKC')
+    .split(/[\s\u3000]+/)
+    .map((t) => t.replace(TERM_WRAPPING, ''))
+    .filter((t) => /[\p{L}\p{N}]/u.test(t));
+}
+
 /** `«term»` around the first matched term, with some context: the same shape as SQLite's snippets. */
 export function highlight(text: string, terms: readonly string[]): string {
   const lower = text.toLowerCase();

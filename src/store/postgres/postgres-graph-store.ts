@@ -44,6 +44,7 @@ import {
   evidenceSentenceStart,
   mergeStoredObject,
   sameContent,
+  searchTerms,
   withinSeen,
 } from '../store-rows.js';
 
@@ -334,10 +335,7 @@ export class PostgresGraphStore implements GraphStore {
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
-    const terms = query
-      .normalize('NFKC')
-      .split(/[\s\u3000]+/)
-      .filter((t) => t !== '');
+    const terms = searchTerms(query);
     if (terms.length === 0) return [];
     const limit = Math.min(options.limit ?? 20, 200);
     const patterns = terms.map((t) => `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);

@@ -43,6 +43,7 @@ import {
   evidenceSentenceStart,
   mergeStoredObject,
   sameContent,
+  searchTerms,
   withinSeen,
 } from '../store-rows.js';
 
@@ -202,15 +203,6 @@ function withoutTimestamps(json: string): string {
 const RANK_WINDOW = 2000;
 /** A character no Latin term has: the documents the trigram index must hold. */
 const NON_LATIN_CHAR = /[^\p{Script=Latin}\p{N}\p{P}\p{S}\s]/u;
-
-/** Terms of a user query, each quoted for FTS5 (no operators from user input). */
-function ftsTerms(query: string): string[] {
-  return query
-    .normalize('NFKC')
-    .split(/[\s\u3000]+/)
-    .map((t) => t.trim())
-    .filter((t) => t !== '');
-}
 
 const MAX_STATEMENTS = 256;
 
@@ -465,7 +457,8 @@ export class SqliteGraphStore implements GraphStore {
   }
 
   search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
-    const terms = ftsTerms(query);
+    // Each term is quoted for FTS5 below: no operators from user input.
+    const terms = searchTerms(query);
     if (terms.length === 0) return Promise.resolve([]);
     const limit = Math.min(options.limit ?? 20, 200);
     const hits: SearchHit[] = [];
