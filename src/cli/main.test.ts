@@ -283,6 +283,31 @@ describe('kizashi init, config and feeds', () => {
   });
 });
 
+describe('dates, time zones and limits on the command line', () => {
+  it('rejects impossible dates, unknown time zones and bad limits as usage errors, in one line naming the option', async () => {
+    const db = join(dir, 'dates.db');
+    const cases: [string[], RegExp][] = [
+      [['digest', '--db', db, '--date', '2025-13-01'], /--date must be a day written YYYY-MM-DD, got "2025-13-01"/],
+      [['digest', '--db', db, '--date', '2025-02-30'], /--date must be a day/],
+      [['digest', '--db', db, '--date', '2025-01-08', '--tz', 'Mars/Base'], /--tz: unknown time zone "Mars\/Base"/],
+      [['search', '--db', db, 'MirrorFace', '--since', 'yesterday'], /--since <date>.*'yesterday' is invalid/],
+      [['search', '--db', db, 'MirrorFace', '--limit', 'abc'], /--limit <n>.*'abc' is invalid/],
+      [['stories', '--db', db, '--until', '2025-99-99'], /--until <date>.*'2025-99-99' is invalid/],
+      [['export', '--db', db, '--since', 'foo'], /--since <date>.*'foo' is invalid/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, out, err } = await run(...args);
+      expect(code, args.join(' ')).toBe(64);
+      expect(err.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(err, args.join(' ')).toMatch(message);
+      expect(out).toBe('');
+    }
+    // Good values still pass: a day, a timestamp, and a limit.
+    expect((await run('search', '--db', db, 'MirrorFace', '--since', '2025-01-01T00:00:00Z', '--limit', '5')).code).toBe(0);
+    expect((await run('digest', '--db', db, '--date', '2024-02-29', '--tz', 'UTC')).code).toBe(0);
+  });
+});
+
 describe('kizashi worker', () => {
   it('rejects a --concurrency that is not a whole number from 1 to 32, in one line', async () => {
     for (const bad of ['0', '2.5', 'many']) {

@@ -1,7 +1,8 @@
 // The kizashi CLI: parses arguments, runs a command, and is the one place that turns errors into exit codes.
 import { resolve } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { generateOpml } from 'feedsmith';
+import { isCalendarDay, isIsoDateTime, isTimeZone } from '../core/dates.js';
 import { KizashiError, UsageError, describeError } from '../core/errors.js';
 import { loadKnowledgeBase, kizashiHome, syncedKbDir } from '../kb/load-kb.js';
 import { syncFromDirectory, syncFromNetwork } from '../kb/sync.js';
@@ -34,6 +35,13 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     new Option('--kb <dir>', 'extra knowledge-base folder laid out like attack/ + misp-galaxy/clusters/ (repeatable)').argParser(
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     );
+
+  /** --since / --until: a day or an ISO 8601 timestamp, checked here (they are compared with stored timestamps as text). */
+  const dateOption = (flags: string, description: string): Option =>
+    new Option(flags, description).argParser((value: string) => {
+      if (!isIsoDateTime(value)) throw new InvalidArgumentError('must be a date (YYYY-MM-DD) or an ISO 8601 timestamp.');
+      return value;
+    });
 
   program
     .command('extract')
@@ -217,9 +225,15 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     .addOption(new Option('--kind <kind>', 'documents or entities only').choices(['document', 'object']))
     .option('--type <stix-type>', 'entity type, e.g. intrusion-set')
     .option('--entity <id>', 'only documents that mention this STIX id')
-    .option('--since <date>', 'published on or after (YYYY-MM-DD)')
-    .option('--until <date>', 'published before (YYYY-MM-DD)')
-    .option('--limit <n>', 'results per kind', '20')
+    .addOption(dateOption('--since <date>', 'published on or after (YYYY-MM-DD)'))
+    .addOption(dateOption('--until <date>', 'published before (YYYY-MM-DD)'))
+    .addOption(
+      new Option('--limit <n>', 'results per kind (1–200)').default(20).argParser((value: string) => {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1 || n > 200) throw new InvalidArgumentError('must be a whole number from 1 to 200.');
+        return n;
+      }),
+    )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(
       async (
@@ -231,12 +245,12 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
           entity?: string;
           since?: string;
           until?: string;
-          limit: string;
+          limit: number;
           format: 'text' | 'json';
         },
       ) => {
         const { db, limit, ...rest } = opts;
-        await withStore(db, (store) => runSearch(query, { ...rest, limit: Number(limit) }, store, io.out));
+        await withStore(db, (store) => runSearch(query, { ...rest, limit }, store, io.out));
       },
     );
 
@@ -244,8 +258,8 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     .command('stories')
     .description('list stories (reports of one event across outlets and languages) with their sources and entities')
     .addOption(dbOption())
-    .option('--since <date>', 'published on or after (YYYY-MM-DD)')
-    .option('--until <date>', 'published before (YYYY-MM-DD)')
+    .addOption(dateOption('--since <date>', 'published on or after (YYYY-MM-DD)'))
+    .addOption(dateOption('--until <date>', 'published before (YYYY-MM-DD)'))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (opts: { db?: string; since?: string; until?: string; format: 'text' | 'json' }) => {
       const { db, ...rest } = opts;
@@ -261,7 +275,8 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     .option('--tz <zone>', 'time zone of the day', loadConfig().timezone)
     .addOption(dbOption())
     .action(async (opts: { date: string; lang: DigestLang; format: 'md' | 'html' | 'json' | 'stix'; tz: string; db?: string }) => {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.date)) throw new UsageError(`--date must be YYYY-MM-DD, got "${opts.date}"`);
+      if (!isCalendarDay(opts.date)) throw new UsageError(`--date must be a day written YYYY-MM-DD, got "${opts.date}"`);
+      if (!isTimeZone(opts.tz)) throw new UsageError(`--tz: unknown time zone "${opts.tz}" (an IANA name such as Asia/Tokyo or UTC)`);
       await withStore(opts.db, async (store) => {
         const digest = await buildDigest(store, { date: opts.date, lang: opts.lang, tz: opts.tz });
         const json = { date: digest.date, lang: digest.lang, stories: digest.stories.map(({ score: _score, ...rest }) => rest) };
@@ -430,8 +445,8 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     .addOption(new Option('--format <format>', 'export format').choices(['stix', 'misp', 'navigator', 'csv']).default('stix'))
     .option('--entity <name-or-id>', 'an entity and its neighbourhood')
     .option('--story <id>', 'a story (ids from kizashi stories --format json)')
-    .option('--since <date>', 'documents published on or after')
-    .option('--until <date>', 'documents published before')
+    .addOption(dateOption('--since <date>', 'documents published on or after'))
+    .addOption(dateOption('--until <date>', 'documents published before'))
     .option('--out <file>', 'write to a file instead of stdout')
     .addOption(dbOption())
     .action(

@@ -130,6 +130,13 @@ describe('REST API', () => {
     const md = await call('/api/digest?lang=ja&format=markdown', { key: keys.reader });
     expect(md.headers.get('content-type')).toContain('text/markdown');
     expect((await call('/api/digest?tz=Mars/Olympus', { key: keys.reader })).body.error.message).toMatch(/^tz:/);
+    // Days that do not exist are refused, not read as another day or failing inside (500).
+    for (const date of ['2025-13-01', '2025-02-30']) {
+      const bad = await call(`/api/digest?date=${date}`, { key: keys.reader });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/^date:/);
+    }
+    expect((await call('/api/stories?since=2025-02-30', { key: keys.reader })).status).toBe(400);
   });
 
   it('ingests a text, a file upload and refuses a URL on loopback (SSRF) unless allowed', async () => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { isCalendarDay, isIsoDateTime, isTimeZone } from '../core/dates.js';
 import { describeError, KizashiError } from '../core/errors.js';
 import { documentId, type KizashiDocument } from '../core/document.js';
 import type { Extractor } from '../extract/extract-document.js';
@@ -92,12 +93,10 @@ function intParam(c: Context, name: string, fallback: number, min: number, max: 
   return n;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
-
 function dateParam(c: Context, name: string): string | undefined {
   const v = c.req.query(name);
   if (v === undefined || v === '') return undefined;
-  if (!DATE.test(v) || Number.isNaN(Date.parse(v))) throw new ApiError(400, 'bad_parameter', `${name}: must be an ISO date (2025-01-31)`);
+  if (!isIsoDateTime(v)) throw new ApiError(400, 'bad_parameter', `${name}: must be an ISO date (2025-01-31) or timestamp`);
   return v;
 }
 
@@ -381,13 +380,9 @@ export function createApp(options: AppOptions): Hono<Env> {
     const lang = (c.req.query('lang') ?? 'ja') as DigestLang;
     if (lang !== 'ja' && lang !== 'en') throw new ApiError(400, 'bad_parameter', 'lang: ja or en');
     const tz = c.req.query('tz') ?? options.tz ?? 'Asia/Tokyo';
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-    } catch {
-      throw new ApiError(400, 'bad_parameter', `tz: unknown time zone "${tz}"`);
-    }
+    if (!isTimeZone(tz)) throw new ApiError(400, 'bad_parameter', `tz: unknown time zone "${tz}"`);
     const date = c.req.query('date') ?? (await latestDate(store, tz));
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new ApiError(400, 'bad_parameter', 'date: YYYY-MM-DD');
+    if (!isCalendarDay(date)) throw new ApiError(400, 'bad_parameter', 'date: a day written YYYY-MM-DD');
     const digest = await buildDigest(store, { date, lang, tz });
     const { since, until } = dayBounds(date, tz);
     const hits = await store.watchHits({ limit: 1000 });

@@ -1,6 +1,7 @@
 // The daily digest: the stories with a document published on a day (in a time zone), ranked, each with an
 // extractive summary (source sentences only, with their offsets) and the language-independent facts rendered
 // from the knowledge graph by templates in the chosen language, plus the list of sources.
+import { isCalendarDay } from '../core/dates.js';
 import { createBundle, stixId, type Bundle, type StixObject } from '../core/stix.js';
 import { KIZASHI_IDENTITY_ID } from '../export/stix-bundle.js';
 import type { GraphStore, StoredDocument, StoryEntity } from '../store/graph-store.js';
@@ -73,7 +74,7 @@ const nameIn = (e: StoryEntity, lang: DigestLang): string => (lang === 'ja' ? (e
 
 /** Start and end of the calendar day `date` in time zone `tz`, as ISO instants. */
 export function dayBounds(date: string, tz: string): { since: string; until: string } {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`date must be YYYY-MM-DD, got "${date}"`);
+  if (!isCalendarDay(date)) throw new Error(`date must be a day written YYYY-MM-DD, got "${date}"`);
   const utcMidnight = Date.parse(`${date}T00:00:00Z`);
   // The zone's offset at that moment, from Intl (no time-zone library needed).
   const parts = new Intl.DateTimeFormat('en-US', {

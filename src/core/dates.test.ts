@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { isCalendarDay, isIsoDateTime, isTimeZone } from './dates.js';
+
+describe('dates from users', () => {
+  it('accepts calendar days that exist, leap days included', () => {
+    expect(['2025-01-08', '2024-02-29', '2000-02-29', '1999-12-31'].filter(isCalendarDay)).toHaveLength(4);
+    expect(
+      ['2025-02-30', '2023-02-29', '1900-02-29', '2025-13-01', '2025-00-10', '2025-1-8', 'yesterday', ''].filter(isCalendarDay),
+    ).toEqual([]);
+  });
+
+  it('accepts days and ISO timestamps, and refuses impossible ones', () => {
+    expect(['2025-01-08', '2025-01-08T09:30', '2025-01-08T09:30:00Z', '2025-01-08T09:30:00.123+09:00'].filter(isIsoDateTime)).toHaveLength(
+      4,
+    );
+    expect(['2025-02-30T00:00Z', '2025-01-08T25:00Z', '2025-01-08 09:30', '2025-99-99', 'foo'].filter(isIsoDateTime)).toEqual([]);
+  });
+
+  it('knows time zones', () => {
+    expect(isTimeZone('Asia/Tokyo')).toBe(true);
+    expect(isTimeZone('UTC')).toBe(true);
+    expect(isTimeZone('Mars/Base')).toBe(false);
+  });
+});
