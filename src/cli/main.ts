@@ -39,7 +39,7 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
   /** --since / --until: a day or an ISO 8601 timestamp, checked here (they are compared with stored timestamps as text). */
   const dateOption = (flags: string, description: string): Option =>
     new Option(flags, description).argParser((value: string) => {
-      if (!isIsoDateTime(value)) throw new InvalidArgumentError('must be a date (YYYY-MM-DD) or an ISO 8601 timestamp.');
+      if (!isIsoDateTime(value)) throw new InvalidArgumentError('Use a day (YYYY-MM-DD) or an ISO 8601 timestamp.');
       return value;
     });
 
@@ -230,7 +230,7 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     .addOption(
       new Option('--limit <n>', 'results per kind (1–200)').default(20).argParser((value: string) => {
         const n = Number(value);
-        if (!Number.isInteger(n) || n < 1 || n > 200) throw new InvalidArgumentError('must be a whole number from 1 to 200.');
+        if (!Number.isInteger(n) || n < 1 || n > 200) throw new InvalidArgumentError('Use a whole number from 1 to 200.');
         return n;
       }),
     )
