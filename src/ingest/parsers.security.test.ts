@@ -2,7 +2,7 @@
 // JavaScript, and property-based fuzzing (fast-check) of every parser and the extractor: no crash, no hang over 1 s,
 // no unbounded memory.
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { extractDocument, type Extractor } from '../extract/extract-document.js';
 import { extractIndicators } from '../extract/indicators.js';
 import { refangText } from '../extract/refang.js';
@@ -122,11 +122,15 @@ describe('PDF', () => {
     expect(doc.text).toContain('APT41 report');
     const broken = ['%PDF-1.7\n' + 'x'.repeat(10_000), '%PDF-1.4\n1 0 obj << /Length 999999999 >> stream\n'];
     let clear = 0;
+    // PDF.js's own warnings would reach the console (stdout) beside our one-line error.
+    const logged = vi.spyOn(console, 'log');
     for (const b of broken) {
       await readPdf(enc(b), 'broken.pdf').catch((e: unknown) => {
         if (e instanceof KizashiError && /broken\.pdf/.test(e.message)) clear++;
       });
     }
+    expect(logged.mock.calls.map((c) => String(c[0]))).toEqual([]);
+    logged.mockRestore();
     expect(clear).toBe(broken.length);
     recordFigure('parsers-pdf', {
       area: 'Parsers',

@@ -30,7 +30,13 @@ export async function readPdf(bytes: Uint8Array, origin: string): Promise<Kizash
   });
   try {
     const work = (async () => {
-      const pdf = await getDocumentProxy(new Uint8Array(bytes), { isEvalSupported: false, disableFontFace: true, useSystemFonts: false });
+      // verbosity 0: PDF.js's own warnings ("Warning: Indexing all PDF objects") went to stdout; the error says enough.
+      const pdf = await getDocumentProxy(new Uint8Array(bytes), {
+        isEvalSupported: false,
+        disableFontFace: true,
+        useSystemFonts: false,
+        verbosity: 0,
+      });
       const { text } = await extractText(pdf, { mergePages: true });
       const meta: { info: Record<string, unknown> } = await getMeta(pdf).catch(() => ({ info: {} }));
       return { text, title: typeof meta.info.Title === 'string' ? meta.info.Title : undefined };
