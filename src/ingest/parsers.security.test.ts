@@ -122,8 +122,8 @@ describe('PDF', () => {
     expect(doc.text).toContain('APT41 report');
     const broken = ['%PDF-1.7\n' + 'x'.repeat(10_000), '%PDF-1.4\n1 0 obj << /Length 999999999 >> stream\n'];
     let clear = 0;
-    // PDF.js's own warnings would reach the console (stdout) beside our one-line error.
-    const logged = vi.spyOn(console, 'log');
+    // PDF.js's own warnings would reach the console (stderr) beside our one-line error.
+    const logged = vi.spyOn(console, 'warn');
     for (const b of broken) {
       await readPdf(enc(b), 'broken.pdf').catch((e: unknown) => {
         if (e instanceof KizashiError && /broken\.pdf/.test(e.message)) clear++;

@@ -30,7 +30,7 @@ export async function readPdf(bytes: Uint8Array, origin: string): Promise<Kizash
   });
   try {
     const work = (async () => {
-      // verbosity 0: PDF.js's own warnings ("Warning: Indexing all PDF objects") went to stdout; the error says enough.
+      // verbosity 0: PDF.js's own warnings ("Warning: Indexing all PDF objects") went to stderr beside our one-line error.
       const pdf = await getDocumentProxy(new Uint8Array(bytes), {
         isEvalSupported: false,
         disableFontFace: true,
