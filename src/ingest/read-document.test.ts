@@ -60,7 +60,7 @@ describe('parseDocumentBytes', () => {
     ['blank.md', utf8('  \n\n '), /blank\.md: file contains only whitespace/],
     ['bin.txt', Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0x02]), /bin\.txt: looks like a binary file/],
     ['latin1.txt', Uint8Array.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0xff, 0xfe, 0x41]), /latin1\.txt: cannot decode the text/],
-    ['bad.md', utf8('---\ntitle: [unclosed\n---\nbody'), /bad\.md: invalid YAML front matter/],
+    ['bad.md', utf8('---\ntitle: [unclosed\n---\nbody'), /bad\.md: invalid YAML front matter \(line 2, column \d+\): [^:\n]+$/],
     ['date.md', utf8('---\npublished: someday\n---\nbody'), /date\.md: front matter field "published" is not a date/],
   ])('rejects %s with a clear error', (name, bytes, message) => {
     expect(() => parseDocumentBytes(bytes, name)).toThrow(InputError);

@@ -102,7 +102,11 @@ function parseTextWithFrontMatter(raw: string, origin: string): { text: string; 
   try {
     data = parseYaml(match[1] ?? '', { maxAliasCount: 50 });
   } catch (error) {
-    throw new InputError(origin, `invalid YAML front matter: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    // The parser counts lines from the front matter's first line; the file's first line is the opening `---`.
+    const at = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    const reason = ((error as Error).message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    const where = at ? ` (line ${at.line + 1}, column ${at.col})` : '';
+    throw new InputError(origin, `invalid YAML front matter${where}: ${reason}`, { cause: error });
   }
   return { text: raw.slice(match[0].length), meta: readMeta(data, origin) };
 }
