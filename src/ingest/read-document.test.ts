@@ -62,6 +62,7 @@ describe('parseDocumentBytes', () => {
     ['latin1.txt', Uint8Array.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0xff, 0xfe, 0x41]), /latin1\.txt: cannot decode the text/],
     ['bad.md', utf8('---\ntitle: [unclosed\n---\nbody'), /bad\.md: invalid YAML front matter \(line 2, column \d+\): [^:\n]+$/],
     ['date.md', utf8('---\npublished: someday\n---\nbody'), /date\.md: front matter field "published" is not a date/],
+    ['feb30.md', utf8('---\npublished: 2025-02-30\n---\nbody'), /feb30\.md: front matter field "published" is not a date: "2025-02-30"/],
   ])('rejects %s with a clear error', (name, bytes, message) => {
     expect(() => parseDocumentBytes(bytes, name)).toThrow(InputError);
     expect(() => parseDocumentBytes(bytes, name)).toThrow(message);
