@@ -1,6 +1,6 @@
 // `kizashi demo`: the main job on the built-in sample corpus, offline — extract every article to STIX and
 // summarise what was found.
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
@@ -9,6 +9,7 @@ import type { Extraction } from '../extract/extract-document.js';
 import { storeDocument } from '../ingest/ingest-files.js';
 import { readDocumentFile } from '../ingest/read-document.js';
 import { openExtractor, openStore } from '../main.js';
+import { makeDirectory } from '../make-directory.js';
 import { buildDigest, dayBounds, digestToMarkdown } from '../stories/digest.js';
 import { listStories } from '../stories/list-stories.js';
 
@@ -32,7 +33,7 @@ export async function runDemo(options: DemoOptions, out: Writable): Promise<Extr
   const extractions: Extraction[] = [];
   const bundles: string[] = [];
   const outDir = resolve(options.outDir);
-  await mkdir(outDir, { recursive: true });
+  await makeDirectory(outDir);
   const dbPath = join(outDir, 'kizashi.db');
   const digestLines: string[] = [];
   const store = await openStore(dbPath);

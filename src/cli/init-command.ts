@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
-import { UsageError } from '../core/errors.js';
+import { KizashiError, UsageError } from '../core/errors.js';
+import { makeDirectory } from '../make-directory.js';
 
 export const DEFAULT_FEEDS = fileURLToPath(new URL('../../data/feeds/default-feeds.opml', import.meta.url));
 
@@ -25,7 +26,14 @@ export async function runInit(dir: string, out: Writable): Promise<void> {
   const feeds = join(target, 'feeds.opml');
   if (existsSync(config) || existsSync(feeds))
     throw new UsageError(`${target} already has kizashi.config.yaml or feeds.opml; not overwriting`);
-  await writeFile(config, CONFIG);
-  await copyFile(DEFAULT_FEEDS, feeds);
+  await makeDirectory(target);
+  try {
+    await writeFile(config, CONFIG);
+    await copyFile(DEFAULT_FEEDS, feeds);
+  } catch (error) {
+    throw new KizashiError(`${target}: cannot write the config (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
+      cause: error,
+    });
+  }
   out.write(`wrote ${config}\nwrote ${feeds} (40 English and Japanese feeds)\nnext: kizashi ingest --feeds ${feeds} --watch\n`);
 }

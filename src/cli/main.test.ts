@@ -212,6 +212,9 @@ describe('kizashi keys, watch and export', () => {
     expect(misp.Event.Tag).toEqual(expect.arrayContaining([{ name: 'misp-galaxy:threat-actor="APT41"' }]));
     const csv = (await run('export', '--format', 'csv', '--db', db)).out;
     expect(csv).toContain('ipv4-addr,45.77.12.9');
+    const unwritable = await run('export', '--format', 'csv', '--db', db, '--out', join(dir, 'no-such-folder', 'x.csv'));
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.err.trim()).toMatch(/^kizashi: --out .*no-such-folder\/x\.csv: cannot write the file \(ENOENT\)$/);
   });
 });
 
@@ -227,6 +230,11 @@ describe('kizashi init, config and feeds', () => {
     expect(feeds.length).toBeGreaterThanOrEqual(40);
     expect(feeds.some((u) => u.includes('jpcert'))).toBe(true);
     expect((await run('init', target)).code).toBe(64);
+    // A folder that does not exist yet is made; one that cannot be is a one-line error naming it.
+    expect((await run('init', join(dir, 'new', 'site'))).code).toBe(0);
+    const blocked = await run('init', join(target, 'feeds.opml', 'site'));
+    expect(blocked.code).toBe(1);
+    expect(blocked.err.trim()).toMatch(/^kizashi: .*feeds\.opml\/site: cannot create the directory \(.*feeds\.opml is a file\)$/);
     const { loadConfig } = await import('../config.js');
     const config = loadConfig(join(target, 'kizashi.config.yaml'));
     expect(config).toMatchObject({

@@ -1,7 +1,7 @@
 // `kizashi serve`, `kizashi keys`, `kizashi watch` and `kizashi export`: the commands behind the interfaces.
 import { writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { UsageError } from '../core/errors.js';
+import { KizashiError, UsageError } from '../core/errors.js';
 import type { Extractor } from '../extract/extract-document.js';
 import { exportCsv, exportMisp, exportNavigator, exportStix, selectFromStore, type ExportSelection } from '../export/store-export.js';
 import type { FetchOptions } from '../ingest/fetcher.js';
@@ -166,7 +166,9 @@ export async function runExport(
           ? JSON.stringify(exportNavigator(selected))
           : exportCsv(selected);
   if (args.out) {
-    await writeFile(args.out, format === 'csv' ? text : `${text}\n`);
+    await writeFile(args.out, format === 'csv' ? text : `${text}\n`).catch((error: NodeJS.ErrnoException) => {
+      throw new KizashiError(`--out ${args.out}: cannot write the file (${error.code ?? error.message})`, { cause: error });
+    });
     out.write(`wrote ${args.out} (${selected.objects.length} objects, ${selected.documents.length} documents)\n`);
   } else out.write(format === 'csv' ? text : `${text}\n`);
 }

@@ -1,8 +1,9 @@
 // `kizashi kb sync`: fetches MITRE ATT&CK and the MISP galaxies from their official URLs into $KIZASHI_HOME/kb
 // (with conditional requests, so an unchanged source is not downloaded again), or imports them from a folder.
-import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KbError } from '../core/errors.js';
+import { makeDirectory } from '../make-directory.js';
 import { readKbDir } from './load-kb.js';
 import { GALAXIES } from './load-misp.js';
 
@@ -86,8 +87,8 @@ export async function syncFromDirectory(sourceDir: string, kbDir: string): Promi
   for (const f of CLUSTER_FILES)
     files.push({ from: join(sourceDir, 'misp-galaxy', 'clusters', f), to: join(kbDir, 'misp-galaxy', 'clusters', f) });
   for (const { from, to } of files) {
+    await makeDirectory(join(to, '..'));
     try {
-      await mkdir(join(to, '..'), { recursive: true });
       await copyFile(from, `${to}.tmp`);
       await rename(`${to}.tmp`, to);
       results.push({ file: to, status: 'copied' });
@@ -102,7 +103,7 @@ export async function syncFromDirectory(sourceDir: string, kbDir: string): Promi
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {
-  await mkdir(join(path, '..'), { recursive: true });
+  await makeDirectory(join(path, '..'));
   await writeFile(`${path}.tmp`, text);
   await rename(`${path}.tmp`, path);
 }
