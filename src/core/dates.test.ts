@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCalendarDay, isIsoDateTime, isTimeZone } from './dates.js';
+import { isCalendarDay, isIsoDateTime, isTimeZone, toTimestamp } from './dates.js';
 
 describe('dates from users', () => {
   it('accepts calendar days that exist, leap days included', () => {
@@ -14,6 +14,13 @@ describe('dates from users', () => {
       4,
     );
     expect(['2025-02-30T00:00Z', '2025-01-08T25:00Z', '2025-01-08 09:30', '2025-99-99', 'foo'].filter(isIsoDateTime)).toEqual([]);
+  });
+
+  it('reads publication dates, and refuses bare numbers and days that do not exist', () => {
+    expect(toTimestamp('2025-01-08T09:00:00+09:00')).toBe('2025-01-08T00:00:00.000Z');
+    expect(toTimestamp('Wed, 08 Jan 2025 09:00:00 GMT')).toBe('2025-01-08T09:00:00.000Z');
+    expect(toTimestamp(' 2025-01-08 ')).toBe('2025-01-08T00:00:00.000Z');
+    expect(['2025-02-30', '2025-02-30T10:00:00Z', '5', '20250108', 'someday', ''].map(toTimestamp)).toEqual(Array(6).fill(undefined));
   });
 
   it('knows time zones', () => {

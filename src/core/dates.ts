@@ -22,6 +22,20 @@ export function isIsoDateTime(value: string): boolean {
   return m !== null && isCalendarDay(m[1] ?? '') && !Number.isNaN(Date.parse(value));
 }
 
+/**
+ * A publication date as given by a person or a feed (ISO 8601, RFC 2822 …) as an ISO timestamp, or undefined when it
+ * is not a date: unparseable, a bare number, or a day that does not exist (JavaScript reads 2025-02-30 as 2 March).
+ * @example toTimestamp('2025-01-08T09:00:00+09:00') // '2025-01-08T00:00:00.000Z'
+ */
+export function toTimestamp(value: string): string | undefined {
+  const text = value.trim();
+  const time = Date.parse(text);
+  if (Number.isNaN(time) || /^\d+$/.test(text)) return undefined;
+  const day = /^\d{4}-\d{2}-\d{2}/.exec(text)?.[0];
+  if (day !== undefined && !isCalendarDay(day)) return undefined;
+  return new Date(time).toISOString();
+}
+
 /** An IANA time-zone name this runtime knows ("Asia/Tokyo", "UTC"). */
 export function isTimeZone(tz: string): boolean {
   try {

@@ -5,7 +5,7 @@ import { basename, extname } from 'node:path';
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { parse as parseYaml } from 'yaml';
-import { isCalendarDay } from '../core/dates.js';
+import { toTimestamp } from '../core/dates.js';
 import { documentId, type KizashiDocument } from '../core/document.js';
 import { InputError } from '../core/errors.js';
 import { detectLanguage } from '../text/language.js';
@@ -125,17 +125,15 @@ function readMeta(data: unknown, origin: string): Meta {
   }
   const published = record.published ?? record.date;
   if (published !== undefined && published !== null) {
+    // YAML gives a Date for some spellings, a string for others (checked: 2025-02-30 is no date).
     const date =
-      published instanceof Date
-        ? published
-        : typeof published === 'string' || typeof published === 'number'
-          ? new Date(published)
-          : new Date(NaN);
-    // A day JavaScript would roll over (2025-02-30 read as 2 March) is not a date either.
-    const day = typeof published === 'string' ? /^\d{4}-\d{2}-\d{2}/.exec(published.trim())?.[0] : undefined;
-    if (Number.isNaN(date.getTime()) || (day !== undefined && !isCalendarDay(day)))
-      throw new InputError(origin, `front matter field "published" is not a date: ${JSON.stringify(published)}`);
-    meta.published = date.toISOString();
+      published instanceof Date && !Number.isNaN(published.getTime())
+        ? published.toISOString()
+        : typeof published === 'string'
+          ? toTimestamp(published)
+          : undefined;
+    if (date === undefined) throw new InputError(origin, `front matter field "published" is not a date: ${JSON.stringify(published)}`);
+    meta.published = date;
   }
   return meta;
 }

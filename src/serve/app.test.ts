@@ -150,6 +150,16 @@ describe('REST API', () => {
     expect(first.status).toBe(201);
     const again = await call('/api/ingest', { method: 'POST', body, headers, key: keys.editor });
     expect(again.body.result).toBe('unchanged');
+    for (const published of ['2026-02-30', '7', 'someday']) {
+      const badDate = await call('/api/ingest', {
+        method: 'POST',
+        body: JSON.stringify({ text: 'APT41 again.', published }),
+        headers,
+        key: keys.editor,
+      });
+      expect(badDate.status, published).toBe(400);
+      expect(badDate.body.error.message).toBe('published: not a date');
+    }
     const form = new FormData();
     form.append(
       'file',

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { isCalendarDay, isIsoDateTime, isTimeZone } from '../core/dates.js';
+import { isCalendarDay, isIsoDateTime, isTimeZone, toTimestamp } from '../core/dates.js';
 import { describeError, KizashiError } from '../core/errors.js';
 import { documentId, type KizashiDocument } from '../core/document.js';
 import type { Extractor } from '../extract/extract-document.js';
@@ -446,8 +446,8 @@ export function createApp(options: AppOptions): Hono<Env> {
       }
       if (typeof body.text !== 'string' || body.text.trim() === '') throw new ApiError(400, 'bad_request', 'text: required (or url)');
       const title = typeof body.title === 'string' && body.title.trim() !== '' ? body.title : body.text.slice(0, 80);
-      const published = typeof body.published === 'string' ? body.published : undefined;
-      if (published !== undefined && Number.isNaN(Date.parse(published))) throw new ApiError(400, 'bad_parameter', 'published: not a date');
+      const published = typeof body.published === 'string' ? toTimestamp(body.published) : undefined;
+      if (body.published !== undefined && published === undefined) throw new ApiError(400, 'bad_parameter', 'published: not a date');
       const url = typeof body.url === 'string' ? body.url : undefined;
       const lang = body.lang === 'ja' || body.lang === 'en' ? body.lang : detectLanguage(body.text).lang;
       const doc: KizashiDocument = {
@@ -457,7 +457,7 @@ export function createApp(options: AppOptions): Hono<Env> {
         lang,
         origin: url ?? 'api',
         ...(url ? { url } : {}),
-        ...(published ? { published: new Date(published).toISOString() } : {}),
+        ...(published ? { published } : {}),
         ...(typeof body.source === 'string' ? { source: body.source } : {}),
       };
       const { result } = await storeDocument(doc, extractor, store);
