@@ -433,7 +433,8 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
       add('identity', name, m.index + m[0].indexOf(name), 55);
     }
   }
-  if (japanese) out.push(...findCountryAbbreviations(text, kb));
+  // (Not inside a name the KB matched: 米連邦捜査局 is the FBI, not a mention of the US beside it.)
+  if (japanese) out.push(...findCountryAbbreviations(text, kb).filter((m) => !known(m.start, m.end)));
   return out;
 }
 

@@ -82,6 +82,26 @@ describe('Japanese extraction (our own texts)', () => {
     ]);
   });
 
+  it('reads a country directly before an actor as its origin, not its target (北朝鮮の攻撃グループ「ラザルス」)', () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        '米連邦捜査局（FBI）は、北朝鮮の攻撃グループ「ラザルス」が暗号資産交換業者を狙っていると警告した。中国のAPT41が台湾の企業を攻撃した。',
+      ),
+    );
+    const byName = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
+    const rels = x.relations.map((r) => `${byName.get(r.source)} ${r.type} ${byName.get(r.target)}`).sort();
+    expect(rels).toEqual([
+      'APT41 originates-from China',
+      'APT41 targets Taiwan',
+      'Lazarus Group originates-from North Korea',
+      'Lazarus Group targets Cryptocurrency',
+    ]);
+    // 米 inside 米連邦捜査局 is part of the FBI's name: no mention of the United States of its own.
+    expect(countries(x)).toEqual(['CN', 'KP', 'TW']);
+    expectValidStix(x);
+  });
+
   it('reports no threat entity in ordinary Japanese prose', () => {
     const x = extractDocument(
       starter,
@@ -160,6 +180,17 @@ describe('English extraction', () => {
       'APT41 uses ShadowPad',
     ]);
     expectValidStix(x);
+  });
+
+  it("reads a possessive country before an actor as its origin (North Korea's Lazarus Group)", () => {
+    const x = extractDocument(starter, doc("North Korea's Lazarus Group targeted banks in Japan.", 'en'));
+    const byName = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
+    const rels = x.relations.map((r) => `${byName.get(r.source)} ${r.type} ${byName.get(r.target)}`).sort();
+    expect(rels).toEqual([
+      'Lazarus Group originates-from North Korea',
+      'Lazarus Group targets Financial Services',
+      'Lazarus Group targets Japan',
+    ]);
   });
 
   it('keeps every mention with its sentence and offsets', () => {

@@ -369,6 +369,12 @@ const LINK_CUE =
   /\b(?:link(?:s|ed)?|overlap(?:s|ping)?|related|associated|connected|tied|ties|attribut(?:e|ed|es|ion)|part of|subgroup|also known as)\b|関連|重な|関与|同一/i;
 const ORIGIN_AFTER =
   /^(?:-|\s)?(?:linked|based|backed|sponsored|nexus|aligned|affiliated|state-sponsored|state sponsored)\b|^(?:系|関連|との関連|の支援|政府の支援|の国家支援|と関係|に関連|に拠点|を背景|の関与|が関与|の国家|政府が支援)/i;
+/**
+ * What lies between a country and the actor it describes: "North Korea's Lazarus Group", 中国のAPT41,
+ * 北朝鮮の攻撃グループ「ラザルス」 (the actor follows at once, or after a group noun).
+ */
+const ACTOR_MODIFIER_GAP =
+  /^(?:['’]s\s+|\s+|の|の(?:サイバー|国家支援型?の?|政府系の?)?(?:攻撃|スパイ|サイバースパイ|ハッカー|APT|脅威|犯罪)?(?:グループ|集団|アクター|組織)[「『“"]?)$/;
 const ORIGIN_BEFORE =
   /\b(?:based in|involve|involving|involvement of|attributed to|linked to|tied to|backed by|sponsored by|on behalf of)\s*(?:the\s*)?$/i;
 /** "the group", 同グループ: a sentence that refers back to the last actor named. */
@@ -437,7 +443,13 @@ function findRelations(
       // "North Korean hackers known as TraderTraitor": a demonym shortly before an actor names its origin.
       const demonymOfActor =
         (x.e.entity.demonyms?.includes(x.m.alias) ?? false) && actors.some((a) => a.m.start >= x.m.end && a.m.start - x.m.end <= 40);
-      if (ORIGIN_AFTER.test(after) || demonymOfActor || (actors.length > 0 && ORIGIN_BEFORE.test(before) && !TARGET_CUE.test(before))) {
+      const modifiesActor = actors.some((a) => a.m.start >= x.m.end && ACTOR_MODIFIER_GAP.test(text.slice(x.m.end, a.m.start)));
+      if (
+        ORIGIN_AFTER.test(after) ||
+        demonymOfActor ||
+        modifiesActor ||
+        (actors.length > 0 && ORIGIN_BEFORE.test(before) && !TARGET_CUE.test(before))
+      ) {
         origins.add(x.e.entity.key);
         // "China-linked APT41", 中国関連のSparklingGoblin: the modifier precedes the actors it describes.
         const following = [...actors, ...software].filter((a) => a.m.start >= x.m.end).sort((a, b) => a.m.start - b.m.start);
