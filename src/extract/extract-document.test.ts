@@ -102,6 +102,17 @@ describe('Japanese extraction (our own texts)', () => {
     expectValidStix(x);
   });
 
+  it("reads bare 財務省 and 国家安全保障局 as Japan's, and the 米 forms as the US agencies", () => {
+    const x = extractDocument(starter, doc('財務省と国家安全保障局は、米財務省および米国家安全保障局と協議した。厚生労働省も参加した。'));
+    expect(names(x, 'identity')).toEqual([
+      'Ministry of Finance (Japan)',
+      'National Security Secretariat (Japan)',
+      'US Department of the Treasury',
+      'NSA',
+      'Ministry of Health, Labour and Welfare',
+    ]);
+  });
+
   it('reports no threat entity in ordinary Japanese prose', () => {
     const x = extractDocument(
       starter,
