@@ -113,6 +113,15 @@ describe('Japanese extraction (our own texts)', () => {
     ]);
   });
 
+  it('reads spyware named right after its maker (NSOグループの「ペガサス」, Intellexa’s Predator), and not without it', () => {
+    const spyware = (text: string, lang: 'ja' | 'en' = 'ja'): string[] => names(extractDocument(starter, doc(text, lang)), 'malware');
+    expect(spyware('NSOグループの「ペガサス」が記者の監視に使われた。')).toEqual(['Pegasus']);
+    expect(spyware('Intellexaの「Predator」が使われた。')).toEqual(['Predator']);
+    expect(spyware('Researchers found Intellexa’s Predator on the phone of a journalist.', 'en')).toEqual(['Predator']);
+    expect(spyware('NSO Group and Predator were both in the news.', 'en')).toEqual([]);
+    expect(spyware('映画「プレデター」の続編が公開された。')).toEqual([]);
+  });
+
   it('reports no threat entity in ordinary Japanese prose', () => {
     const x = extractDocument(
       starter,

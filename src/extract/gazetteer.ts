@@ -277,8 +277,17 @@ function isKatakanaLike(code: number): boolean {
 export class Gazetteer {
   private readonly automaton: AhoCorasick;
   private readonly candidates: Candidate[][];
+  /** Per software entity, the entities that make it (KB `producers`): a maker named right before it is a cue. */
+  private readonly makers = new Map<string, Set<string>>();
 
   constructor(kb: KnowledgeBase) {
+    for (const entity of kb.entities) {
+      for (const name of entity.producers ?? []) {
+        const makers = this.makers.get(entity.key) ?? new Set<string>();
+        for (const maker of kb.lookup(name)) if (maker.kind === 'identity') makers.add(maker.key);
+        this.makers.set(entity.key, makers);
+      }
+    }
     const byPattern = new Map<string, Candidate[]>();
     for (const [folded, entities] of kb.aliasEntries()) {
       if (folded.length < 2 || STOP_ALIASES.has(folded.replace(/ /g, '')) || CALENDAR.has(folded) || /^[\d\p{P}\p{S}\s]+$/u.test(folded))
@@ -383,8 +392,16 @@ export class Gazetteer {
         pick.entity.kind === 'identity' &&
         pick.values.includes(written) &&
         insideSentence(text, m.start, sentence.start);
+      // "NSO Group's Pegasus", NSOグループの「ペガサス」: its maker, named right before it, says which Pegasus.
+      const previous = chosen[chosen.length - 1];
+      const byMaker =
+        previous !== undefined &&
+        !previous.contextual &&
+        (this.makers.get(pick.entity.key)?.has(previous.pick.entity.key) ?? false) &&
+        MAKER_GAP.test(text.slice(previous.end, m.start));
       const cued =
         properNoun ||
+        byMaker ||
         linksToAttack(pick.entity, text, m.end) ||
         recased(pick) ||
         (!namePart &&
@@ -494,6 +511,9 @@ const ATTACK_LINK = /^\]\(\s?https?:\/\/attack\.mitre\.org\/(?:groups|software|c
 /** The kind-noun patterns above, for finding every occurrence. */
 const ADJACENT_ACTOR_ALL = new RegExp(ADJACENT_ACTOR.source, 'gi');
 const ADJACENT_SOFTWARE_ALL = new RegExp(ADJACENT_SOFTWARE.source, 'gi');
+
+/** Between a maker and what it makes: "NSO Group's Pegasus", "Intellexa Predator", NSOグループの「ペガサス」. */
+const MAKER_GAP = /^(?:['’]s\s+|\s+|の)[「『“"]?$/;
 
 const RANSOMWARE_CREW = /\b(?:gang|operators|affiliates|crew)\b/i;
 

@@ -94,6 +94,8 @@ export interface KbRecord {
   readonly policy?: PolicyFacts;
   /** For cyber mercenaries: the sponsoring state or customers, by KB name. */
   readonly sponsors?: readonly string[];
+  /** For software: who makes it, by KB name ("NSO Group" for Pegasus); named right before it, the maker is a cue. */
+  readonly producers?: readonly string[];
 }
 
 export interface EntityAlias {
@@ -124,4 +126,5 @@ export interface KbEntity {
   readonly phrases?: readonly string[];
   readonly policy?: PolicyFacts;
   readonly sponsors?: readonly string[];
+  readonly producers?: readonly string[];
 }

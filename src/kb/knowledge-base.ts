@@ -234,6 +234,7 @@ function mergeRecords(group: readonly KbRecord[]): KbEntity {
   const phrases = group.flatMap((r) => r.phrases ?? []);
   const policy = pick('policy');
   const sponsors = [...new Set(group.flatMap((r) => r.sponsors ?? []))];
+  const producers = [...new Set(group.flatMap((r) => r.producers ?? []))];
   return {
     key: entityKey(primary.kind, primary.name),
     kind: primary.kind,
@@ -253,6 +254,7 @@ function mergeRecords(group: readonly KbRecord[]): KbEntity {
     ...(phrases.length > 0 ? { phrases } : {}),
     ...(policy ? { policy } : {}),
     ...(sponsors.length > 0 ? { sponsors } : {}),
+    ...(producers.length > 0 ? { producers } : {}),
     ...(group.some((r) => r.caseSensitive) ? { caseSensitive: true } : {}),
     ...(group.some((r) => r.needsContext) ? { needsContext: true } : {}),
   };

@@ -90,6 +90,9 @@ export function parseStarterFile(data: unknown, path: string): KbRecord[] {
     const sponsors = e.sponsors ?? [];
     if (!Array.isArray(sponsors) || sponsors.some((x) => typeof x !== 'string'))
       throw new KbError(path, `${where} (${e.name}): "sponsors" must be a list of names`);
+    const producers = e.producers ?? [];
+    if (!Array.isArray(producers) || producers.some((x) => typeof x !== 'string'))
+      throw new KbError(path, `${where} (${e.name}): "producers" must be a list of names`);
     const policy = kind === 'policy-instrument' ? parseInstrument(e.instrument, `${where} (${e.name})`, path) : undefined;
     return {
       source: 'kizashi-starter',
@@ -104,6 +107,7 @@ export function parseStarterFile(data: unknown, path: string): KbRecord[] {
       ...(e.context === true ? { needsContext: true } : {}),
       ...(policy ? { policy } : {}),
       ...(sponsors.length > 0 ? { sponsors: sponsors as string[] } : {}),
+      ...(producers.length > 0 ? { producers: producers as string[] } : {}),
     } satisfies KbRecord;
   });
 }
