@@ -148,7 +148,7 @@ describe('kizashi ingest, search and stories (real SQLite file)', () => {
     );
     await writeFile(
       join(folder, 'b.md'),
-      '---\ntitle: LockBit returns\npublished: 2025-02-02\n---\nLockBit ransomware hit a hospital in Canada.',
+      '---\ntitle: LockBit returns\npublished: 2025-02-02\n---\nLockBit ransomware hit a hospital in Canada through Citrix Bleed.',
     );
     await writeFile(join(folder, 'c.md'), '');
     const db = join(dir, 'k.db');
@@ -183,6 +183,11 @@ describe('kizashi ingest, search and stories (real SQLite file)', () => {
         { type: 'identity', name: 'Education', nameJa: '教育機関', sector: true },
       ]),
     );
+    // A vulnerability known by a nickname is listed with it.
+    const lockbit = JSON.parse((await run('stories', '--db', db, '--format', 'json', '--since', '2025-02-02')).out) as {
+      entities: { type: string; name: string }[];
+    }[];
+    expect(lockbit[0]?.entities).toEqual(expect.arrayContaining([{ type: 'vulnerability', name: 'CVE-2023-4966 (Citrix Bleed)' }]));
   });
 });
 

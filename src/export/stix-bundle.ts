@@ -200,7 +200,14 @@ function entityObject(x: ExtractedEntity, extraction: Extraction, time: string):
         ...(e.killChainPhases ? { kill_chain_phases: e.killChainPhases } : {}),
       };
     case 'vulnerability':
-      return { ...common, type: 'vulnerability', name: e.name, external_references: [{ source_name: 'cve', external_id: e.name }] };
+      return {
+        ...common,
+        type: 'vulnerability',
+        name: e.name,
+        external_references: [{ source_name: 'cve', external_id: e.name }],
+        // Nicknames ("Log4Shell"): STIX vulnerabilities have no aliases property.
+        ...withKizashiAliases,
+      };
     // Locations and sectors have no STIX aliases property: their names in other languages (中国, 政府機関) go in
     // x_kizashi_aliases, as for organisations, so the store can search them and a Japanese digest can name them.
     case 'location':

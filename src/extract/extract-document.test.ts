@@ -213,6 +213,30 @@ describe('English extraction', () => {
     ]);
   });
 
+  it('reads vulnerability nicknames as their CVE, one object with the id written in the text', () => {
+    const x = extractDocument(
+      starter,
+      doc('Attackers exploited Log4Shell and Citrix Bleed. Zerologon (CVE-2020-1472) followed. 攻撃者はエターナルブルーも悪用した。', 'en'),
+    );
+    const vulns = x.entities.filter((e) => e.entity.kind === 'vulnerability');
+    expect(vulns.map((e) => `${e.entity.name} ${e.mentions.map((m) => m.surface).join('|')}`)).toEqual([
+      'CVE-2021-44228 Log4Shell',
+      'CVE-2023-4966 Citrix Bleed',
+      'CVE-2020-1472 Zerologon|CVE-2020-1472',
+      'CVE-2017-0144 エターナルブルー',
+    ]);
+    const bundle = extractionToBundle(x, new Date('2026-11-24T00:00:00Z'));
+    const log4shell = bundle.objects.find((o) => o.type === 'vulnerability' && o.name === 'CVE-2021-44228') as unknown as Record<
+      string,
+      unknown
+    >;
+    expect(log4shell).toMatchObject({
+      external_references: [{ source_name: 'cve', external_id: 'CVE-2021-44228' }],
+      x_kizashi_aliases: ['Log4Shell'],
+    });
+    expectValidStix(x);
+  });
+
   it('keeps every mention with its sentence and offsets', () => {
     const text = 'Headline about Emotet\nEmotet returned. Researchers said Emotet spreads via mail.';
     const x = extractDocument(starter, doc(text, 'en'));

@@ -51,6 +51,8 @@ const MATCHED_KINDS = new Set<EntityKind>([
   'location',
   'sector',
   'policy-instrument',
+  // By nickname: "Log4Shell" is CVE-2021-44228 (the ids themselves are found as indicators).
+  'vulnerability',
 ]);
 
 /** Terms that are never an entity on their own, whatever a source lists as an alias. */

@@ -31,6 +31,9 @@ describe('starter knowledge base', () => {
       /bad\.yaml: entry 1 \(X\): "aliases" must be a list/,
     );
     expect(() => parseStarterFile({ kind: 'galaxy', entities: [{ name: 'X' }] }, 'bad.yaml')).toThrow(/unknown kind "galaxy"/);
+    expect(() => parseStarterFile({ kind: 'vulnerability', entities: [{ name: 'Log4Shell' }] }, 'bad.yaml')).toThrow(
+      /bad\.yaml: entry 1 \(Log4Shell\): a vulnerability's name must be its CVE id/,
+    );
     expect(() => parseStarterFile({ kind: 'malware', entities: [{ name: 'X', producers: 'NSO Group' }] }, 'bad.yaml')).toThrow(
       /bad\.yaml: entry 1 \(X\): "producers" must be a list of names/,
     );

@@ -18,6 +18,7 @@ const KINDS = new Set<EntityKind>([
   'location',
   'sector',
   'policy-instrument',
+  'vulnerability',
 ]);
 const INSTRUMENT_KINDS = new Set<InstrumentKind>([
   'treaty',
@@ -76,6 +77,9 @@ export function parseStarterFile(data: unknown, path: string): KbRecord[] {
     if (empty) throw new KbError(path, `${where} (${e.name}): "${empty[0]}" has no value (a comma inside an unquoted name?)`);
     const kind = (e.kind ?? defaultKind) as EntityKind;
     if (!KINDS.has(kind)) throw new KbError(path, `${where} (${e.name}): unknown kind "${String(kind)}"`);
+    // A vulnerability is named by its CVE id; its nicknames (Log4Shell) are aliases.
+    if (kind === 'vulnerability' && !/^CVE-\d{4}-\d{4,7}$/.test(e.name))
+      throw new KbError(path, `${where} (${e.name}): a vulnerability's name must be its CVE id (CVE-2021-44228)`);
     const aliases = e.aliases ?? [];
     if (!Array.isArray(aliases) || aliases.some((a) => typeof a !== 'string' && typeof a !== 'number')) {
       throw new KbError(path, `${where} (${e.name}): "aliases" must be a list of strings`);

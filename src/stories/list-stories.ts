@@ -66,7 +66,9 @@ export async function listStories(
           const stored = await store.getObject(o.id);
           // Sectors are STIX identities of class "class": listed as sectors, not as organisations.
           const sector = stored?.stix.type === 'identity' && stored.stix.identity_class === 'class';
-          const name = stored?.name ?? o.id;
+          // A vulnerability known by a nickname is listed with it: "CVE-2021-44228 (Log4Shell)".
+          const nickname = o.type === 'vulnerability' ? stored?.aliases.find((a) => a !== stored.name && !hasJapanese(a)) : undefined;
+          const name = nickname ? `${stored?.name ?? o.id} (${nickname})` : (stored?.name ?? o.id);
           const nameJa = LOCALISED.has(o.type) && !ACRONYM.test(name) ? stored?.aliases.find(hasJapanese) : undefined;
           entity = { type: o.type, name, ...(sector ? { sector } : {}), ...(nameJa ? { nameJa } : {}) };
           names.set(o.id, entity);
