@@ -84,7 +84,16 @@ export function toMention(r: MentionRow): StoredMention {
 }
 
 /** Quotes and brackets a user may put around a search term ("LockBit", 「台湾」): not part of the term. */
-const TERM_WRAPPING = /^[\p{Ps}\p{Pi}\p{Pe}\p{Pf}"'`]+|[\p{Ps}\p{Pi}\p{Pe}\p{Pf}"'`]+$/gu;
+const WRAPPING_CHAR = /[\p{Ps}\p{Pi}\p{Pe}\p{Pf}"'`]/u;
+/** A term without the quotes and brackets around it (a loop, not a `…+$` pattern: that is quadratic on long input). */
+function unwrapTerm(term: string): string {
+  const chars = [...term];
+  let start = 0;
+  let end = chars.length;
+  while (start < end && WRAPPING_CHAR.test(chars[start] ?? '')) start++;
+  while (end > start && WRAPPING_CHAR.test(chars[end - 1] ?? '')) end--;
+  return chars.slice(start, end).join('');
+}
 
 /**
  * The terms of a user's search query, for every backend: NFKC, split on spaces, quotes and brackets around a term
@@ -95,7 +104,7 @@ export function searchTerms(query: string): string[] {
   return query
     .normalize('NFKC')
     .split(/[\s\u3000]+/)
-    .map((t) => t.replace(TERM_WRAPPING, ''))
+    .map(unwrapTerm)
     .filter((t) => /[\p{L}\p{N}]/u.test(t));
 }
 
