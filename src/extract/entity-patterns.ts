@@ -117,6 +117,8 @@ const MINISTRY_EN =
 const ORG_JA_SHA =
   /((?:[A-Z][A-Za-z0-9&.-]{1,24})(?: [A-Z][A-Za-z0-9&.-]{1,24}){0,3}|[ァ-ヴ][ァ-ヴー・]{1,20})社(?![会員長内外債名交屋宅])/g;
 const AGENCY_JA = /(?<![一-龯])([一-龯]{2,10}(?:省|庁))(?![一-龯])/g;
+/** Holding companies: アサヒグループホールディングス, Zホールディングス. */
+const HOLDINGS_JA = /(?<![ァ-ヴー・A-Za-z])((?:[ァ-ヴ][ァ-ヴー・]{1,20}?|[A-Z][A-Za-z0-9&.-]{0,24})ホールディングス)/g;
 
 /** Words that look like names before "ransomware" etc. but are not names. */
 const NOT_NAMES = new Set([
@@ -425,7 +427,7 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
       if (name) add('intrusion-set', name, m.index + m[0].indexOf(name), 60);
     }
   }
-  for (const re of [ORG_SUFFIX_EN, MINISTRY_EN, ...ifJapanese([ORG_JA_SHA, AGENCY_JA])]) {
+  for (const re of [ORG_SUFFIX_EN, MINISTRY_EN, ...ifJapanese([ORG_JA_SHA, AGENCY_JA, HOLDINGS_JA])]) {
     for (const m of execAll(re, text)) {
       const raw = (m[1] ?? m[0]).trim();
       const name = /[A-Za-z]/.test(raw) ? cleanName(raw) : raw;

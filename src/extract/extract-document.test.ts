@@ -122,6 +122,19 @@ describe('Japanese extraction (our own texts)', () => {
     expect(spyware('映画「プレデター」の続編が公開された。')).toEqual([]);
   });
 
+  it('reads an actor placed under its parent (GRU傘下のサンドワーム), holding companies, and への攻撃 as targeting', () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        'ロシア軍参謀本部情報総局（GRU）傘下のサンドワームは、ウクライナの電力網を狙った。ランサムウェアグループ「Qilin」はアサヒグループホールディングスへの攻撃で犯行声明を出した。',
+      ),
+    );
+    const byName = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
+    const rels = x.relations.map((r) => `${byName.get(r.source)} ${r.type} ${byName.get(r.target)}`).sort();
+    expect(rels).toEqual(expect.arrayContaining(['Qilin targets アサヒグループホールディングス', 'Sandworm Team targets Ukraine']));
+    expect(names(x, 'identity')).toEqual(['GRU', 'アサヒグループホールディングス']);
+  });
+
   it('reports no threat entity in ordinary Japanese prose', () => {
     const x = extractDocument(
       starter,

@@ -364,7 +364,7 @@ const SOFTWARE = new Set<EntityKind>(['malware', 'tool']);
 const USE_CUE =
   /\b(?:use[sd]?|using|deploy(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|employ(?:s|ed|ing)?|drop(?:s|ped|ping)?|deliver(?:s|ed|ing)?|distribut(?:e|es|ed|ing)|install(?:s|ed|ing)?|relies on|wielding)\b|使用|利用|展開|用い|配布|悪用|感染させ/i;
 const TARGET_CUE =
-  /\b(?:target(?:s|ed|ing)?|attack(?:s|ed|ing)?|against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|steal(?:s|ing)?|theft)\b|標的|窃取|狙|攻撃(?:を受け|し|され)|被害|侵害|侵入/i;
+  /\b(?:target(?:s|ed|ing)?|attack(?:s|ed|ing)?|against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|steal(?:s|ing)?|theft)\b|標的|窃取|狙|への攻撃|攻撃(?:を受け|し|され)|被害|侵害|侵入/i;
 const LINK_CUE =
   /\b(?:link(?:s|ed)?|overlap(?:s|ping)?|related|associated|connected|tied|ties|attribut(?:e|ed|es|ion)|part of|subgroup|also known as)\b|関連|重な|関与|同一/i;
 const ORIGIN_AFTER =

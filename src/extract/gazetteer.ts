@@ -180,7 +180,7 @@ const CALENDAR = new Set(
 );
 
 /** Kind nouns right next to a name that is also an ordinary word: "Royal ransomware", "the Equation group". */
-const ADJACENT_ACTOR = /\b(?:group|gang|apt|actor|team|crew|hackers|operators|affiliates|cluster)\b|グループ|集団|アクター/i;
+const ADJACENT_ACTOR = /\b(?:group|gang|apt|actor|team|crew|hackers|operators|affiliates|cluster)\b|グループ|集団|アクター|部隊|傘下/i;
 const ADJACENT_SOFTWARE =
   /\b(?:malware|ransomware|backdoor|trojan|rat|loader|stealer|infostealer|botnet|spyware|worm|wiper|implant|downloader|dropper|keylogger|rootkit|family|variant|strain|frameworks?|exploit kits?|EK|(?:information|info|credential|password)[- ]?stealing)\b|マルウェア|ランサムウェア|バックドア|スパイウェア|ボットネット|亜種/i;
 
