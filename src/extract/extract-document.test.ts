@@ -250,6 +250,21 @@ describe('English extraction', () => {
     expectValidStix(x);
   });
 
+  it("reads Russia's and Iran's intelligence services, and think tanks, journalists and lawmakers as targeted sectors", () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        "APT29, run by Russia's Foreign Intelligence Service (SVR), targeted think tanks, journalists and lawmakers. The FSB and the IRGC were named too.",
+        'en',
+      ),
+    );
+    expect(names(x, 'identity')).toEqual(['SVR', 'FSB', 'IRGC']);
+    expect(names(x, 'sector')).toEqual(['Think Tanks', 'Media', 'Government']);
+    const targets = x.relations.filter((r) => r.type === 'targets').map((r) => r.target);
+    expect(targets).toEqual(['sector:think tanks', 'sector:media', 'sector:government']);
+    expectValidStix(x);
+  });
+
   it('keeps every mention with its sentence and offsets', () => {
     const text = 'Headline about Emotet\nEmotet returned. Researchers said Emotet spreads via mail.';
     const x = extractDocument(starter, doc(text, 'en'));
