@@ -73,4 +73,29 @@ describe('clusterStories', () => {
     ]);
     expect(stories.map((s) => s.documents.map((d) => d.id))).toEqual([['a', 'b'], ['c'], ['d']]);
   });
+
+  it('weighs a shared sector like a shared country, less than a shared organisation', () => {
+    const doc = (id: string, own: string, shared: { id: string; type: string }) => ({
+      id,
+      lang: id === 'a' ? 'en' : 'ja',
+      title: id,
+      text: '',
+      published: '2025-01-01T00:00:00Z',
+      objects: [{ id: `malware--${own}`, type: 'malware' }, shared],
+    });
+    const pair = (shared: { id: string; type: string }) =>
+      clusterStories([doc('a', 'x', shared), doc('b', 'y', shared)]).map((s) => s.documents.map((d) => d.id));
+    expect(pair({ id: 'identity--victim', type: 'identity' })).toEqual([['a', 'b']]);
+    expect(pair({ id: 'identity--healthcare', type: 'sector' })).toEqual([['a'], ['b']]);
+    // It still counts: two reports that name only the same sector, the same day, are one story.
+    const only = (id: string) => ({
+      id,
+      lang: 'en',
+      title: id,
+      text: '',
+      published: '2025-01-01T00:00:00Z',
+      objects: [{ id: 'identity--healthcare', type: 'sector' }],
+    });
+    expect(clusterStories([only('a'), only('b')]).map((s) => s.documents.map((d) => d.id))).toEqual([['a', 'b']]);
+  });
 });

@@ -35,7 +35,9 @@ const TYPE_WEIGHT: Readonly<Record<string, number>> = {
   campaign: 1,
   vulnerability: 1.2,
   identity: 0.6,
+  // Broad categories: a country or a sector (identities of class "class", typed so by the caller) says little.
   location: 0.2,
+  sector: 0.2,
   'attack-pattern': 0.3,
   indicator: 1.2,
   'ipv4-addr': 1.2,

@@ -45,14 +45,35 @@ export async function listStories(
     ...(options.until ? { until: options.until } : {}),
     limit: 100_000,
   });
+  // Each listed object is read once: for its name, and to tell sectors from organisations (both STIX identities).
+  const names = new Map<string, StoryEntity>();
+  const describe = async (id: string, type: string): Promise<StoryEntity> => {
+    let entity = names.get(id);
+    if (entity === undefined) {
+      const stored = await store.getObject(id);
+      // Sectors are STIX identities of class "class": listed as sectors, not as organisations.
+      const sector = stored?.stix.type === 'identity' && stored.stix.identity_class === 'class';
+      // A vulnerability known by a nickname is listed with it: "CVE-2021-44228 (Log4Shell)".
+      const nickname = type === 'vulnerability' ? stored?.aliases.find((a) => a !== stored.name && !hasJapanese(a)) : undefined;
+      const name = nickname ? `${stored?.name ?? id} (${nickname})` : (stored?.name ?? id);
+      const nameJa = LOCALISED.has(type) && !ACRONYM.test(name) ? stored?.aliases.find(hasJapanese) : undefined;
+      entity = { type, name, ...(sector ? { sector } : {}), ...(nameJa ? { nameJa } : {}) };
+      names.set(id, entity);
+    }
+    return entity;
+  };
   const clusterDocs: ClusterDocument[] = [];
   for (const d of docs) {
     const mentions = await store.mentions({ documentId: d.id });
-    const objects = [...new Set(mentions.map((m) => m.objectId))].map((id) => ({ id, type: id.split('--')[0] ?? '' }));
+    const objects: { id: string; type: string }[] = [];
+    for (const id of new Set(mentions.map((m) => m.objectId))) {
+      const type = id.split('--')[0] ?? '';
+      // A sector says as little about which event this is as a country does: clustering weighs it apart.
+      objects.push({ id, type: type === 'identity' && (await describe(id, type)).sector ? 'sector' : type });
+    }
     clusterDocs.push({ id: d.id, lang: d.lang, title: d.title, text: d.text, objects, ...(d.published ? { published: d.published } : {}) });
   }
   const byId = new Map(docs.map((d) => [d.id, d]));
-  const names = new Map<string, StoryEntity>();
   const out: ClusteredStory[] = [];
   for (const story of clusterStories(clusterDocs, options)) {
     const inWindow = story.documents.some((d) => !options.since || (d.published ?? '') >= options.since);
@@ -60,20 +81,9 @@ export async function listStories(
     const entities = new Map<string, StoryEntity>();
     for (const d of story.documents) {
       for (const o of d.objects) {
-        if (!LISTED_TYPES.has(o.type) || entities.has(o.id)) continue;
-        let entity = names.get(o.id);
-        if (entity === undefined) {
-          const stored = await store.getObject(o.id);
-          // Sectors are STIX identities of class "class": listed as sectors, not as organisations.
-          const sector = stored?.stix.type === 'identity' && stored.stix.identity_class === 'class';
-          // A vulnerability known by a nickname is listed with it: "CVE-2021-44228 (Log4Shell)".
-          const nickname = o.type === 'vulnerability' ? stored?.aliases.find((a) => a !== stored.name && !hasJapanese(a)) : undefined;
-          const name = nickname ? `${stored?.name ?? o.id} (${nickname})` : (stored?.name ?? o.id);
-          const nameJa = LOCALISED.has(o.type) && !ACRONYM.test(name) ? stored?.aliases.find(hasJapanese) : undefined;
-          entity = { type: o.type, name, ...(sector ? { sector } : {}), ...(nameJa ? { nameJa } : {}) };
-          names.set(o.id, entity);
-        }
-        entities.set(o.id, entity);
+        const type = o.type === 'sector' ? 'identity' : o.type;
+        if (!LISTED_TYPES.has(type) || entities.has(o.id)) continue;
+        entities.set(o.id, await describe(o.id, type));
       }
     }
     const documents = story.documents.map((c) => {
