@@ -183,6 +183,8 @@ describe('kizashi ingest, search and stories (real SQLite file)', () => {
         { type: 'identity', name: 'Education', nameJa: '教育機関', sector: true },
       ]),
     );
+    // Actors first, then organisations and sectors, then places (a list cut short keeps what matters).
+    expect(stories[0]?.entities.map((e) => e.name)).toEqual(['MirrorFace', 'Education', 'Taiwan']);
     // A vulnerability known by a nickname is listed with it.
     const lockbit = JSON.parse((await run('stories', '--db', db, '--format', 'json', '--since', '2025-02-02')).out) as {
       entities: { type: string; name: string }[];

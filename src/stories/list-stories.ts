@@ -29,6 +29,24 @@ export interface ClusteredStory extends StoryListing {
 const LOCALISED = new Set(['location', 'identity']);
 const ACRONYM = /^[A-Z]{2,6}$/;
 
+const TYPE_ORDER = [
+  'intrusion-set',
+  'threat-actor',
+  'campaign',
+  'malware',
+  'tool',
+  'vulnerability',
+  'x-kizashi-policy-instrument',
+  'identity',
+  'sector',
+  'location',
+  'attack-pattern',
+];
+const rank = (e: StoryEntity): number => {
+  const at = TYPE_ORDER.indexOf(e.sector ? 'sector' : e.type);
+  return at < 0 ? TYPE_ORDER.length : at;
+};
+
 /**
  * Stories with at least one document published in [since, until).
  * @example await listStories(store, { since: '2025-01-08', until: '2025-01-09' })
@@ -101,7 +119,9 @@ export async function listStories(
       title: story.documents[0]?.title ?? '',
       documents,
       documentIds: story.documents.map((c) => c.id),
-      entities: [...entities.values()].sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name)),
+      // Most telling first (a list cut short keeps the actors): actors, software, vulnerabilities, instruments,
+      // organisations, sectors, places, techniques; by name within each.
+      entities: [...entities.values()].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name)),
     });
   }
   return out.reverse(); // newest first
