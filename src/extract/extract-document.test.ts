@@ -462,11 +462,16 @@ describe('names that galaxies list but prose uses as words', () => {
       { value: 'TDL4', synonyms: ['TDL'] },
       { value: 'Hakbit', synonyms: ['Thanos'] },
       { value: 'RedRum', synonyms: ['Thanos'] },
+      { value: 'DragonForce' },
     ]);
     cluster('rat', [{ value: 'Crimson RAT' }, { value: 'Cobian RAT' }, { value: 'M00nD3V Logger' }]);
     cluster('exploit-kit', [{ value: 'RIG', synonyms: ['RIG-v'] }]);
     cluster('tool', [{ value: 'certutil', synonyms: ['certutil.exe'] }, { value: 'Taurus' }]);
-    cluster('threat-actor', [{ value: 'Cleaver', synonyms: ['Alibaba', 'Operation Cleaver'] }]);
+    cluster('threat-actor', [
+      { value: 'Cleaver', synonyms: ['Alibaba', 'Operation Cleaver'] },
+      { value: 'DragonForce' },
+      { value: 'Blackwing' },
+    ]);
     // And an ATT&CK group whose name is an ordinary word.
     mkdirSync(join(dir, 'attack'));
     writeFileSync(
@@ -486,6 +491,17 @@ describe('names that galaxies list but prose uses as words', () => {
       }),
     );
     galaxy = createExtractor(await loadKnowledgeBase({ kbDirs: [dir], ignoreHome: true }));
+  });
+
+  it('reads a name that is both a group and its ransomware by the noun beside it, and ransomware named after a group as ransomware', () => {
+    const kinds = (text: string, lang: 'ja' | 'en' = 'en'): string[] =>
+      extractDocument(galaxy, doc(text, lang))
+        .entities.filter((e) => THREAT_KINDS.has(e.entity.kind))
+        .map((e) => `${e.entity.kind} ${e.entity.name}`);
+    expect(kinds('The attackers deployed DragonForce ransomware on the servers.')).toEqual(['malware DragonForce']);
+    expect(kinds('攻撃者はランサムウェア「DragonForce」を展開した。', 'ja')).toEqual(['malware DragonForce']);
+    expect(kinds('The DragonForce group claimed the attack.')).toEqual(['intrusion-set DragonForce']);
+    expect(kinds('A school was hit by Zorgon ransomware.')).toEqual(['malware Zorgon']);
   });
 
   it('reads a platform as the platform, not as the actor a galaxy lists it for, and no name inside a user agent', () => {

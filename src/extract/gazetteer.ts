@@ -366,8 +366,18 @@ export class Gazetteer {
           (executable && (c.entity.kind === 'tool' || c.entity.kind === 'malware')),
       );
       if (viable.length === 0) continue;
-      const pick = resolve(viable, surface, context);
+      let pick = resolve(viable, surface, context);
       if (!pick) continue;
+      // "DragonForce ransomware", ランサムウェア「DragonForce」: a software noun right by a name that is both a group and
+      // its software (ransomware is named after its gang) makes it the software; a ransomware name the KB knows only
+      // as a group is left to the entity patterns, which read it as ransomware.
+      const before = text.slice(Math.max(0, m.start - 8), m.start);
+      const after = text.slice(m.end, m.end + 12);
+      if (kindFamily(pick.entity.kind) === 'actor' && (SOFTWARE_NOUN_AFTER.test(after) || SOFTWARE_NOUN_BEFORE.test(before))) {
+        const software = viable.find((c) => kindFamily(c.entity.kind) === 'software');
+        if (software) pick = software;
+        else if (RANSOMWARE_AFTER.test(after) || RANSOMWARE_BEFORE.test(before)) continue;
+      }
       if (
         pick.entity.kind === 'sector' &&
         /^[A-Z]/.test(surface) &&
@@ -516,6 +526,13 @@ const ADJACENT_SOFTWARE_ALL = new RegExp(ADJACENT_SOFTWARE.source, 'gi');
 
 /** Between a maker and what it makes: "NSO Group's Pegasus", "Intellexa Predator", NSOグループの「ペガサス」. */
 const MAKER_GAP = /^(?:['’]s\s+|\s+|の)[「『“"]?$/;
+
+/** A software noun right after a name, or right before it in Japanese brackets (ランサムウェア「…」). */
+const SOFTWARE_NOUN_AFTER =
+  /^[\s-]?(?:ransomware|malware|backdoor|loader|stealer|infostealer|trojan|RAT|botnet|wiper)\b|^(?:ランサムウェア|マルウェア|バックドア)/i;
+const SOFTWARE_NOUN_BEFORE = /(?:ランサムウェア|マルウェア|バックドア)[「『]$/;
+const RANSOMWARE_AFTER = /^[\s-]?ransomware\b|^ランサムウェア/i;
+const RANSOMWARE_BEFORE = /ランサムウェア[「『]$/;
 
 const RANSOMWARE_CREW = /\b(?:gang|operators|affiliates|crew)\b/i;
 

@@ -175,6 +175,8 @@ function isParty(text: string, item: PolicyItem): boolean {
 }
 
 /** A Japanese party written as the subject or topic of its clause: 米国は, 日本が, 日本も, 日本と米国は. */
+/** Between parties listed together: "the US, Japan and the UK", 日本、米国および英国. */
+const PARTY_LIST_GAP = /^[\s,、・/]*(?:(?:and|or|および|や|と)[\s,、・/]*)?(?:the\s+)?$/i;
 const JA_SUBJECT_AFTER = /^(?:社|政府|当局)?(?:は|が|も|と|や|、|・)/;
 /** A negative ending in the clause after a Japanese cue: 賛同国に含まれていなかった, 参加していないと. */
 const JA_CLAUSE_NEGATION = /(?:てい|せ|さ|し|ら|れ|か|わ)な(?:い|かった)(?:と|$)/;
@@ -221,10 +223,13 @@ export function findStances(
       // English is subject-verb-object: a verb before both the party and the instrument has another subject.
       const distance = (c: { start: number; end: number }): number =>
         c.end <= lo ? lo - c.end + (c.end <= Math.min(party.start, instrument.start) ? 40 : 0) : c.start >= hi ? c.start - hi : 0;
-      let candidates = cues;
-      if (instrument.entity.policy?.kind === 'sanctions-listing' || cues.some((c) => c.type === 'listed-under')) {
-        // Agencies and states do the listing; companies and people are listed.
-        const lister = party.entity.kind === 'location' || party.entity.roles.includes('government-agency');
+      // Only a listing lists ("the EU added three people to its sanctions list, and Japan signed the Pall Mall
+      // Process": nobody is listed under the process).
+      let candidates = instrument.entity.policy?.kind === 'sanctions-listing' ? cues : cues.filter((c) => c.type !== 'listed-under');
+      if (instrument.entity.policy?.kind === 'sanctions-listing') {
+        // Agencies, states and international bodies do the listing; companies and people are listed.
+        const lister =
+          party.entity.kind === 'location' || party.entity.roles.some((r) => r === 'government-agency' || r === 'international-body');
         candidates = lister ? cues.filter((c) => c.type !== 'listed-under') : cues;
         if (lister && candidates.every((c) => c.type === 'listed-under')) continue;
       }
@@ -232,9 +237,40 @@ export function findStances(
       // issued Emergency Directive 24-01 … to apply Ivanti's mitigations", Ivanti issued nothing. (Listing verbs
       // take the listed party as their object: "Commerce added NSO Group to the Entity List".)
       const first = Math.min(party.start, instrument.start);
+      // Nor is a verb after another party that stands between this one and the verb, unless the two are listed
+      // together: in "the EU added … and Japan signed the Pall Mall Process" only Japan signed; in "the US, Japan
+      // and the UK signed" all three did.
+      const nearerSubject = (c: { start: number }): boolean => {
+        let last = party;
+        for (const p of parties.filter((o) => o.start >= party.end && o.end <= c.start).sort((a, b) => a.start - b.start)) {
+          if (p.entity.key === party.entity.key) continue;
+          if (!PARTY_LIST_GAP.test(text.slice(last.end, p.start))) return true;
+          last = p;
+        }
+        return false;
+      };
       const ownSubject = (c: { type: StanceType; start: number; end: number }): boolean =>
-        c.type === 'listed-under' || c.end > first || !parties.some((p) => p.entity.key !== party.entity.key && p.end <= c.start);
-      const sorted = candidates.filter(ownSubject).sort((a, b) => distance(a) - distance(b));
+        c.type === 'listed-under' ||
+        (c.end > first
+          ? party.end > c.start || !nearerSubject(c)
+          : !parties.some((p) => p.entity.key !== party.entity.key && p.end <= c.start));
+      // A verb on the far side of the party from this instrument, with another instrument between the party and the
+      // verb (欧州連合は…EUサイバー制裁の対象に追加し、日本はパル・モール・プロセスに署名した) or right after the verb
+      // ("…, and Japan signed the Pall Mall Process"), is about that one.
+      const aboutAnother = (c: { start: number; end: number }): boolean => {
+        const after = c.start >= party.end;
+        const [from, to] = after ? [party.end, c.start] : [c.end, party.start];
+        const beyond = after ? instrument.end <= party.start : instrument.start >= party.end;
+        return (
+          beyond &&
+          instruments.some(
+            (o) =>
+              o.entity.key !== instrument.entity.key &&
+              ((o.start >= from && o.end <= to) || (after && o.start >= c.end && o.start - c.end <= 40)),
+          )
+        );
+      };
+      const sorted = candidates.filter((c) => ownSubject(c) && !aboutAnother(c)).sort((a, b) => distance(a) - distance(b));
       const best = sorted[0];
       if (!best || distance(best) > 60) continue;
       // The nearest cue, and any stated negation close by (ロシアは…に反対しており、署名していない).
