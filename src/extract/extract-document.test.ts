@@ -26,6 +26,11 @@ const names = (x: Extraction, kind?: string): string[] =>
   x.entities.filter((e) => !kind || e.entity.kind === kind).map((e) => e.entity.name);
 const countries = (x: Extraction): string[] =>
   x.entities.flatMap((e) => (e.entity.kind === 'location' && e.entity.country ? [e.entity.country] : [])).sort();
+/** "APT41 targets Taiwan": the relations of an extraction by entity name, sorted. */
+const relationsOf = (x: Extraction): string[] => {
+  const byName = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
+  return x.relations.map((r) => `${byName.get(r.source)} ${r.type} ${byName.get(r.target)}`).sort();
+};
 const THREAT_KINDS = new Set(['intrusion-set', 'threat-actor', 'malware', 'tool', 'campaign']);
 
 /** Every bundle a test produces must validate against the OASIS schemas. */
@@ -89,8 +94,7 @@ describe('Japanese extraction (our own texts)', () => {
         '米連邦捜査局（FBI）は、北朝鮮の攻撃グループ「ラザルス」が暗号資産交換業者を狙っていると警告した。中国のAPT41が台湾の企業を攻撃した。',
       ),
     );
-    const byName = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
-    const rels = x.relations.map((r) => `${byName.get(r.source)} ${r.type} ${byName.get(r.target)}`).sort();
+    const rels = relationsOf(x);
     expect(rels).toEqual([
       'APT41 originates-from China',
       'APT41 targets Taiwan',
@@ -129,8 +133,7 @@ describe('Japanese extraction (our own texts)', () => {
         'ロシア軍参謀本部情報総局（GRU）傘下のサンドワームは、ウクライナの電力網を狙った。ランサムウェアグループ「Qilin」はアサヒグループホールディングスへの攻撃で犯行声明を出した。',
       ),
     );
-    const byName = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
-    const rels = x.relations.map((r) => `${byName.get(r.source)} ${r.type} ${byName.get(r.target)}`).sort();
+    const rels = relationsOf(x);
     expect(rels).toEqual(expect.arrayContaining(['Qilin targets アサヒグループホールディングス', 'Sandworm Team targets Ukraine']));
     expect(names(x, 'identity')).toEqual(['GRU', 'アサヒグループホールディングス']);
   });
@@ -203,8 +206,7 @@ describe('English extraction', () => {
       starter,
       doc('China-linked APT41 used Cobalt Strike and ShadowPad against telecommunications providers in Taiwan.', 'en'),
     );
-    const byName = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
-    const rels = x.relations.map((r) => `${byName.get(r.source)} ${r.type} ${byName.get(r.target)}`).sort();
+    const rels = relationsOf(x);
     expect(rels).toEqual([
       'APT41 originates-from China',
       'APT41 targets Taiwan',
@@ -217,8 +219,7 @@ describe('English extraction', () => {
 
   it("reads a possessive country before an actor as its origin (North Korea's Lazarus Group)", () => {
     const x = extractDocument(starter, doc("North Korea's Lazarus Group targeted banks in Japan.", 'en'));
-    const byName = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
-    const rels = x.relations.map((r) => `${byName.get(r.source)} ${r.type} ${byName.get(r.target)}`).sort();
+    const rels = relationsOf(x);
     expect(rels).toEqual([
       'Lazarus Group originates-from North Korea',
       'Lazarus Group targets Financial Services',
