@@ -7,7 +7,7 @@ import { KizashiError, UsageError, describeError } from '../core/errors.js';
 import { loadKnowledgeBase, kizashiHome, syncedKbDir } from '../kb/load-kb.js';
 import { syncFromDirectory, syncFromNetwork } from '../kb/sync.js';
 import { loadConfig } from '../config.js';
-import { ingestFeeds, ingestPage, readFeedList, watchFeeds } from '../ingest/ingest-feeds.js';
+import { ingestFeeds, ingestUrl, readFeedList, watchFeeds } from '../ingest/ingest-feeds.js';
 import { buildDigest, digestToHtml, digestToMarkdown, digestToStix, type DigestLang } from '../stories/digest.js';
 import { runInit } from './init-command.js';
 import { listDocumentFiles } from '../ingest/ingest-files.js';
@@ -153,7 +153,13 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
           }
           for (const url of urls) {
             try {
-              io.out.write(`${(await ingestPage(url, extractor, store, fetch)).padEnd(9)} ${url}\n`);
+              const r = await ingestUrl(url, extractor, store, fetch);
+              if (r.kind === 'page') io.out.write(`${r.result.padEnd(9)} ${url}\n`);
+              else {
+                const c = r.counts;
+                io.out.write(`feed ${url}  ${c.new} new, ${c.updated} updated, ${c.unchanged} unchanged, ${c.failed} failed\n`);
+                if (c.failed > 0) exitCode = 2;
+              }
             } catch (error) {
               io.err.write(`kizashi: ${describeError(error)}\n`);
               exitCode = 2;

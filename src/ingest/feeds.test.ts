@@ -10,7 +10,7 @@ import { loadKnowledgeBase } from '../kb/load-kb.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-graph-store.js';
 import { SHARED_DIR } from '../testkit/stix-schemas.js';
 import { backoffMs, parseFeedBytes, pollFeed } from './feeds.js';
-import { ingestFeeds } from './ingest-feeds.js';
+import { ingestFeeds, ingestPage, ingestUrl } from './ingest-feeds.js';
 
 const RSS = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>サンプル通信</title>
 <item><title>ミラーフェイスが台湾を標的に</title><link>https://news.example/1</link><pubDate>Wed, 08 Jan 2025 00:00:00 GMT</pubDate>
@@ -39,6 +39,14 @@ beforeAll(async () => {
       if (req.headers['if-modified-since'] === 'Sat, 01 Feb 2025 00:00:00 GMT') return res.writeHead(304).end();
       return res.writeHead(200, { 'content-type': 'application/atom+xml', 'last-modified': 'Sat, 01 Feb 2025 00:00:00 GMT' }).end(ATOM);
     }
+    // Feeds and pages as many servers send them: an RSS file as text/xml, an article as HTML.
+    if (req.url === '/plain-rss.xml') return res.writeHead(200, { 'content-type': 'text/xml' }).end(RSS);
+    if (req.url === '/article.html')
+      return res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(
+          '<html><head><title>APT41 report</title></head><body><article><p>APT41 used Cobalt Strike against a telecom operator in Taiwan.</p></article></body></html>',
+        );
     if (req.url === '/busy.xml') return res.writeHead(429, { 'retry-after': '3600' }).end();
     if (req.url === '/down.xml') {
       flaky++;
@@ -59,6 +67,18 @@ describe('feed polling against a local server', () => {
   let extractor: Extractor;
   beforeAll(async () => {
     extractor = createExtractor(await loadKnowledgeBase({ ignoreHome: true }));
+  });
+
+  it('ingests a URL given on the command line as a feed when it is one (even served as text/xml), else as a page', async () => {
+    const store = openSqliteStore(join(await mkdtemp(join(tmpdir(), 'kizashi-url-')), 'u.db'));
+    const feed = await ingestUrl(`${base}/plain-rss.xml`, extractor, store, fetch);
+    expect(feed).toEqual({ kind: 'feed', title: 'サンプル通信', counts: { new: 2, updated: 0, unchanged: 0, failed: 0 } });
+    expect((await store.listDocuments()).map((d) => d.title).sort()).toEqual(['LockBit returns', 'ミラーフェイスが台湾を標的に']);
+    expect(await ingestUrl(`${base}/article.html`, extractor, store, fetch)).toEqual({ kind: 'page', result: 'new' });
+    // A page ingest (the API's) refuses a feed instead of storing its XML as an article.
+    await expect(ingestPage(`${base}/plain-rss.xml`, extractor, store, fetch)).rejects.toThrow(/plain-rss\.xml: is a feed, not a web page/);
+    expect(await store.listDocuments()).toHaveLength(3);
+    await store.close();
   });
 
   it('ingests RSS and Atom items, then sends conditional requests and handles 304', async () => {

@@ -6,7 +6,7 @@ import { documentId } from '../core/document.js';
 import { describeError, InputError } from '../core/errors.js';
 import type { Extractor } from '../extract/extract-document.js';
 import type { GraphStore, PutResult } from '../store/graph-store.js';
-import { feedItemDocument, pollFeed } from './feeds.js';
+import { feedItemDocument, parseFeedBytes, pollFeed, type ParsedFeed } from './feeds.js';
 import { safeFetch, type FetchOptions } from './fetcher.js';
 import { storeDocument } from './ingest-files.js';
 import { parseDocumentBytes } from './read-document.js';
@@ -67,27 +67,90 @@ export async function ingestFeeds(
       ...(options.intervalMs ? { intervalMs: options.intervalMs } : {}),
     });
     await store.putFeedState(outcome.state);
-    if (outcome.kind === 'items') {
-      for (const item of outcome.feed.items) {
-        const doc = feedItemDocument(item, outcome.feed.title, url);
-        if (!doc) continue;
-        try {
-          counts[(await storeDocument(doc, extractor, store)).result]++;
-        } catch {
-          counts.failed++;
-        }
-      }
-    }
+    if (outcome.kind === 'items') await storeFeedItems(outcome.feed, url, extractor, store, counts);
     results.push({ url, outcome: outcome.kind, counts, ...(outcome.kind === 'error' ? { error: outcome.error } : {}) });
   }
   return results;
 }
 
-/** Fetch one web page (the article text, not the navigation) and ingest it. */
+/** Store a feed's items as documents; a failing item is counted and skipped. */
+async function storeFeedItems(
+  feed: ParsedFeed,
+  url: string,
+  extractor: Extractor,
+  store: GraphStore,
+  counts: Record<PutResult | 'failed', number>,
+): Promise<void> {
+  for (const item of feed.items) {
+    const doc = feedItemDocument(item, feed.title, url);
+    if (!doc) continue;
+    try {
+      counts[(await storeDocument(doc, extractor, store)).result]++;
+    } catch {
+      counts.failed++;
+    }
+  }
+}
+
+/**
+ * A response that is a feed rather than a page: by its content type, or by its first element (servers often send
+ * feeds as text/xml or application/xml).
+ */
+function isFeedResponse(body: Uint8Array, contentType: string | undefined): boolean {
+  if (contentType && /(?:rss|atom|rdf)\+xml|feed\+json/i.test(contentType)) return true;
+  const head = new TextDecoder()
+    .decode(body.subarray(0, 2048))
+    .replace(/^\uFEFF/, '')
+    .trimStart();
+  if (head.startsWith('{')) return /"version"\s*:\s*"https?:\/\/jsonfeed\.org\//.test(head);
+  return (
+    (head.startsWith('<?xml') || head.startsWith('<rss') || head.startsWith('<feed') || head.startsWith('<rdf:RDF')) && FEED_ROOT.test(head)
+  );
+}
+const FEED_ROOT = /<(?:rss|feed|rdf:RDF)[\s>]/;
+
+/**
+ * Fetch a URL given on the command line: a feed has its items ingested, a web page its article text.
+ * @example await ingestUrl('https://www.jpcert.or.jp/rss/jpcert.rdf', extractor, store) // { kind: 'feed', … }
+ */
+export async function ingestUrl(
+  url: string,
+  extractor: Extractor,
+  store: GraphStore,
+  fetch: FetchOptions = {},
+): Promise<{ kind: 'page'; result: PutResult } | { kind: 'feed'; title: string; counts: Record<PutResult | 'failed', number> }> {
+  const response = await fetchOk(url, fetch);
+  const type = response.headers['content-type'];
+  if (!isFeedResponse(response.body, type)) return { kind: 'page', result: await storePage(url, response.body, type, extractor, store) };
+  const feed = parseFeedBytes(response.body, url, type);
+  const counts = { new: 0, updated: 0, unchanged: 0, failed: 0 };
+  await storeFeedItems(feed, url, extractor, store, counts);
+  return { kind: 'feed', title: feed.title, counts };
+}
+
+/** Fetch one web page (the article text, not the navigation) and ingest it. A feed is refused: it is no page. */
 export async function ingestPage(url: string, extractor: Extractor, store: GraphStore, fetch: FetchOptions = {}): Promise<PutResult> {
+  const response = await fetchOk(url, fetch);
+  const type = response.headers['content-type'];
+  if (isFeedResponse(response.body, type))
+    throw new InputError(url, 'is a feed, not a web page: ingest it with kizashi ingest URL or add it to the feed list');
+  return storePage(url, response.body, type, extractor, store);
+}
+
+async function fetchOk(url: string, fetch: FetchOptions): ReturnType<typeof safeFetch> {
   const response = await safeFetch(url, fetch);
   if (response.status >= 400) throw new InputError(url, `HTTP ${response.status}`);
-  const doc = parseDocumentBytes(response.body, url.endsWith('/') ? `${url}index.html` : url, response.headers['content-type']);
+  return response;
+}
+
+async function storePage(
+  url: string,
+  body: Uint8Array,
+  contentType: string | undefined,
+  extractor: Extractor,
+  store: GraphStore,
+): Promise<PutResult> {
+  const doc = parseDocumentBytes(body, url.endsWith('/') ? `${url}index.html` : url, contentType);
   const pageUrl = doc.url ?? url;
   return storeDocument({ ...doc, url: pageUrl, id: documentId({ url: pageUrl }) }, extractor, store).then(
     (stored) => stored.result,
