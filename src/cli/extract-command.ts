@@ -94,15 +94,34 @@ export function extractionToJson(x: Extraction): unknown {
   };
 }
 
+/** Columns a string takes in a terminal: wide (CJK, full-width) characters take two. */
+function displayWidth(s: string): number {
+  let width = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    const wide =
+      (c >= 0x1100 && c <= 0x115f) ||
+      (c >= 0x2e80 && c <= 0xa4cf) ||
+      (c >= 0xac00 && c <= 0xd7a3) ||
+      (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe30 && c <= 0xfe4f) ||
+      (c >= 0xff00 && c <= 0xff60) ||
+      (c >= 0xffe0 && c <= 0xffe6);
+    width += wide ? 2 : 1;
+  }
+  return width;
+}
+const padTo = (s: string, width: number): string => s + ' '.repeat(Math.max(0, width - displayWidth(s)));
+
 /** A readable table for people. */
 export function extractionToText(x: Extraction): string {
   const lines = [`# ${x.document.title}  (${x.document.lang}, ${x.document.origin})`];
-  const width = Math.max(8, ...x.entities.map((e) => e.entity.name.length));
+  const width = Math.max(8, ...x.entities.map((e) => displayWidth(e.entity.name)));
   const kindWidth = Math.max(14, ...x.entities.map((e) => e.entity.kind.length));
   for (const e of x.entities) {
     const where = e.entity.country && e.entity.kind !== 'location' ? ` [${e.entity.country}]` : '';
     lines.push(
-      `  ${e.entity.kind.padEnd(kindWidth)} ${e.entity.name.padEnd(width)}  ×${e.mentions.length}  ${e.confidence}%${where}  "${e.mentions[0]?.surface ?? ''}"`,
+      `  ${e.entity.kind.padEnd(kindWidth)} ${padTo(e.entity.name, width)}  ×${e.mentions.length}  ${e.confidence}%${where}  "${e.mentions[0]?.surface ?? ''}"`,
     );
   }
   const names = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));

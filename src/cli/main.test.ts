@@ -76,6 +76,13 @@ describe('kizashi extract', () => {
     expect(rows.length).toBeGreaterThan(1);
     expect(nameColumns.size).toBe(1);
     expect(rows.some((l) => l.startsWith('  policy-instrument Executive Order 14093'))).toBe(true);
+    // Japanese names take two columns a character: the count column after them still lines up.
+    await writeFile(join(dir, 'wide.txt'), '厚生労働省とアサヒグループホールディングスとCISAが発表した。');
+    const wide = (await run('extract', '--format', 'text', join(dir, 'wide.txt'))).out.split('\n').filter((l) => l.includes('×'));
+    const columns = (l: string): number =>
+      [...l.slice(0, l.indexOf('×'))].reduce((n, ch) => n + (/[\u3000-\u9fff\uff00-\uff60]/.test(ch) ? 2 : 1), 0);
+    expect(wide.length).toBeGreaterThan(2);
+    expect(new Set(wide.map(columns)).size).toBe(1);
   });
 
   it('prints an ATT&CK Navigator layer per file', async () => {
