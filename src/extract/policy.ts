@@ -174,9 +174,9 @@ function isParty(text: string, item: PolicyItem): boolean {
   return e.kind === 'identity' && !e.roles.some((r) => PARTY_EXCLUDED_ROLES.has(r));
 }
 
-/** A Japanese party written as the subject or topic of its clause: 米国は, 日本が, 日本も, 日本と米国は. */
 /** Between parties listed together: "the US, Japan and the UK", 日本、米国および英国. */
 const PARTY_LIST_GAP = /^[\s,、・/]*(?:(?:and|or|および|や|と)[\s,、・/]*)?(?:the\s+)?$/i;
+/** A Japanese party written as the subject or topic of its clause: 米国は, 日本が, 日本も, 日本と米国は. */
 const JA_SUBJECT_AFTER = /^(?:社|政府|当局)?(?:は|が|も|と|や|、|・)/;
 /** A negative ending in the clause after a Japanese cue: 賛同国に含まれていなかった, 参加していないと. */
 const JA_CLAUSE_NEGATION = /(?:てい|せ|さ|し|ら|れ|か|わ)な(?:い|かった)(?:と|$)/;
