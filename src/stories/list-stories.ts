@@ -4,31 +4,10 @@ import type { GraphStore, StoryEntity, StoryListing } from '../store/graph-store
 import { hasJapanese } from '../text/language.js';
 import { clusterStories, type ClusterDocument, type ClusterOptions } from './cluster.js';
 
-const LISTED_TYPES = new Set([
-  'intrusion-set',
-  'threat-actor',
-  'malware',
-  'tool',
-  'campaign',
-  'vulnerability',
-  'identity',
-  'location',
-  'attack-pattern',
-  'x-kizashi-policy-instrument',
-]);
-
-/** A story listing plus the store ids of its documents, in the same order as `documents`. */
-export interface ClusteredStory extends StoryListing {
-  readonly documentIds: readonly string[];
-}
-
 /**
- * Japanese reporting writes countries, organisations and sectors in Japanese (中国, 警察庁, 政府機関), but keeps
- * actor, malware and technique names, and acronyms (CISA, FBI), as the industry writes them.
+ * The types a story lists, most telling first (a list cut short keeps the actors): actors, software,
+ * vulnerabilities, instruments, organisations, sectors (identities of class "class"), places, techniques.
  */
-const LOCALISED = new Set(['location', 'identity']);
-const ACRONYM = /^[A-Z]{2,6}$/;
-
 const TYPE_ORDER = [
   'intrusion-set',
   'threat-actor',
@@ -42,10 +21,20 @@ const TYPE_ORDER = [
   'location',
   'attack-pattern',
 ];
-const rank = (e: StoryEntity): number => {
-  const at = TYPE_ORDER.indexOf(e.sector ? 'sector' : e.type);
-  return at < 0 ? TYPE_ORDER.length : at;
-};
+const LISTED_TYPES = new Set(TYPE_ORDER);
+const rank = (e: StoryEntity): number => TYPE_ORDER.indexOf(e.sector ? 'sector' : e.type);
+
+/** A story listing plus the store ids of its documents, in the same order as `documents`. */
+export interface ClusteredStory extends StoryListing {
+  readonly documentIds: readonly string[];
+}
+
+/**
+ * Japanese reporting writes countries, organisations and sectors in Japanese (中国, 警察庁, 政府機関), but keeps
+ * actor, malware and technique names, and acronyms (CISA, FBI), as the industry writes them.
+ */
+const LOCALISED = new Set(['location', 'identity']);
+const ACRONYM = /^[A-Z]{2,6}$/;
 
 /**
  * Stories with at least one document published in [since, until).
@@ -119,8 +108,7 @@ export async function listStories(
       title: story.documents[0]?.title ?? '',
       documents,
       documentIds: story.documents.map((c) => c.id),
-      // Most telling first (a list cut short keeps the actors): actors, software, vulnerabilities, instruments,
-      // organisations, sectors, places, techniques; by name within each.
+      // By TYPE_ORDER, then by name.
       entities: [...entities.values()].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name)),
     });
   }
