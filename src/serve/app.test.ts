@@ -466,6 +466,7 @@ describe('TAXII 2.1', () => {
     expect((await taxii(objects, { method: 'POST', headers: { 'content-type': TAXII_MEDIA_TYPE }, body: '{}' })).status).toBe(403);
     expect((await taxii(`${objects}?limit=0`)).status).toBe(400);
     expect((await taxii(`${objects}?added_after=yesterday`)).status).toBe(400);
+    expect((await taxii(`${objects}?added_after=2025-02-30T00:00:00Z`)).status).toBe(400);
     expect((await taxii(`${objects}?next=bogus`)).status).toBe(400);
   });
 

@@ -2,6 +2,7 @@
 // objects and manifests paged in the order objects were added, single objects and their versions.
 import { Hono, type Context } from 'hono';
 import { v5 as uuidv5 } from 'uuid';
+import { isIsoDateTime } from '../core/dates.js';
 import type { AddedOptions, GraphStore, Role } from '../store/graph-store.js';
 import { roleAllows } from './auth.js';
 
@@ -124,7 +125,8 @@ export function taxiiRoutes(store: GraphStore, options: { title?: string }): Hon
     const limit = parseLimit(c.req.query('limit'));
     if (limit === 'bad') return { error: taxiiError(400, 'Bad limit', 'limit must be a positive integer') };
     const addedAfter = c.req.query('added_after');
-    if (addedAfter !== undefined && !TIMESTAMP.test(addedAfter))
+    // (A day that does not exist, 2025-02-30, is refused as the REST API refuses it.)
+    if (addedAfter !== undefined && !(TIMESTAMP.test(addedAfter) && isIsoDateTime(addedAfter)))
       return { error: taxiiError(400, 'Bad added_after', 'added_after must be a STIX timestamp (UTC, Z)') };
     const next = c.req.query('next');
     let after: string | undefined;
