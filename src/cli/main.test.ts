@@ -314,6 +314,8 @@ describe('dates, time zones and limits on the command line', () => {
       [['digest', '--db', db, '--date', '2025-01-08', '--tz', 'Mars/Base'], /--tz: unknown time zone "Mars\/Base"/],
       [['search', '--db', db, 'MirrorFace', '--since', 'yesterday'], /--since <date>.*'yesterday' is invalid/],
       [['search', '--db', db, 'MirrorFace', '--limit', 'abc'], /--limit <n>.*'abc' is invalid/],
+      [['search', '--db', db, 'MirrorFace', '--limit', ' 7x'], /--limit <n>.*' 7x' is invalid/],
+      [['serve', '--db', db, '--port', '70000'], /--port <port>.*'70000' is invalid. Use a whole number from 0 to 65535/],
       [['stories', '--db', db, '--until', '2025-99-99'], /--until <date>.*'2025-99-99' is invalid/],
       [['export', '--db', db, '--since', 'foo'], /--since <date>.*'foo' is invalid/],
     ];
@@ -331,11 +333,21 @@ describe('dates, time zones and limits on the command line', () => {
 });
 
 describe('kizashi worker', () => {
-  it('rejects a --concurrency that is not a whole number from 1 to 32, in one line', async () => {
-    for (const bad of ['0', '2.5', 'many']) {
-      const { code, err } = await run('worker', '--concurrency', bad);
-      expect(code).toBe(64); // a usage error
-      expect(err.trim()).toMatch(new RegExp(`^kizashi: --concurrency must be a whole number from 1 to 32, got "${bad}"$`));
+  it('rejects a --concurrency or --lease that is not a whole number in range, in one line naming the option', async () => {
+    const cases: [string, string, string][] = [
+      ['--concurrency', '0', '1 to 32'],
+      ['--concurrency', '2.5', '1 to 32'],
+      ['--concurrency', 'many', '1 to 32'],
+      ['--lease', 'abc', '1 to 86400'],
+      ['--lease', '-5', '1 to 86400'],
+      ['--lease', '1e3', '1 to 86400'],
+    ];
+    for (const [option, bad, range] of cases) {
+      const { code, err } = await run('worker', option, bad);
+      expect(code, `${option} ${bad}`).toBe(64); // a usage error
+      expect(err.trim().split('\n')).toHaveLength(1);
+      expect(err).toContain(`${option} <`);
+      expect(err).toContain(`'${bad}' is invalid. Use a whole number from ${range}.`);
     }
   });
 });

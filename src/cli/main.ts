@@ -43,6 +43,14 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
       return value;
     });
 
+  /** A whole-number option in [min, max], checked by commander so every such option fails the same way (exit 64). */
+  const wholeNumberOption = (flags: string, description: string, fallback: number, min: number, max: number): Option =>
+    new Option(flags, description).default(fallback).argParser((value: string) => {
+      const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+      if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`Use a whole number from ${min} to ${max}.`);
+      return n;
+    });
+
   program
     .command('extract')
     .description('extract entities, indicators, techniques and relationships from documents (.md, .txt, .html)')
@@ -191,14 +199,16 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
   program
     .command('worker')
     .description('PostgreSQL mode: process queued ingestion jobs (run any number, on any machine)')
-    .option('--lease <seconds>', 'how long a claimed item is reserved before another worker may retry it', '300')
+    .addOption(
+      wholeNumberOption('--lease <seconds>', 'how long a claimed item is reserved before another worker may retry it', 300, 1, 86_400),
+    )
     .option('--until-empty', 'exit when the queue has been empty for two seconds')
-    .option('--concurrency <n>', 'items in progress at once in this worker (one extracts while another is written)', '3')
+    .addOption(
+      wholeNumberOption('--concurrency <n>', 'items in progress at once in this worker (one extracts while another is written)', 3, 1, 32),
+    )
     .addOption(kbOption())
-    .action(async (opts: { lease: string; untilEmpty?: boolean; concurrency: string; kb?: string[] }) => {
-      const concurrency = Number(opts.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32)
-        throw new UsageError(`--concurrency must be a whole number from 1 to 32, got "${opts.concurrency}"`);
+    .action(async (opts: { lease: number; untilEmpty?: boolean; concurrency: number; kb?: string[] }) => {
+      const { concurrency } = opts;
       const extractor = await openExtractor({ kbDirs: opts.kb ?? [] });
       const queue = await openQueue();
       const store = await openStore();
@@ -208,7 +218,7 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
       process.once('SIGINT', stop);
       try {
         const n = await runWorker(queue, store, extractor, {
-          leaseSeconds: Number(opts.lease),
+          leaseSeconds: opts.lease,
           signal: abort.signal,
           concurrency,
           ...(opts.untilEmpty ? { stopWhenIdleMs: 2000 } : {}),
@@ -233,13 +243,7 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     .option('--entity <id>', 'only documents that mention this STIX id')
     .addOption(dateOption('--since <date>', 'published on or after (YYYY-MM-DD)'))
     .addOption(dateOption('--until <date>', 'published before (YYYY-MM-DD)'))
-    .addOption(
-      new Option('--limit <n>', 'results per kind (1–200)').default(20).argParser((value: string) => {
-        const n = Number(value);
-        if (!Number.isInteger(n) || n < 1 || n > 200) throw new InvalidArgumentError('Use a whole number from 1 to 200.');
-        return n;
-      }),
-    )
+    .addOption(wholeNumberOption('--limit <n>', 'results per kind (1–200)', 20, 1, 200))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(
       async (
@@ -332,7 +336,7 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
   program
     .command('serve')
     .description('serve the REST API (/api, OpenAPI at /api/openapi.json), TAXII 2.1 (/taxii2/) and webhook delivery')
-    .option('--port <port>', 'port', '8080')
+    .addOption(wholeNumberOption('--port <port>', 'port (0 picks a free one)', 8080, 0, 65535))
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .addOption(new Option('--anonymous <role>', 'role of callers without an API key (default: a key is required)').choices(['reader']))
     .option('--feeds <file>', 'also poll these feeds (one URL per line, or OPML) in the background')
@@ -341,7 +345,7 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     .addOption(kbOption())
     .action(
       async (opts: {
-        port: string;
+        port: number;
         host: string;
         anonymous?: string;
         feeds?: string;
@@ -349,8 +353,6 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
         db?: string;
         kb?: string[];
       }) => {
-        const port = Number(opts.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got "${opts.port}"`);
         const config = loadConfig();
         const extractor = await openExtractor({ kbDirs: opts.kb ?? [] });
         const store = await openStore(opts.db);
@@ -359,7 +361,7 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
             store,
             extractor,
             {
-              port,
+              port: opts.port,
               host: opts.host,
               ...(opts.anonymous && isRole(opts.anonymous) ? { anonymous: opts.anonymous } : {}),
               fetch: { allowHosts: [...config.allowHosts, ...(opts.allowHost ?? [])] },

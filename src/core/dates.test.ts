@@ -21,6 +21,12 @@ describe('dates from users', () => {
     expect(toTimestamp('Wed, 08 Jan 2025 09:00:00 GMT')).toBe('2025-01-08T09:00:00.000Z');
     expect(toTimestamp(' 2025-01-08 ')).toBe('2025-01-08T00:00:00.000Z');
     expect(['2025-02-30', '2025-02-30T10:00:00Z', '5', '20250108', 'someday', ''].map(toTimestamp)).toEqual(Array(6).fill(undefined));
+    // Feeds' RFC 2822 dates: JavaScript reads "31 Feb" as 3 March, and "Thu, 30 Apr" without complaint.
+    expect(toTimestamp('29 Feb 2024 12:00:00 +0900')).toBe('2024-02-29T03:00:00.000Z');
+    expect(toTimestamp('Sat, 1 Mar 2025 00:00:00 GMT')).toBe('2025-03-01T00:00:00.000Z');
+    expect(['Mon, 31 Feb 2025 10:00:00 GMT', '29 Feb 2025 12:00:00 +0900', 'Thu, 31 Apr 2025 08:00 EST'].map(toTimestamp)).toEqual(
+      Array(3).fill(undefined),
+    );
   });
 
   it('knows time zones', () => {

@@ -31,9 +31,20 @@ export function toTimestamp(value: string): string | undefined {
   const text = value.trim();
   const time = Date.parse(text);
   if (Number.isNaN(time) || /^\d+$/.test(text)) return undefined;
-  const day = /^\d{4}-\d{2}-\d{2}/.exec(text)?.[0];
+  const day = /^\d{4}-\d{2}-\d{2}/.exec(text)?.[0] ?? rfc2822Day(text);
   if (day !== undefined && !isCalendarDay(day)) return undefined;
   return new Date(time).toISOString();
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const RFC2822_DAY = /^(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{4})\b/;
+
+/** The day of an RFC 2822 date as feeds write it ("Mon, 31 Feb 2025 10:00:00 GMT" → "2025-02-31"), to be checked. */
+function rfc2822Day(text: string): string | undefined {
+  const m = RFC2822_DAY.exec(text);
+  const month = m ? MONTHS.indexOf((m[2] ?? '').toLowerCase()) : -1;
+  if (!m || month < 0) return undefined;
+  return `${m[3]}-${String(month + 1).padStart(2, '0')}-${(m[1] ?? '').padStart(2, '0')}`;
 }
 
 /** An IANA time-zone name this runtime knows ("Asia/Tokyo", "UTC"). */

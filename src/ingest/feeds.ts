@@ -5,6 +5,7 @@ import { parseFeed } from 'feedsmith';
 import { parseHTML } from 'linkedom';
 import { documentId, type KizashiDocument } from '../core/document.js';
 import { describeError } from '../core/errors.js';
+import { toTimestamp } from '../core/dates.js';
 import { detectLanguage } from '../text/language.js';
 import type { FeedState } from '../store/graph-store.js';
 import { FetchError, safeFetch, type FetchOptions } from './fetcher.js';
@@ -94,9 +95,7 @@ export function htmlToText(html: string): string {
 
 function isoDate(value: unknown): string | undefined {
   const raw: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
-  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
-  const d = new Date(raw.trim());
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+  return typeof raw === 'string' ? toTimestamp(raw) : undefined;
 }
 
 /**
