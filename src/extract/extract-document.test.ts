@@ -217,6 +217,54 @@ describe('English extraction', () => {
     expectValidStix(x);
   });
 
+  it('refers "the operators", "the malware" and 同ランサムウェア back to the malware named before', () => {
+    const en = extractDocument(
+      starter,
+      doc(
+        'The British Library said the Rhysida ransomware gang leaked its data. The operators use Cobalt Strike and PsExec for lateral movement.',
+        'en',
+      ),
+    );
+    const rels = relationsOf(en);
+    expect(rels).toEqual(expect.arrayContaining(['Rhysida uses Cobalt Strike', 'Rhysida uses PsExec', 'Rhysida uses Remote Services']));
+    // The tools are what the operators use, not users of the technique themselves.
+    expect(rels.filter((r) => r.startsWith('Cobalt Strike') || r.startsWith('PsExec'))).toEqual([]);
+    const ja = extractDocument(
+      starter,
+      doc('ランサムウェア「Phobos」の管理者が起訴された。同ランサムウェアはRDPの認証情報を悪用して侵入する。'),
+    );
+    expect(relationsOf(ja)).toContain('Phobos uses Remote Desktop Protocol');
+  });
+
+  it('reads the countries whose agencies issue an advisory as speakers, not as the victims of the actor it names', () => {
+    const advisory = extractDocument(
+      starter,
+      doc(
+        'US, Australian and New Zealand agencies released an advisory warning that Volt Typhoon had compromised critical infrastructure operators.',
+        'en',
+      ),
+    );
+    expect(relationsOf(advisory)).toEqual(['Volt Typhoon targets Infrastructure']);
+    const partners = extractDocument(
+      starter,
+      doc('The FBI and partner agencies from Australia and Canada warned that APT40 targets government agencies.', 'en'),
+    );
+    expect(relationsOf(partners)).toEqual(['APT40 targets Government']);
+    // The victim stays a victim when the attacker comes before the speaking verb.
+    const breached = extractDocument(starter, doc('US government agencies were breached by Salt Typhoon, officials said.', 'en'));
+    expect(relationsOf(breached)).toEqual(['Salt Typhoon targets Government', 'Salt Typhoon targets United States']);
+    const ja = extractDocument(
+      starter,
+      doc('日本や米国、英国など8カ国の当局は、中国のAPT40が各国の政府機関のネットワークを繰り返し攻撃していると共同で注意喚起した。'),
+    );
+    expect(relationsOf(ja)).toEqual(['APT40 originates-from China', 'APT40 targets Government']);
+    expect(relationsOf(extractDocument(starter, doc('中国のAPT40が日本の政府機関を攻撃した。')))).toEqual([
+      'APT40 originates-from China',
+      'APT40 targets Government',
+      'APT40 targets Japan',
+    ]);
+  });
+
   it("reads a possessive country before an actor as its origin (North Korea's Lazarus Group)", () => {
     const x = extractDocument(starter, doc("North Korea's Lazarus Group targeted banks in Japan.", 'en'));
     const rels = relationsOf(x);

@@ -377,13 +377,75 @@ const ACTOR_MODIFIER_GAP =
   /^(?:['’]s\s+|\s+|の|の(?:サイバー|国家支援型?の?|政府系の?)?(?:攻撃|スパイ|サイバースパイ|ハッカー|APT|脅威|犯罪)?(?:グループ|集団|アクター|組織)[「『“"]?)$/;
 const ORIGIN_BEFORE =
   /\b(?:based in|involve|involving|involvement of|attributed to|linked to|tied to|backed by|sponsored by|on behalf of)\s*(?:the\s*)?$/i;
-/** "the group", 同グループ: a sentence that refers back to the last actor named. */
-const ACTOR_ANAPHOR = /\b(?:the|this) (?:group|actor|gang|hackers|attackers|threat actor)\b|同グループ|同アクター|同集団|攻撃者は/i;
+/**
+ * "the group", "the operators", 同グループ: a sentence that refers back to the last actor named, or (ransomware
+ * news names a gang by its ransomware) to the last malware when no actor has been named.
+ */
+const ACTOR_ANAPHOR =
+  /\b(?:the|this) (?:ransomware )?(?:group|actor|gang|crew|operators|affiliates|hackers|attackers|threat actor)\b|同グループ|同アクター|同集団|攻撃者は/i;
+/** "the malware", 同ランサムウェア: a sentence that names no software refers back to the last malware named. */
+const SOFTWARE_ANAPHOR =
+  /\b(?:the|this) (?:malware|ransomware|backdoor|trojan|loader|implant|stealer|wiper|botnet|variant|strain)\b(?! (?:gang|group|operators|crew|affiliates|actors?)\b)|同(?:マルウェア|ランサムウェア|バックドア|ボットネット|ワイパー)|本マルウェア/i;
+/**
+ * Countries whose agencies issue an advisory speak in the sentence; they are not the victims of the actor it names.
+ * English: an authority noun right after the list of countries ("US, Australian and British agencies") or right
+ * before it ("partner agencies from Australia and Canada"), and a speaking verb between the list and the attacker
+ * ("… released an advisory warning that Volt Typhoon …"); "US agencies were breached by X, officials said" keeps
+ * its victim, as the attacker comes before the verb. Japanese puts the verb last: 日本や米国など8カ国の当局は…注意喚起した.
+ */
+const AUTHORITY_AFTER =
+  /^\s+(?:cyber ?security |intelligence |law enforcement |government )?(?:agencies|authorities|officials|governments?|police|partners)\b/;
+const AUTHORITY_BEFORE = /\b(?:agencies|authorities|officials|governments?|police|partners) (?:from|of|in) (?:the )?$/;
+const SPEAKING_VERB =
+  /\b(?:released|issued|published|warn(?:s|ed|ing)?|sa(?:id|ys)|announced|urged|reported|assessed|advised|disclosed|confirmed)\b/;
+const ISSUER_JA =
+  /^(?:など|を含む)?(?:\d+|[一二三四五六七八九十]+)?(?:カ国|か国|ヶ国)?の?(?:当局|政府|捜査当局|治安当局|情報機関)(?:は|が)[^。]{0,160}?(?:発表|注意喚起|警告|公表|指摘|明らかに)/;
 /** "the treaty", 同条約, 条約案: a sentence that refers back to the last policy instrument named. */
 const INSTRUMENT_ANAPHOR =
   /\b(?:the|this|that) (?:draft |new )?(?:treaty|convention|order|executive order|process|accord|agreement|list|law|act|directive|statement|pledge)\b|同条約|条約案|本条約|同大統領令|同プロセス|同協定|同法|同リスト|同声明/i;
 const LIST_GAP = /^[\s,、・/]*(?:(?:and|or|および|や|と)[\s,、・/]*)?$/;
 const REPORTER_ROLES = new Set(['security-vendor', 'government-agency', 'media', 'international-body', 'ngo', 'surveillance-vendor']);
+
+/** The mention of an entity named earlier, placed where a sentence refers back to it ("the group", 同グループ). */
+function referTo(
+  earlier: { e: ExtractedEntity; m: Mention },
+  anaphor: RegExpExecArray,
+  sentenceStart: number,
+  sentence: number,
+): { e: ExtractedEntity; m: Mention } {
+  const start = sentenceStart + anaphor.index;
+  return { e: earlier.e, m: { ...earlier.m, start, end: start + anaphor[0].length, sentence } };
+}
+
+/** Where the list of locations that `item` belongs to starts and ends ("US, Australian and British"). */
+function listBounds(text: string, items: readonly { e: ExtractedEntity; m: Mention }[], item: { m: Mention }): [number, number] {
+  const locations = items.filter((x) => x.e.entity.kind === 'location').sort((a, b) => a.m.start - b.m.start);
+  let [start, end] = [item.m.start, item.m.end];
+  for (const next of locations.filter((x) => x.m.start >= end)) {
+    if (!LIST_GAP.test(text.slice(end, next.m.start))) break;
+    end = next.m.end;
+  }
+  for (const previous of locations.filter((x) => x.m.end <= start).reverse()) {
+    if (!LIST_GAP.test(text.slice(previous.m.end, start))) break;
+    start = previous.m.start;
+  }
+  return [start, end];
+}
+
+/** Whether a country is among those whose agencies speak in the sentence (see AUTHORITY_AFTER), not a victim. */
+function isIssuer(
+  text: string,
+  items: readonly { e: ExtractedEntity; m: Mention }[],
+  country: { m: Mention },
+  attackers: readonly { m: Mention }[],
+  sentence: Sentence,
+): boolean {
+  const [start, end] = listBounds(text, items, country);
+  const attacker = attackers.find((a) => a.m.start >= end);
+  const toAttacker = text.slice(end, attacker?.m.start ?? sentence.end);
+  const authority = AUTHORITY_AFTER.test(toAttacker) || AUTHORITY_BEFORE.test(text.slice(Math.max(sentence.start, start - 40), start));
+  return (authority && SPEAKING_VERB.test(toAttacker)) || ISSUER_JA.test(text.slice(end, sentence.end));
+}
 
 /** Sentence-level relationships that a cue word in the sentence supports. */
 function findRelations(
@@ -420,6 +482,7 @@ function findRelations(
       });
   };
   let lastActor: { e: ExtractedEntity; m: Mention } | undefined;
+  let lastMalware: { e: ExtractedEntity; m: Mention } | undefined;
   let lastInstrument: { entity: KbEntity; sentence: number } | undefined;
   for (const index of [...bySentence.keys()].sort((a, b) => a - b)) {
     // A "sentence" naming hundreds of entities is a list or an attack, not prose: relate its first ones only.
@@ -427,14 +490,20 @@ function findRelations(
     const sentence = sentences[index];
     if (!sentence) continue;
     const actors = items.filter((x) => ACTORS.has(x.e.entity.kind));
-    if (actors.length === 0 && lastActor && ACTOR_ANAPHOR.test(sentence.text)) {
+    const software = items.filter((x) => SOFTWARE.has(x.e.entity.kind));
+    const referredActor = lastActor ?? lastMalware;
+    if (actors.length === 0 && referredActor) {
       const anaphor = ACTOR_ANAPHOR.exec(sentence.text);
-      const at = sentence.start + (anaphor?.index ?? 0);
-      actors.push({ e: lastActor.e, m: { ...lastActor.m, start: at, end: at + (anaphor?.[0].length ?? 0), sentence: index } });
+      if (anaphor) actors.push(referTo(referredActor, anaphor, sentence.start, index));
+    }
+    if (software.length === 0 && lastMalware && !actors.some((a) => a.e === lastMalware?.e)) {
+      const anaphor = SOFTWARE_ANAPHOR.exec(sentence.text);
+      if (anaphor) software.push(referTo(lastMalware, anaphor, sentence.start, index));
     }
     const named = actors.filter((a) => a.m.sentence === index && a.m.start !== a.m.end && a.e.mentions.includes(a.m));
     if (named.length > 0) lastActor = named[named.length - 1];
-    const software = items.filter((x) => SOFTWARE.has(x.e.entity.kind));
+    const namedMalware = items.filter((x) => x.e.entity.kind === 'malware');
+    if (namedMalware.length > 0) lastMalware = namedMalware[namedMalware.length - 1];
     const origins = new Set<string>();
     for (const x of items) {
       if (x.e.entity.kind !== 'location') continue;
@@ -482,8 +551,9 @@ function findRelations(
         // demonyms ("two Russian nationals").
         const modifiesOrg = items.some((o) => o.e.entity.kind === 'identity' && o.m.start >= t.m.end && o.m.start - t.m.end <= 3);
         const demonym = t.e.entity.demonyms?.includes(t.m.alias) ?? false;
+        const issuer = kind === 'location' && isIssuer(text, items, t, attackers, sentence);
         const victim =
-          (kind === 'location' && !origins.has(t.e.entity.key) && !modifiesOrg && !demonym) ||
+          (kind === 'location' && !origins.has(t.e.entity.key) && !modifiesOrg && !demonym && !issuer) ||
           kind === 'sector' ||
           (kind === 'identity' && !t.e.entity.roles.some((r) => REPORTER_ROLES.has(r)));
         if (!victim) continue;
