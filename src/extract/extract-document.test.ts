@@ -138,6 +138,19 @@ describe('Japanese extraction (our own texts)', () => {
     expect(names(x, 'identity')).toEqual(['GRU', 'アサヒグループホールディングス']);
   });
 
+  it('resolves companies that news names as victims or vendors in Japanese and English to one entity', () => {
+    const ja = extractDocument(starter, doc('三菱電機とNECは、シトリックス製品の脆弱性を悪用した不正アクセスを受けたと発表した。'));
+    const en = extractDocument(
+      starter,
+      doc('Mitsubishi Electric and NEC said attackers exploited a Citrix flaw. The British Library was hit by Rhysida.', 'en'),
+    );
+    const orgs = (x: Extraction): string[] => names(x, 'identity').sort();
+    expect(orgs(ja)).toEqual(['Citrix', 'Mitsubishi Electric', 'NEC']);
+    expect(orgs(en)).toEqual(['British Library', 'Citrix', 'Mitsubishi Electric', 'NEC']);
+    // "British" inside the library's name is no mention of the United Kingdom.
+    expect(countries(en)).toEqual([]);
+  });
+
   it('reports no threat entity in ordinary Japanese prose', () => {
     const x = extractDocument(
       starter,
