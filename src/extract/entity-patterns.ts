@@ -74,6 +74,9 @@ const NEW_SOFTWARE_JA = /([A-Za-z][A-Za-z0-9.-]{2,24})(?:ランサムウェア|�
 const NEW_SOFTWARE_JA_QUOTED = /(?:ランサムウェア|マルウェア|バックドア|スティーラー|スパイウェア|ローダー)「([^」\n]{2,40})」/g;
 const NEW_ACTOR_JA_QUOTED =
   /(?:サイバースパイグループ|ハッカーグループ|攻撃グループ|脅威グループ|脅威アクター|ハッカー集団|犯罪グループ|APTグループ|グループ)「([^」\n]{2,40})」/g;
+/** 「SEVENSPIDER」を名乗るグループ, 「X」（エックス）と呼ばれる攻撃グループ: a quoted name, then a naming verb and a group noun. */
+const NAMED_ACTOR_JA =
+  /「([^」\n]{2,40})」(?:（[^）\n]{1,30}）)?(?:を|と)(?:名乗る|呼ばれる|称する)(?:サイバー)?(?:攻撃|ハッカー|犯罪|ランサムウェア|脅威)?(?:グループ|集団|組織|アクター)/g;
 const NEW_ACTOR_EN =
   /\b(?:threat actor|threat group|APT group|hacking group|cybercrime group|ransomware gang|threat cluster|activity cluster|hacker group)s? (?:(?:that |which )?(?:we|researchers|analysts)(?: have)?(?: previously)? )?(?:known as |dubbed |called |named |tracked as |track as )?["“‘']?((?:[A-Z][A-Za-z0-9]{1,20}|DEV-\d{4})(?: [A-Z][a-z]{2,15}){0,2})/g;
 
@@ -117,6 +120,21 @@ const MINISTRY_EN =
 const ORG_JA_SHA =
   /((?:[A-Z][A-Za-z0-9&.-]{1,24})(?: [A-Z][A-Za-z0-9&.-]{1,24}){0,3}|[ァ-ヴ][ァ-ヴー・]{1,20})社(?![会員長内外債名交屋宅])/g;
 const AGENCY_JA = /(?<![一-龯])([一-龯]{2,10}(?:省|庁))(?![一-龯])/g;
+/** Hospitals, medical centres and universities, often in the news as ransomware victims: 岡山県精神科医療センター, 近畿大学. */
+const INSTITUTION_JA = /(?<![一-龯ァ-ヴー])([一-龯ァ-ヴー]{2,16}?(?:病院|医療センター|大学))(?![一-龯ァ-ヴー])/g;
+/** A name that only says which kind of institution (大学病院, 総合病院) or refers back to one (同病院, 各大学). */
+const GENERIC_INSTITUTION_JA =
+  /^(?:[同当各本他両全某]|(?:大学|総合|民間|公立|私立|国立|地域|基幹|中核|一般|精神科|医療|複数|市内|県内|国内|海外)(?:病院|医療センター|大学)$)/;
+/**
+ * Where a Japanese text names a hospital, medical centre or university in full (see INSTITUTION_JA). Such a name is
+ * one mention: the sector or place words inside it (医療 in 岡山県精神科医療センター, 中国 in 中国労災病院) name nothing.
+ */
+export function institutionSpans(text: string): [number, number][] {
+  if (!hasJapanese(text)) return [];
+  const spans: [number, number][] = [];
+  for (const m of execAll(INSTITUTION_JA, text)) if (!GENERIC_INSTITUTION_JA.test(m[1] ?? '')) spans.push([m.index, m.index + m[0].length]);
+  return spans;
+}
 /** Holding companies: アサヒグループホールディングス, Zホールディングス. */
 const HOLDINGS_JA = /(?<![ァ-ヴー・A-Za-z])((?:[ァ-ヴ][ァ-ヴー・]{1,20}?|[A-Z][A-Za-z0-9&.-]{0,24})ホールディングス)/g;
 
@@ -421,17 +439,19 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
       if (name) add(kind, name, m.index + m[0].indexOf(name), 55);
     }
   }
-  for (const re of [...ifJapanese([NEW_ACTOR_JA_QUOTED]), NEW_ACTOR_EN, NAMED_ACTOR_EN]) {
+  for (const re of [...ifJapanese([NEW_ACTOR_JA_QUOTED, NAMED_ACTOR_JA]), NEW_ACTOR_EN, NAMED_ACTOR_EN]) {
     for (const m of execAll(re, text)) {
       const name = cleanName(m[1] ?? '');
       if (name) add('intrusion-set', name, m.index + m[0].indexOf(name), 60);
     }
   }
-  for (const re of [ORG_SUFFIX_EN, MINISTRY_EN, ...ifJapanese([ORG_JA_SHA, AGENCY_JA, HOLDINGS_JA])]) {
+  for (const re of [ORG_SUFFIX_EN, MINISTRY_EN, ...ifJapanese([ORG_JA_SHA, AGENCY_JA, HOLDINGS_JA, INSTITUTION_JA])]) {
     for (const m of execAll(re, text)) {
       const raw = (m[1] ?? m[0]).trim();
       const name = /[A-Za-z]/.test(raw) ? cleanName(raw) : raw;
-      if (!name || name.length < 2 || JA_AGENCY_STOP.has(name)) continue;
+      if (!name || name.length < 2 || JA_AGENCY_STOP.has(name) || (re === INSTITUTION_JA && GENERIC_INSTITUTION_JA.test(name))) continue;
+      // "Array Networks' ArrayOS AG" is a product of the company before the possessive, not a company itself.
+      if (/\w['’]s? /.test(name)) continue;
       add('identity', name, m.index + m[0].indexOf(name), 55);
     }
   }

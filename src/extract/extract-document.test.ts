@@ -151,6 +151,23 @@ describe('Japanese extraction (our own texts)', () => {
     expect(countries(en)).toEqual([]);
   });
 
+  it('reads hospitals and universities named in full as victims, and a group by the name it calls itself', () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        '岡山県精神科医療センターと中国労災病院がランサムウェアの被害を受け、「SEVENSPIDER」を名乗るグループの関与が指摘されている。同病院や大学病院も狙われた。',
+      ),
+    );
+    expect(names(x, 'identity').sort()).toEqual(['中国労災病院', '岡山県精神科医療センター']);
+    expect(names(x, 'intrusion-set')).toEqual(['SEVENSPIDER']);
+    // 中国 inside the hospital's name is the Chūgoku region's, no mention of China; 医療 still gives the sector.
+    expect(countries(x)).toEqual([]);
+    expect(names(x, 'sector')).toEqual(['Healthcare']);
+    expect(relationsOf(x)).toEqual(
+      expect.arrayContaining(['SEVENSPIDER targets 中国労災病院', 'SEVENSPIDER targets 岡山県精神科医療センター']),
+    );
+  });
+
   it('reports no threat entity in ordinary Japanese prose', () => {
     const x = extractDocument(
       starter,
@@ -325,6 +342,14 @@ describe('English extraction', () => {
     const targets = x.relations.filter((r) => r.type === 'targets').map((r) => r.target);
     expect(targets).toEqual(['sector:think tanks', 'sector:media', 'sector:government']);
     expectValidStix(x);
+  });
+
+  it('reads a company from its legal suffix, but not a product named after a possessive', () => {
+    const x = extractDocument(
+      starter,
+      doc("Acme Widgets Inc. and Nordlicht Systeme GmbH were breached through Array Networks' ArrayOS AG appliances.", 'en'),
+    );
+    expect(names(x, 'identity').sort()).toEqual(['Acme Widgets', 'Nordlicht Systeme']);
   });
 
   it('keeps every mention with its sentence and offsets', () => {

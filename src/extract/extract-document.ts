@@ -6,7 +6,7 @@ import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import { foldText } from '../text/fold.js';
 import { splitSentences, type Sentence } from '../text/sentences.js';
 import { Warninglists } from '../kb/warninglists.js';
-import { findPatternEntities, patternEntity } from './entity-patterns.js';
+import { findPatternEntities, institutionSpans, patternEntity } from './entity-patterns.js';
 import { Gazetteer } from './gazetteer.js';
 import { extractIndicators, hostOf, type IndicatorKind } from './indicators.js';
 import { findActorRoles, findNewInstruments, findStances, type ActorRole, type PolicyRelation } from './policy.js';
@@ -114,7 +114,16 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
         entityEndingAt.get(m.start - 1) !== m.entity.key
       ),
   );
-  const taken = kbMentions.map((m) => [m.start, m.end] as const).sort((a, b) => a[0] - b[0]);
+  // A hospital or university named in full (岡山県精神科医療センター, 中国労災病院) is one name: a place inside it
+  // names no place, and a sector word inside it (医療) stays the institution's sector without hiding its name.
+  const institutions = institutionSpans(text);
+  const insideInstitution = (m: { start: number; end: number }): boolean =>
+    institutions.some(([start, end]) => start <= m.start && m.end <= end && end - start > m.end - m.start);
+  if (institutions.length > 0) kbMentions = kbMentions.filter((m) => m.entity.kind !== 'location' || !insideInstitution(m));
+  const taken = kbMentions
+    .filter((m) => institutions.length === 0 || m.entity.kind !== 'sector' || !insideInstitution(m))
+    .map((m) => [m.start, m.end] as const)
+    .sort((a, b) => a[0] - b[0]);
   const overlaps = spanIndex(taken);
   const patternMentions = findPatternEntities(text, extractor.kb, overlaps);
 

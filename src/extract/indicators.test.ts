@@ -88,6 +88,8 @@ describe('extractIndicators — every kind', () => {
     ['file-path', 'reads %APPDATA%\\Mozilla\\Firefox\\Profiles first', '%APPDATA%\\Mozilla\\Firefox\\Profiles'],
     ['file-path', 'ran “C:\\Windows\\System32\\schtasks.exe”.', 'C:\\Windows\\System32\\schtasks.exe'],
     ['file-path', 'saved as (C:\\Program Files (x86)\\Tool\\a.exe).', 'C:\\Program Files (x86)\\Tool\\a.exe'],
+    ['file-path', 'check for the file /var/log/ssl-vpn.log.', '/var/log/ssl-vpn.log'],
+    ['file-path', 'dropped to /tmp/.x/kworker, then ran it', '/tmp/.x/kworker'],
   ])('%s', (kind, text, value) => {
     expect(only(text, kind as IndicatorKind)).toContain(value);
   });

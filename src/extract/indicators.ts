@@ -387,9 +387,10 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
     if (!overlaps(m.index, m.index + v.length)) emit('file-path', v, m.index, m.index + v.length);
   }
   for (const m of execAll(RE.unixPath, t)) {
-    if (overlaps(m.index, m.index + m[0].length)) continue;
-    if (!/\.[a-z0-9]{1,8}$/i.test(m[0]) && m[0].split('/').length < 3) continue;
-    emit('file-path', m[0], m.index, m.index + m[0].length);
+    const v = trimTrailing(m[0], m.index); // "check /var/log/ssl-vpn.log." ends with the sentence's full stop
+    if (overlaps(m.index, m.index + v.length)) continue;
+    if (!/\.[a-z0-9]{1,8}$/i.test(v) && v.split('/').length < 3) continue;
+    emit('file-path', v, m.index, m.index + v.length);
   }
   for (const m of runs.matchAll(RE.mac, { anyOf: COLON | HYPHEN | DOT, minLength: 14 }))
     if (!overlaps(m.index, m.index + m[0].length)) emit('mac', m[0], m.index, m.index + m[0].length);
