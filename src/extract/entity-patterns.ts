@@ -135,6 +135,8 @@ export function institutionSpans(text: string): [number, number][] {
   for (const m of execAll(INSTITUTION_JA, text)) if (!GENERIC_INSTITUTION_JA.test(m[1] ?? '')) spans.push([m.index, m.index + m[0].length]);
   return spans;
 }
+/** A Latin-script name right after a Japanese noun for a business: 暗号資産交換業者Garantex, 米IT企業SolarWinds. */
+const ORG_AFTER_NOUN_JA = /(?:業者|企業|会社|事業者|取引所|ベンダー|メーカー)[「『]?([A-Z][A-Za-z0-9&.-]{1,24}(?: [A-Z][A-Za-z0-9&.-]{1,24}){0,2})(?![A-Za-z0-9])/g;
 /** Holding companies: アサヒグループホールディングス, Zホールディングス. */
 const HOLDINGS_JA = /(?<![ァ-ヴー・A-Za-z])((?:[ァ-ヴ][ァ-ヴー・]{1,20}?|[A-Z][A-Za-z0-9&.-]{0,24})ホールディングス)/g;
 
@@ -445,7 +447,7 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
       if (name) add('intrusion-set', name, m.index + m[0].indexOf(name), 60);
     }
   }
-  for (const re of [ORG_SUFFIX_EN, MINISTRY_EN, ...ifJapanese([ORG_JA_SHA, AGENCY_JA, HOLDINGS_JA, INSTITUTION_JA])]) {
+  for (const re of [ORG_SUFFIX_EN, MINISTRY_EN, ...ifJapanese([ORG_JA_SHA, AGENCY_JA, HOLDINGS_JA, INSTITUTION_JA, ORG_AFTER_NOUN_JA])]) {
     for (const m of execAll(re, text)) {
       const raw = (m[1] ?? m[0]).trim();
       const name = /[A-Za-z]/.test(raw) ? cleanName(raw) : raw;

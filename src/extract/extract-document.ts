@@ -179,6 +179,24 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
       },
     );
   }
+  // A designation by an agency that keeps a sanctions list lists there, though the text may not name the list
+  // ("OFAC sanctioned Intellexa's founder", 米財務省は…を制裁対象に指定した): the designating words are its mention.
+  for (const slot of [...byKey.values()]) {
+    const lists = (slot.entity.keeps ?? []).flatMap((name) => extractor.kb.lookup(name).filter((e) => e.kind === 'policy-instrument'));
+    const list = lists[0];
+    if (!list) continue;
+    for (const m of [...slot.mentions]) {
+      const sentence = sentences[m.sentence];
+      if (!sentence) continue;
+      const namesInstrument = [...byKey.values()].some(
+        (other) => other.entity.kind === 'policy-instrument' && other.mentions.some((o) => o.sentence === m.sentence),
+      );
+      const cue = namesInstrument ? null : DESIGNATION.exec(text.slice(m.end, sentence.end));
+      if (!cue) continue;
+      const start = m.end + cue.index;
+      add(list, { start, end: start + cue[0].length, surface: cue[0], alias: cue[0], confidence: 60 });
+    }
+  }
   // CVE ids (any spelling: "CVE-2024-3400", "cve 2014-1001") are vulnerabilities.
   for (const f of found) {
     if (f.kind !== 'cve') continue;
@@ -409,6 +427,9 @@ const SPEAKING_VERB =
   /\b(?:released|issued|published|warn(?:s|ed|ing)?|sa(?:id|ys)|announced|urged|reported|assessed|advised|disclosed|confirmed)\b/;
 const ISSUER_JA =
   /^(?:など|を含む)?(?:\d+|[一二三四五六七八九十]+)?(?:カ国|か国|ヶ国)?の?(?:当局|政府|捜査当局|治安当局|情報機関)(?:は|が)[^。]{0,160}?(?:発表|注意喚起|警告|公表|指摘|明らかに)/;
+/** Words by which an agency that keeps a sanctions list puts someone on it (see `keeps` in the starter KB). */
+const DESIGNATION =
+  /\b(?:sanction(?:s|ed|ing)(?! (?:list|lists|regime|regimes|program|programs|programme|programmes)\b)|designat(?:es|ed|ing)|imposed sanctions on)\b|制裁対象に(?:指定|追加)|制裁(?:を科|を発動|指定)/;
 /** "the treaty", 同条約, 条約案: a sentence that refers back to the last policy instrument named. */
 const INSTRUMENT_ANAPHOR =
   /\b(?:the|this|that) (?:draft |new )?(?:treaty|convention|order|executive order|process|accord|agreement|list|law|act|directive|statement|pledge)\b|同条約|条約案|本条約|同大統領令|同プロセス|同協定|同法|同リスト|同声明/i;

@@ -112,3 +112,24 @@ describe('policy instruments in STIX', () => {
     ).toThrow(/has no value/);
   });
 });
+
+describe('designations by an agency that keeps a sanctions list', () => {
+  const stances = (text: string, lang: 'ja' | 'en'): string[] => {
+    const x = extractDocument(extractor, { id: 'report--00000000-0000-4000-8000-000000000001', title: 't', text, lang, origin: 't' });
+    const name = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
+    return x.relations.filter((r) => r.type === 'listed-under').map((r) => `${name.get(r.source)} listed-under ${name.get(r.target)}`);
+  };
+
+  it('lists the designated on the list the agency keeps, though the text does not name it', () => {
+    expect(stances('OFAC sanctioned Intellexa for selling the Predator spyware.', 'en')).toEqual([
+      'Intellexa listed-under Specially Designated Nationals List',
+    ]);
+    expect(stances('米財務省は、暗号資産交換業者Garantexを制裁対象に指定した。', 'ja')).toEqual([
+      'Garantex listed-under Specially Designated Nationals List',
+    ]);
+    // A list the sentence names wins; a sanctions programme is no designation; another agency's words list nothing.
+    expect(stances('The Commerce Department added Intellexa to the Entity List.', 'en')).toEqual(['Intellexa listed-under Entity List']);
+    expect(stances("OFAC's sanctions program was discussed with Intellexa.", 'en')).toEqual([]);
+    expect(stances('Microsoft sanctioned the use of Intellexa tools in tests.', 'en')).toEqual([]);
+  });
+});

@@ -96,6 +96,8 @@ export interface KbRecord {
   readonly sponsors?: readonly string[];
   /** For software: who makes it, by KB name ("NSO Group" for Pegasus); named right before it, the maker is a cue. */
   readonly producers?: readonly string[];
+  /** For agencies: the sanctions lists they keep, by KB name (OFAC keeps the SDN list); their designations list there. */
+  readonly keeps?: readonly string[];
 }
 
 export interface EntityAlias {
@@ -127,4 +129,5 @@ export interface KbEntity {
   readonly policy?: PolicyFacts;
   readonly sponsors?: readonly string[];
   readonly producers?: readonly string[];
+  readonly keeps?: readonly string[];
 }

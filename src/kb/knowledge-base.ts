@@ -235,6 +235,7 @@ function mergeRecords(group: readonly KbRecord[]): KbEntity {
   const policy = pick('policy');
   const sponsors = [...new Set(group.flatMap((r) => r.sponsors ?? []))];
   const producers = [...new Set(group.flatMap((r) => r.producers ?? []))];
+  const keeps = [...new Set(group.flatMap((r) => r.keeps ?? []))];
   return {
     key: entityKey(primary.kind, primary.name),
     kind: primary.kind,
@@ -255,6 +256,7 @@ function mergeRecords(group: readonly KbRecord[]): KbEntity {
     ...(policy ? { policy } : {}),
     ...(sponsors.length > 0 ? { sponsors } : {}),
     ...(producers.length > 0 ? { producers } : {}),
+    ...(keeps.length > 0 ? { keeps } : {}),
     ...(group.some((r) => r.caseSensitive) ? { caseSensitive: true } : {}),
     ...(group.some((r) => r.needsContext) ? { needsContext: true } : {}),
   };

@@ -40,6 +40,23 @@ describe('starter knowledge base', () => {
     expect(parseStarterFile({ kind: 'malware', entities: [{ name: 'X', producers: ['NSO Group'] }] }, 'ok.yaml')[0]?.producers).toEqual([
       'NSO Group',
     ]);
+    expect(() => parseStarterFile({ kind: 'identity', entities: [{ name: 'X', keeps: [3] }] }, 'bad.yaml')).toThrow(
+      /bad\.yaml: entry 1 \(X\): "keeps" must be a list of names/,
+    );
+  });
+
+  it('names only sanctions lists it knows as the lists an agency keeps', async () => {
+    const kb = await loadKnowledgeBase({ ignoreHome: true });
+    const keepers = kb.entities.filter((e) => (e.keeps ?? []).length > 0);
+    expect(keepers.map((e) => e.name).sort()).toEqual(
+      expect.arrayContaining(['Bureau of Industry and Security', 'OFAC', 'US Department of the Treasury']),
+    );
+    for (const keeper of keepers)
+      for (const list of keeper.keeps ?? [])
+        expect(
+          kb.lookup(list).map((e) => e.policy?.kind),
+          `${keeper.name} keeps ${list}`,
+        ).toContain('sanctions-listing');
   });
 });
 

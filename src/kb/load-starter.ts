@@ -91,12 +91,15 @@ export function parseStarterFile(data: unknown, path: string): KbRecord[] {
     if (e.country !== undefined && (typeof e.country !== 'string' || !/^[A-Z]{2}$/.test(e.country))) {
       throw new KbError(path, `${where} (${e.name}): "country" must be an ISO 3166-1 alpha-2 code`);
     }
-    const sponsors = e.sponsors ?? [];
-    if (!Array.isArray(sponsors) || sponsors.some((x) => typeof x !== 'string'))
-      throw new KbError(path, `${where} (${e.name}): "sponsors" must be a list of names`);
-    const producers = e.producers ?? [];
-    if (!Array.isArray(producers) || producers.some((x) => typeof x !== 'string'))
-      throw new KbError(path, `${where} (${e.name}): "producers" must be a list of names`);
+    const nameList = (field: 'sponsors' | 'producers' | 'keeps'): string[] => {
+      const value = e[field] ?? [];
+      if (!Array.isArray(value) || value.some((x) => typeof x !== 'string'))
+        throw new KbError(path, `${where} (${String(e.name)}): "${field}" must be a list of names`);
+      return value as string[];
+    };
+    const sponsors = nameList('sponsors');
+    const producers = nameList('producers');
+    const keeps = nameList('keeps');
     const policy = kind === 'policy-instrument' ? parseInstrument(e.instrument, `${where} (${e.name})`, path) : undefined;
     return {
       source: 'kizashi-starter',
@@ -110,8 +113,9 @@ export function parseStarterFile(data: unknown, path: string): KbRecord[] {
       ...(typeof e.description === 'string' ? { description: e.description } : {}),
       ...(e.context === true ? { needsContext: true } : {}),
       ...(policy ? { policy } : {}),
-      ...(sponsors.length > 0 ? { sponsors: sponsors as string[] } : {}),
-      ...(producers.length > 0 ? { producers: producers as string[] } : {}),
+      ...(sponsors.length > 0 ? { sponsors } : {}),
+      ...(producers.length > 0 ? { producers } : {}),
+      ...(keeps.length > 0 ? { keeps } : {}),
     } satisfies KbRecord;
   });
 }
