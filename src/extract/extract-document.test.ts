@@ -163,6 +163,8 @@ describe('Japanese extraction (our own texts)', () => {
     // 中国 inside the hospital's name is the Chūgoku region's, no mention of China; 医療 still gives the sector.
     expect(countries(x)).toEqual([]);
     expect(names(x, 'sector')).toEqual(['Healthcare']);
+    const officials = extractDocument(starter, doc('スパイウェア「Predator」は米政府職員や公務員の端末を標的にした。'));
+    expect(names(officials, 'sector')).toEqual(['Government']);
     expect(relationsOf(x)).toEqual(
       expect.arrayContaining(['SEVENSPIDER targets 中国労災病院', 'SEVENSPIDER targets 岡山県精神科医療センター']),
     );
