@@ -136,7 +136,8 @@ export function institutionSpans(text: string): [number, number][] {
   return spans;
 }
 /** A Latin-script name right after a Japanese noun for a business: 暗号資産交換業者Garantex, 米IT企業SolarWinds. */
-const ORG_AFTER_NOUN_JA = /(?:業者|企業|会社|事業者|取引所|ベンダー|メーカー)[「『]?([A-Z][A-Za-z0-9&.-]{1,24}(?: [A-Z][A-Za-z0-9&.-]{1,24}){0,2})(?![A-Za-z0-9])/g;
+const ORG_AFTER_NOUN_JA =
+  /(?:業者|企業|会社|事業者|取引所|ベンダー|メーカー)[「『]?([A-Z][A-Za-z0-9&.-]{1,24}(?: [A-Z][A-Za-z0-9&.-]{1,24}){0,2})(?![A-Za-z0-9])/g;
 /** Holding companies: アサヒグループホールディングス, Zホールディングス. */
 const HOLDINGS_JA = /(?<![ァ-ヴー・A-Za-z])((?:[ァ-ヴ][ァ-ヴー・]{1,20}?|[A-Z][A-Za-z0-9&.-]{0,24})ホールディングス)/g;
 
