@@ -268,6 +268,20 @@ describe('English extraction', () => {
     expect(relationsOf(ja)).toContain('Phobos uses Remote Desktop Protocol');
   });
 
+  it('reads "the same group" as the actor named before, access as targeting, and a password spray as the sub-technique', () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        'Midnight Blizzard used a password spray attack against a legacy test tenant. Hewlett Packard Enterprise said the same group had accessed its email.',
+        'en',
+      ),
+    );
+    expect(relationsOf(x)).toEqual(['APT29 targets Hewlett Packard Enterprise', 'APT29 uses Password Spraying']);
+    // 中国政府とつながりのある: the country the actor is tied to is its origin, not its target.
+    const ja = extractDocument(starter, doc('中国政府とつながりのあるハッカー集団「ソルト・タイフーン」が米通信大手AT&Tに侵入した。'));
+    expect(relationsOf(ja)).toEqual(['Salt Typhoon originates-from China', 'Salt Typhoon targets AT&T']);
+  });
+
   it('reads the countries whose agencies issue an advisory as speakers, not as the victims of the actor it names', () => {
     const advisory = extractDocument(
       starter,

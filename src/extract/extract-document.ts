@@ -391,11 +391,11 @@ const SOFTWARE = new Set<EntityKind>(['malware', 'tool']);
 const USE_CUE =
   /\b(?:use[sd]?|using|deploy(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|employ(?:s|ed|ing)?|drop(?:s|ped|ping)?|deliver(?:s|ed|ing)?|distribut(?:e|es|ed|ing)|install(?:s|ed|ing)?|relies on|wielding)\b|使用|利用|展開|用い|配布|悪用|感染させ/i;
 const TARGET_CUE =
-  /\b(?:target(?:s|ed|ing)?|attack(?:s|ed|ing)?|against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|steal(?:s|ing)?|theft)\b|標的|窃取|狙|への攻撃|攻撃(?:を受け|し|され)|被害|侵害|侵入/i;
+  /\b(?:target(?:s|ed|ing)?|attack(?:s|ed|ing)?|against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|steal(?:s|ing)?|theft|accessed|gain(?:s|ed|ing)? access to)\b|標的|窃取|狙|への攻撃|攻撃(?:を受け|し|され)|被害|侵害|侵入/i;
 const LINK_CUE =
   /\b(?:link(?:s|ed)?|overlap(?:s|ping)?|related|associated|connected|tied|ties|attribut(?:e|ed|es|ion)|part of|subgroup|also known as)\b|関連|重な|関与|同一/i;
 const ORIGIN_AFTER =
-  /^(?:-|\s)?(?:linked|based|backed|sponsored|nexus|aligned|affiliated|state-sponsored|state sponsored)\b|^(?:系|関連|との関連|の支援|政府の支援|の国家支援|と関係|に関連|に拠点|を背景|の関与|が関与|の国家|政府が支援)/i;
+  /^(?:-|\s)?(?:linked|based|backed|sponsored|nexus|aligned|affiliated|state-sponsored|state sponsored)\b|^(?:系|関連|との関連|の支援|政府の支援|の国家支援|(?:政府|当局|軍)?(?:と関係|とつながり|とつながる|と繋がり)|に関連|に拠点|を背景|の関与|が関与|の国家|政府が支援)/i;
 /**
  * What lies between a country and the actor it describes: "North Korea's Lazarus Group", 中国のAPT41,
  * 北朝鮮の攻撃グループ「ラザルス」 (the actor follows at once, or after a group noun).
@@ -409,7 +409,7 @@ const ORIGIN_BEFORE =
  * news names a gang by its ransomware) to the last malware when no actor has been named.
  */
 const ACTOR_ANAPHOR =
-  /\b(?:the|this) (?:ransomware )?(?:group|actor|gang|crew|operators|affiliates|hackers|attackers|threat actor)\b|同グループ|同アクター|同集団|攻撃者は/i;
+  /\b(?:the|this) (?:same )?(?:ransomware )?(?:group|actor|gang|crew|operators|affiliates|hackers|attackers|threat actor)\b|同グループ|同アクター|同集団|攻撃者は/i;
 /** "the malware", 同ランサムウェア: a sentence that names no software refers back to the last malware named. */
 const SOFTWARE_ANAPHOR =
   /\b(?:the|this) (?:malware|ransomware|backdoor|trojan|loader|implant|stealer|wiper|botnet|variant|strain)\b(?! (?:gang|group|operators|crew|affiliates|actors?)\b)|同(?:マルウェア|ランサムウェア|バックドア|ボットネット|ワイパー)|本マルウェア/i;
