@@ -200,6 +200,29 @@ describe('kizashi ingest, search and stories (real SQLite file)', () => {
   });
 });
 
+describe('kizashi stories and digest as text', () => {
+  it('say where a story was told, and list a source without an outlet name cleanly', async () => {
+    const folder = join(dir, 'told');
+    await mkdir(folder);
+    await writeFile(
+      join(folder, 'en.md'),
+      '---\ntitle: Phobos admin extradited\npublished: 2024-11-04\nsource: Example Wire\nlang: en\n---\nThe US Justice Department said an administrator of the Phobos ransomware was extradited from South Korea. Phobos affiliates attacked hospitals.',
+    );
+    await writeFile(
+      join(folder, 'ja.md'),
+      '---\ntitle: Phobos運営者を移送\npublished: 2024-11-04\nlang: ja\n---\n米司法省は、ランサムウェア「Phobos」の管理者を韓国から米国に移送した。Phobosは病院を攻撃していた。',
+    );
+    const db = join(dir, 'told.db');
+    expect((await run('ingest', '--db', db, folder)).code).toBe(0);
+    const stories = await run('stories', '--db', db);
+    expect(stories.out.split('\n')[0]).toMatch(/^2024-11-04 {2}.+ {2}\(2 reports, (en\+ja|ja\+en): Example Wire\)$/);
+    const digest = await run('digest', '--db', db, '--date', '2024-11-04', '--lang', 'en');
+    const sources = digest.out.split('\n').find((l) => l.startsWith('Sources: ')) ?? '';
+    expect(sources).toMatch(/^Sources: (Example Wire “Phobos admin extradited” \(2024-11-04\); )?“Phobos運営者を移送” \(2024-11-04\)/);
+    expect(sources).not.toMatch(/ {2}|; “[^”]*” \(2024-11-04\) ;/);
+  });
+});
+
 describe('kizashi keys, watch and export', () => {
   it('creates, lists and revokes keys; adds a watchlist; exports MISP and CSV for an entity', async () => {
     const db = join(dir, 'serve.db');

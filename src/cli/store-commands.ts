@@ -65,7 +65,22 @@ export async function runStories(
   }
   for (const s of stories) {
     const d = s.documents[0];
-    out.write(`${d?.published?.slice(0, 10) ?? '          '}  ${s.title}  (${d?.source ?? d?.url ?? ''})\n`);
+    // Where the story was told: each outlet once (its name, else its site), and how many reports in which languages.
+    const outlets = [...new Set(s.documents.map((sd) => sd.source ?? siteOf(sd.url)).filter((o) => o !== undefined))];
+    const langs = [...new Set(s.documents.map((sd) => sd.lang))].join('+');
+    const told = s.documents.length > 1 ? `${s.documents.length} reports${langs ? `, ${langs}` : ''}` : '';
+    const where = [told, outlets.join(', ')].filter((part) => part !== '').join(': ');
+    out.write(`${d?.published?.slice(0, 10) ?? '          '}  ${s.title}${where ? `  (${where})` : ''}\n`);
     if (s.entities.length > 0) out.write(`            ${s.entities.map((e) => e.name).join(', ')}\n`);
+  }
+}
+
+/** The host of a document's URL ("news.example" for https://news.example/a), or undefined. */
+function siteOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
   }
 }

@@ -228,7 +228,7 @@ export function digestToMarkdown(d: Digest): string {
     }
     lines.push(
       '',
-      `${ja ? '情報源' : 'Sources'}: ${s.sources.map((src) => `${src.source ?? ''} “${src.title}”${src.published ? ` (${src.published.slice(0, 10)})` : ''}${src.url ? ` <${src.url}>` : ''}`).join('; ')}`,
+      `${ja ? '情報源' : 'Sources'}: ${s.sources.map((src) => `${src.source ? `${src.source} ` : ''}“${src.title}”${src.published ? ` (${src.published.slice(0, 10)})` : ''}${src.url ? ` <${src.url}>` : ''}`).join('; ')}`,
       '',
     );
   });
@@ -252,7 +252,7 @@ export function digestToHtml(d: Digest): string {
           .map((f) => `<li>${escapeHtml(f)}</li>`)
           .join(
             '',
-          )}</ul><p>${ja ? '情報源' : 'Sources'}: ${s.sources.map((src) => `${escapeHtml(src.source ?? '')} “${escapeHtml(src.title)}”${link(src.url)}`).join('; ')}</p></section>`,
+          )}</ul><p>${ja ? '情報源' : 'Sources'}: ${s.sources.map((src) => `${src.source ? `${escapeHtml(src.source)} ` : ''}“${escapeHtml(src.title)}”${link(src.url)}`).join('; ')}</p></section>`,
     )
     .join('\n');
   return `<!doctype html><html lang="${d.lang}"><head><meta charset="utf-8"><title>${escapeHtml(d.date)}</title></head><body><h1>${escapeHtml(
