@@ -282,6 +282,21 @@ describe('English extraction', () => {
     expect(relationsOf(ja)).toEqual(['Salt Typhoon originates-from China', 'Salt Typhoon targets AT&T']);
   });
 
+  it('reads an actor exploiting a CVE as targeting it, and no victim in where suspects were arrested or their nationality', () => {
+    const en = extractDocument(starter, doc('UNC5221 has exploited CVE-2023-46805 and CVE-2024-21887 in Ivanti Connect Secure.', 'en'));
+    expect(relationsOf(en)).toEqual(['UNC5221 targets CVE-2023-46805', 'UNC5221 targets CVE-2024-21887']);
+    const ja = extractDocument(
+      starter,
+      doc('ランサムウェア「8Base」で企業を攻撃していたとされるロシア国籍の4人をタイで逮捕した。8Baseは日本の中小企業も標的にしていた。'),
+    );
+    expect(relationsOf(ja).filter((r) => r.includes('targets'))).toEqual(['8Base targets Japan']);
+    const arrested = extractDocument(
+      starter,
+      doc('LockBit affiliates who attacked hospitals were arrested in Poland and extradited to the United States.', 'en'),
+    );
+    expect(relationsOf(arrested)).toEqual(['LockBit targets Healthcare']);
+  });
+
   it('reads the countries whose agencies issue an advisory as speakers, not as the victims of the actor it names', () => {
     const advisory = extractDocument(
       starter,

@@ -430,6 +430,12 @@ const ISSUER_JA =
 /** Words by which an agency that keeps a sanctions list puts someone on it (see `keeps` in the starter KB). */
 const DESIGNATION =
   /\b(?:sanction(?:s|ed|ing)(?! (?:list|lists|regime|regimes|program|programs|programme|programmes)\b)|designat(?:es|ed|ing)|imposed sanctions on)\b|制裁対象に(?:指定|追加)|制裁(?:を科|を発動|指定)/;
+/** After a country: a nationality (ロシア国籍の, 中国籍の) or the place of an arrest (タイで逮捕). */
+const NATIONALITY_OR_ARREST_AFTER = /^(?:の)?(?:国籍|籍)|^で(?:逮捕|拘束|身柄を拘束|検挙|起訴)/;
+/** Before a country: where the law caught or sent someone ("arrested in Thailand", "extradited from South Korea"). */
+const ARREST_BEFORE = /\b(?:arrested|detained|apprehended|extradited|deported|charged|sentenced|indicted)(?: \w+){0,3} (?:in|from|to|by) (?:the )?$/;
+/** Exploiting a vulnerability: the actor or malware of the sentence targets it (STIX has no "exploits"). */
+const EXPLOIT_CUE = /\bexploit(?:s|ed|ing|ation)?\b|悪用/i;
 /** "the treaty", 同条約, 条約案: a sentence that refers back to the last policy instrument named. */
 const INSTRUMENT_ANAPHOR =
   /\b(?:the|this|that) (?:draft |new )?(?:treaty|convention|order|executive order|process|accord|agreement|list|law|act|directive|statement|pledge)\b|同条約|条約案|本条約|同大統領令|同プロセス|同協定|同法|同リスト|同声明/i;
@@ -572,6 +578,9 @@ function findRelations(
     const techniques = items.filter((x) => x.e.entity.kind === 'attack-pattern');
     const users = actors.length > 0 ? actors : software;
     for (const t of techniques) for (const u of users) add('uses', u.e.entity, t.e.entity, index, Math.min(70, t.m.confidence));
+    const vulnerabilities = items.filter((x) => x.e.entity.kind === 'vulnerability');
+    if (vulnerabilities.length > 0 && users.length > 0 && EXPLOIT_CUE.test(sentence.text))
+      for (const v of vulnerabilities) for (const u of users) add('targets', u.e.entity, v.e.entity, index, 60);
     const targeted = new Set<string>();
     if ((actors.length > 0 || software.length > 0) && TARGET_CUE.test(sentence.text)) {
       const attackers = (actors.length > 0 ? actors : software).sort((a, b) => a.m.start - b.m.start);
@@ -582,8 +591,13 @@ function findRelations(
         const modifiesOrg = items.some((o) => o.e.entity.kind === 'identity' && o.m.start >= t.m.end && o.m.start - t.m.end <= 3);
         const demonym = t.e.entity.demonyms?.includes(t.m.alias) ?? false;
         const issuer = kind === 'location' && isIssuer(text, items, t, attackers, sentence);
+        // ロシア国籍の4人, "arrested in Thailand", タイで逮捕: people's nationality and where the law caught them.
+        const lawOrNationality =
+          kind === 'location' &&
+          (NATIONALITY_OR_ARREST_AFTER.test(text.slice(t.m.end, t.m.end + 12)) ||
+            ARREST_BEFORE.test(text.slice(Math.max(sentence.start, t.m.start - 40), t.m.start)));
         const victim =
-          (kind === 'location' && !origins.has(t.e.entity.key) && !modifiesOrg && !demonym && !issuer) ||
+          (kind === 'location' && !origins.has(t.e.entity.key) && !modifiesOrg && !demonym && !issuer && !lawOrNationality) ||
           kind === 'sector' ||
           (kind === 'identity' && !t.e.entity.roles.some((r) => REPORTER_ROLES.has(r)));
         if (!victim) continue;
