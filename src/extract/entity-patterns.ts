@@ -99,6 +99,10 @@ const lastKindNoun = (before: string): string | undefined => [...before.matchAll
 /** A list of quoted names after a kind noun: "the following tools: “QuarksPWdump” and “Mimikatz”". */
 const QUOTED_LIST_HEAD =
   /\b(tools?|utilities|binaries|programs|commands|malware|backdoors|implants)(?:,? (?:such as|like|including|namely))?:?[ \t]{0,3}(?=[“"])/g;
+/** Unquoted malware listed after a plural kind noun: "web shells such as GLASSTOKEN", "backdoors including X and Y". */
+const SUCH_AS_LIST_HEAD =
+  /\b(?:web shells?|malware|backdoors|implants|droppers|loaders|stealers|trojans|RATs|ransomware families|malware families)(?:,)? (?:such as|including) (?=[A-Z])/g;
+const SUCH_AS_LIST_ITEM = /([A-Z][A-Za-z0-9_-]{2,24})(?:, (?:and |or )?|,? (?:and|or) )?/y;
 const QUOTED_LIST_ITEM =
   /[“"][ \t]?([A-Za-z][\w.-]{1,30}(?: [A-Za-z][\w.-]{1,30}){0,2})[ \t]?[”"](?:[ \t]{0,2}(?:,|、)?[ \t]{0,3}(?:and |or )?)?/y;
 
@@ -409,6 +413,17 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
     if (raw.split(' ').every((w) => isEnglishWord(w)) && !again) continue;
     const name = cleanName(raw);
     if (name) add(softwareKind(m[2] ?? ''), name, m.index + m[0].indexOf(raw), 55);
+  }
+  for (const m of execAll(SUCH_AS_LIST_HEAD, text)) {
+    // (Not "tools such as …": such lists name ordinary software as often as attack tools: "tools like Firefox".)
+    SUCH_AS_LIST_ITEM.lastIndex = m.index + m[0].length;
+    for (let item = SUCH_AS_LIST_ITEM.exec(text); item; item = SUCH_AS_LIST_ITEM.exec(text)) {
+      const raw = item[1] ?? '';
+      // A name the KB knows is the gazetteer's to read (under its own kind); an ordinary word is no name.
+      const name = kb.lookup(raw).length > 0 ? undefined : cleanName(raw);
+      if (name) add('malware', name, item.index, 55);
+      if (item[0] === raw) break; // no separator: the list ends here
+    }
   }
   for (const m of execAll(QUOTED_LIST_HEAD, text)) {
     const kind: EntityKind = /^(?:malware|backdoors|implants)$/.test(m[1] ?? '') ? 'malware' : 'tool';

@@ -282,6 +282,18 @@ describe('English extraction', () => {
     expect(relationsOf(ja)).toEqual(['Salt Typhoon originates-from China', 'Salt Typhoon targets AT&T']);
   });
 
+  it('reads malware listed after a plural kind noun ("web shells such as GLASSTOKEN"), not ordinary software in tool lists', () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        'The actor deployed web shells such as GLASSTOKEN and LIGHTWIRE, and backdoors including ZIPLINE. The stealer takes passwords from popular tools like Firefox and FileZilla.',
+        'en',
+      ),
+    );
+    expect(names(x, 'malware').sort()).toEqual(['GLASSTOKEN', 'LIGHTWIRE', 'ZIPLINE']);
+    expect(names(x, 'tool')).toEqual([]);
+  });
+
   it('reads an actor exploiting a CVE as targeting it, and no victim in where suspects were arrested or their nationality', () => {
     const en = extractDocument(starter, doc('UNC5221 has exploited CVE-2023-46805 and CVE-2024-21887 in Ivanti Connect Secure.', 'en'));
     expect(relationsOf(en)).toEqual(['UNC5221 targets CVE-2023-46805', 'UNC5221 targets CVE-2024-21887']);
