@@ -134,7 +134,7 @@ const GENERIC_INSTITUTION_JA =
  * one mention: the sector or place words inside it (医療 in 岡山県精神科医療センター, 中国 in 中国労災病院) name nothing.
  */
 export function institutionSpans(text: string): [number, number][] {
-  if (!hasJapanese(text)) return [];
+  if (!text.includes('病院') && !text.includes('大学') && !text.includes('医療センター')) return [];
   const spans: [number, number][] = [];
   for (const m of execAll(INSTITUTION_JA, text)) if (!GENERIC_INSTITUTION_JA.test(m[1] ?? '')) spans.push([m.index, m.index + m[0].length]);
   return spans;
@@ -463,16 +463,17 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
       if (name) add('intrusion-set', name, m.index + m[0].indexOf(name), 60);
     }
   }
-  for (const re of [ORG_SUFFIX_EN, MINISTRY_EN, ...ifJapanese([ORG_JA_SHA, AGENCY_JA, HOLDINGS_JA, INSTITUTION_JA, ORG_AFTER_NOUN_JA])]) {
+  for (const re of [ORG_SUFFIX_EN, MINISTRY_EN, ...ifJapanese([ORG_JA_SHA, AGENCY_JA, HOLDINGS_JA, ORG_AFTER_NOUN_JA])]) {
     for (const m of execAll(re, text)) {
       const raw = (m[1] ?? m[0]).trim();
       const name = /[A-Za-z]/.test(raw) ? cleanName(raw) : raw;
-      if (!name || name.length < 2 || JA_AGENCY_STOP.has(name) || (re === INSTITUTION_JA && GENERIC_INSTITUTION_JA.test(name))) continue;
+      if (!name || name.length < 2 || JA_AGENCY_STOP.has(name)) continue;
       // "Array Networks' ArrayOS AG" is a product of the company before the possessive, not a company itself.
       if (/\w['’]s? /.test(name)) continue;
       add('identity', name, m.index + m[0].indexOf(name), 55);
     }
   }
+  for (const [start, end] of institutionSpans(text)) add('identity', text.slice(start, end), start, 55);
   // (Not inside a name the KB matched: 米連邦捜査局 is the FBI, not a mention of the US beside it.)
   if (japanese) out.push(...findCountryAbbreviations(text, kb).filter((m) => !known(m.start, m.end)));
   return out;
