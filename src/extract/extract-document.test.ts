@@ -282,6 +282,17 @@ describe('English extraction', () => {
     expect(relationsOf(ja)).toEqual(['Salt Typhoon originates-from China', 'Salt Typhoon targets AT&T']);
   });
 
+  it('reads APT44 as Sandworm, a power grid as the energy sector, and 能動的サイバー防御 and its critics', () => {
+    const en = extractDocument(starter, doc('Mandiant said APT44 attacked the power grid in Ukraine.', 'en'));
+    expect(relationsOf(en)).toEqual(['Sandworm Team targets Energy', 'Sandworm Team targets Ukraine']);
+    const ja = extractDocument(
+      starter,
+      doc('日本弁護士連合会は、能動的サイバー防御が通信の秘密を侵害するおそれがあるとして懸念を示した。自衛隊も運用に加わる。'),
+    );
+    expect(relationsOf(ja)).toEqual(['Japan Federation of Bar Associations criticizes Active Cyber Defense Act (Japan)']);
+    expect(names(ja, 'identity')).toContain('Japan Self-Defense Forces');
+  });
+
   it('reads malware listed after a plural kind noun ("web shells such as GLASSTOKEN"), not ordinary software in tool lists', () => {
     const x = extractDocument(
       starter,

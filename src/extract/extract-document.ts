@@ -433,14 +433,24 @@ const DESIGNATION =
 /** After a country: a nationality (ロシア国籍の, 中国籍の) or the place of an arrest (タイで逮捕). */
 const NATIONALITY_OR_ARREST_AFTER = /^(?:の)?(?:国籍|籍)|^で(?:逮捕|拘束|身柄を拘束|検挙|起訴)/;
 /** Before a country: where the law caught or sent someone ("arrested in Thailand", "extradited from South Korea"). */
-const ARREST_BEFORE = /\b(?:arrested|detained|apprehended|extradited|deported|charged|sentenced|indicted)(?: \w+){0,3} (?:in|from|to|by) (?:the )?$/;
+const ARREST_BEFORE =
+  /\b(?:arrested|detained|apprehended|extradited|deported|charged|sentenced|indicted)(?: \w+){0,3} (?:in|from|to|by) (?:the )?$/;
 /** Exploiting a vulnerability: the actor or malware of the sentence targets it (STIX has no "exploits"). */
 const EXPLOIT_CUE = /\bexploit(?:s|ed|ing|ation)?\b|悪用/i;
 /** "the treaty", 同条約, 条約案: a sentence that refers back to the last policy instrument named. */
 const INSTRUMENT_ANAPHOR =
   /\b(?:the|this|that) (?:draft |new )?(?:treaty|convention|order|executive order|process|accord|agreement|list|law|act|directive|statement|pledge)\b|同条約|条約案|本条約|同大統領令|同プロセス|同協定|同法|同リスト|同声明/i;
 const LIST_GAP = /^[\s,、・/]*(?:(?:and|or|および|や|と)[\s,、・/]*)?$/;
-const REPORTER_ROLES = new Set(['security-vendor', 'government-agency', 'media', 'international-body', 'ngo', 'surveillance-vendor']);
+/** Roles of organisations that report, regulate, sponsor or sell in threat news: named beside an attack, they are no victim. */
+const REPORTER_ROLES = new Set([
+  'security-vendor',
+  'government-agency',
+  'intelligence-service',
+  'media',
+  'international-body',
+  'ngo',
+  'surveillance-vendor',
+]);
 
 /** The mention of an entity named earlier, placed where a sentence refers back to it ("the group", 同グループ). */
 function referTo(

@@ -6,6 +6,9 @@ import type { InstrumentKind, KbEntity } from '../kb/entity.js';
 import { execAll } from '../text/exec-all.js';
 import type { Sentence } from '../text/sentences.js';
 
+/** Instrument kinds nobody joins: one joins a treaty, a process or an accord. */
+const NOT_JOINED = new Set(['law', 'executive-order', 'guidance', 'sanctions-listing']);
+
 export type StanceType = 'supports' | 'opposes' | 'criticizes' | 'signs' | 'joins' | 'proposes' | 'listed-under';
 export const STANCE_TYPES: readonly StanceType[] = ['supports', 'opposes', 'criticizes', 'signs', 'joins', 'proposes', 'listed-under'];
 
@@ -226,6 +229,8 @@ export function findStances(
       // Only a listing lists ("the EU added three people to its sanctions list, and Japan signed the Pall Mall
       // Process": nobody is listed under the process).
       let candidates = instrument.entity.policy?.kind === 'sanctions-listing' ? cues : cues.filter((c) => c.type !== 'listed-under');
+      // Nor does anyone join a law, an order, guidance or a list (自衛隊も運用に加わる is no stance on the law).
+      if (NOT_JOINED.has(instrument.entity.policy?.kind ?? '')) candidates = candidates.filter((c) => c.type !== 'joins');
       if (instrument.entity.policy?.kind === 'sanctions-listing') {
         // Agencies, states and international bodies do the listing; companies and people are listed.
         const lister =
@@ -325,7 +330,7 @@ export function findActorRoles(
         for (const other of items) {
           if (other === item || other.entity.key === e.key) continue;
           const sponsor =
-            (other.entity.kind === 'identity' && other.entity.roles.some((r) => r === 'government-agency' || r === 'state')) ||
+            (other.entity.kind === 'identity' && other.entity.roles.some((r) => r === 'government-agency' || r === 'intelligence-service' || r === 'state')) ||
             (other.entity.kind === 'location' && other.entity.country !== undefined);
           // "a Chinese contractor": the mercenary's own country describes it, it does not sponsor it.
           if (!sponsor || (other.entity.kind === 'location' && other.entity.country === e.country)) continue;

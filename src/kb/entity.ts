@@ -58,6 +58,8 @@ export type IdentityRole =
   | 'media'
   | 'surveillance-vendor'
   | 'offensive-contractor'
+  /** A state's intelligence or military service (GRU, MSS): what attributions name, not a reporting agency. */
+  | 'intelligence-service'
   | 'state';
 
 /** One entry as a source states it, before merging. */

@@ -40,6 +40,7 @@ const ROLES = new Set<IdentityRole>([
   'media',
   'surveillance-vendor',
   'offensive-contractor',
+  'intelligence-service',
   'state',
 ]);
 

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,5 +98,27 @@ describe('the claims ledger', () => {
       // Victims are not attribution targets.
       expect(en.some((c) => c.object === 'Japan')).toBe(false);
     });
+  });
+});
+
+describe('claims naming a state service', () => {
+  it('records an attribution to an intelligence or military service, and no claimant as its object', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kizashi-claims-gru-'));
+    await writeFile(
+      join(dir, 'apt44.md'),
+      '---\ntitle: APT44\npublished: 2024-04-17\nlang: en\n---\nMandiant attributed the APT44 operations to GRU Unit 74455 with high confidence, CISA said.\n',
+    );
+    const store = openSqliteStore(join(dir, 'c.db'));
+    try {
+      await ingestFiles([join(dir, 'apt44.md')], createExtractor(await loadKnowledgeBase({ ignoreHome: true })), store);
+      const doc = (await store.listDocuments({ limit: 1 }))[0];
+      if (!doc) throw new Error('not stored');
+      const claims = await claimsOf(store, doc);
+      expect(claims.map((c) => `${c.claimant}: ${c.subject} ${c.relation} ${c.object} (${c.confidence})`)).toEqual([
+        'Mandiant: Sandworm Team attributed-to GRU (90)',
+      ]);
+    } finally {
+      await store.close();
+    }
   });
 });

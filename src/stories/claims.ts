@@ -90,7 +90,10 @@ export async function claimsOf(store: GraphStore, doc: StoredDocument): Promise<
     const nearCue = (m: { start: number; end: number }): boolean =>
       (m.start >= cueAt && m.start - cueAt <= 60) || (m.end <= cueAt && cueAt - m.end <= 12);
     const targets = [
-      ...typed.filter((x) => x.o?.type === 'location' && nearCue(x.m)).map((x) => ({ x, relation: 'attributed-to' as const })),
+      // A country, or a state's intelligence or military service ("attributed to GRU Unit 74455", 国家安全部の関与).
+      ...typed
+        .filter((x) => (x.o?.type === 'location' || x.o?.roles.includes('intelligence-service')) && nearCue(x.m))
+        .map((x) => ({ x, relation: 'attributed-to' as const })),
       ...actors.slice(1).map((x) => ({ x, relation: 'linked-to' as const })),
     ];
     for (const { x, relation } of targets) {
