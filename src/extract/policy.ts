@@ -330,7 +330,8 @@ export function findActorRoles(
         for (const other of items) {
           if (other === item || other.entity.key === e.key) continue;
           const sponsor =
-            (other.entity.kind === 'identity' && other.entity.roles.some((r) => r === 'government-agency' || r === 'intelligence-service' || r === 'state')) ||
+            (other.entity.kind === 'identity' &&
+              other.entity.roles.some((r) => r === 'government-agency' || r === 'intelligence-service' || r === 'state')) ||
             (other.entity.kind === 'location' && other.entity.country !== undefined);
           // "a Chinese contractor": the mercenary's own country describes it, it does not sponsor it.
           if (!sponsor || (other.entity.kind === 'location' && other.entity.country === e.country)) continue;
