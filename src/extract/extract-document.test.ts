@@ -349,6 +349,16 @@ describe('English extraction', () => {
     ]);
   });
 
+  it('reads a demonym that describes a person as no origin of the actor named after it', () => {
+    const person = extractDocument(
+      starter,
+      doc('Spanish police arrested a 22-year-old British man believed to lead Scattered Spider, which hit MGM Resorts.', 'en'),
+    );
+    expect(relationsOf(person)).toEqual(['Scattered Spider targets MGM Resorts']);
+    const hackers = extractDocument(starter, doc('North Korean hackers known as TraderTraitor stole cryptocurrency.', 'en'));
+    expect(relationsOf(hackers)).toContain('TraderTraitor originates-from North Korea');
+  });
+
   it("reads a possessive country before an actor as its origin (North Korea's Lazarus Group)", () => {
     const x = extractDocument(starter, doc("North Korea's Lazarus Group targeted banks in Japan.", 'en'));
     const rels = relationsOf(x);
