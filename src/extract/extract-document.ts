@@ -431,7 +431,8 @@ const ISSUER_JA =
 const DESIGNATION =
   /\b(?:sanction(?:s|ed|ing)(?! (?:list|lists|regime|regimes|program|programs|programme|programmes)\b)|designat(?:es|ed|ing)|imposed sanctions on)\b|制裁対象に(?:指定|追加)|制裁(?:を科|を発動|指定)/;
 /** A demonym that describes a person ("a British man believed to lead Scattered Spider") names no actor's origin. */
-const PERSON_AFTER = /^\s(?:man|woman|men|women|national|nationals|citizen|citizens|teen|teenager|teenagers|youth|student|suspect|suspects)\b/;
+const PERSON_AFTER =
+  /^\s(?:man|woman|men|women|national|nationals|citizen|citizens|teen|teenager|teenagers|youth|student|suspect|suspects)\b/;
 /** After a country: a nationality (ロシア国籍の, 中国籍の) or the place of an arrest (タイで逮捕). */
 const NATIONALITY_OR_ARREST_AFTER = /^(?:の)?(?:国籍|籍)|^で(?:逮捕|拘束|身柄を拘束|検挙|起訴)/;
 /** Before a country: where the law caught or sent someone ("arrested in Thailand", "extradited from South Korea"). */
