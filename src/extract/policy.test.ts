@@ -133,3 +133,19 @@ describe('designations by an agency that keeps a sanctions list', () => {
     expect(stances('Microsoft sanctioned the use of Intellexa tools in tests.', 'en')).toEqual([]);
   });
 });
+
+describe('actor roles of contractors', () => {
+  it('reads a contractor the attack hit as a victim, and a hacking firm hired by a state as a mercenary', () => {
+    const roles = (text: string, lang: 'ja' | 'en'): string[] => {
+      const x = extractDocument(extractor, { id: 'report--00000000-0000-4000-8000-000000000002', title: 't', text, lang, origin: 't' });
+      const name = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
+      return x.roles.map((r) => `${name.get(r.entity)}: ${r.role}${r.subtype ? ` (${r.subtype})` : ''}`);
+    };
+    expect(roles('業務委託先のイセトーは、ランサムウェア「8Base」による攻撃を受け、委託元の情報が流出したと発表した。', 'ja')).toEqual([
+      'Iseto: victim',
+    ]);
+    expect(roles('i-Soon, a contractor hired by the Ministry of Public Security, ran APT41-style intrusions.', 'en')).toContain(
+      'i-Soon: cyber-mercenary (offensive-contractor)',
+    );
+  });
+});

@@ -323,7 +323,9 @@ export function findActorRoles(
     const e = item.entity;
     const near = text.slice(Math.max(sentence.start, item.start - 40), Math.min(sentence.end, item.end + 40));
     const kbMercenary = e.roles.includes('surveillance-vendor') || e.roles.includes('offensive-contractor');
-    if (kbMercenary || MERCENARY_CUE.test(near) || (CONTRACTOR_CUE.test(near) && hasAttacker)) {
+    // A contractor the attack hit is a victim, not an offensive contractor (委託先のイセトーがランサムウェア被害).
+    const hitHere = targeted.has(e.key) || VICTIM_CUE.test(near);
+    if (kbMercenary || MERCENARY_CUE.test(near) || (CONTRACTOR_CUE.test(near) && hasAttacker && !hitHere)) {
       const subtype = e.roles.includes('offensive-contractor') || CONTRACTOR_CUE.test(near) ? 'offensive-contractor' : 'spyware-vendor';
       roles.push({ entity: e.key, role: 'cyber-mercenary', subtype, sentence: index });
       if (SPONSOR_CUE.test(sentence.text)) {
