@@ -293,6 +293,13 @@ describe('English extraction', () => {
     expect(names(ja, 'identity')).toContain('Japan Self-Defense Forces');
   });
 
+  it('reads no technique inside the name of an instrument, and fake job mails and extra payloads in Japanese', () => {
+    const en = extractDocument(starter, doc('Japan signed the Counter Ransomware Initiative statement on ransom payments.', 'en'));
+    expect(names(en, 'attack-pattern')).toEqual([]);
+    const ja = extractDocument(starter, doc('偽の求人メールの添付ファイルを開くと、マルウェアが追加のペイロードをダウンロードする。'));
+    expect(names(ja, 'attack-pattern').sort()).toEqual(['Ingress Tool Transfer', 'Phishing']);
+  });
+
   it('reads malware listed after a plural kind noun ("web shells such as GLASSTOKEN"), not ordinary software in tool lists', () => {
     const x = extractDocument(
       starter,

@@ -209,8 +209,16 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
     const entity = extractor.kb.getByMitreId(f.value);
     if (entity) add(entity, { start: f.start, end: f.end, surface: f.raw, alias: f.value, confidence: 100 });
   }
-  // Techniques: names, curated phrases and described behaviour.
+  // Techniques: names, curated phrases and described behaviour; not a word inside the name of an instrument or an
+  // organisation ("Ransomware" in the Counter Ransomware Initiative is no encryption).
+  const namedSpans = spanIndex(
+    kbMentions
+      .filter((m) => m.entity.kind === 'policy-instrument' || m.entity.kind === 'identity')
+      .map((m) => [m.start, m.end] as const)
+      .sort((a, b) => a[0] - b[0]),
+  );
   for (const t of extractor.techniques.map(text, sentences, sentenceIndex, folded)) {
+    if (t.method !== 'similarity' && namedSpans(t.start, t.end)) continue;
     add(t.technique, {
       start: t.start,
       end: t.end,
