@@ -324,10 +324,31 @@ function cleanName(raw: string, quoted = false): string | undefined {
 }
 
 /**
- * Find pattern-shaped entities in `text`. `known` tells whether a span is already a KB mention (those win).
+ * The items of every list that `head` opens in `text`: the sticky `item` pattern matched again and again right after
+ * the head, until it fails. An item matched as its bare name, with no separator after it, also ends the list (a name
+ * longer than the item pattern allows is not read as two).
+ */
+function* listItems(head: RegExp, item: RegExp, text: string): Generator<{ head: RegExpExecArray; item: RegExpExecArray }> {
+  for (const h of execAll(head, text)) {
+    item.lastIndex = h.index + h[0].length;
+    for (let m = item.exec(text); m; m = item.exec(text)) {
+      yield { head: h, item: m };
+      if (m[0] === m[1]) break;
+    }
+  }
+}
+
+/**
+ * Find pattern-shaped entities in `text`. `known` tells whether a span is already a KB mention (those win);
+ * `institutions` are the text's institutionSpans, when the caller has them already.
  * @example findPatternEntities('Zorgon ransomware hit the Ministry of Finance', kb, () => false)
  */
-export function findPatternEntities(text: string, kb: KnowledgeBase, known: (start: number, end: number) => boolean): PatternMention[] {
+export function findPatternEntities(
+  text: string,
+  kb: KnowledgeBase,
+  known: (start: number, end: number) => boolean,
+  institutions: readonly (readonly [number, number])[] = institutionSpans(text),
+): PatternMention[] {
   const out: PatternMention[] = [];
   const add = (kind: EntityKind, name: string, start: number, confidence: number, extra: Partial<KbEntity> = {}): void => {
     const end = start + name.length;
@@ -414,25 +435,18 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
     const name = cleanName(raw);
     if (name) add(softwareKind(m[2] ?? ''), name, m.index + m[0].indexOf(raw), 55);
   }
-  for (const m of execAll(SUCH_AS_LIST_HEAD, text)) {
-    // (Not "tools such as …": such lists name ordinary software as often as attack tools: "tools like Firefox".)
-    SUCH_AS_LIST_ITEM.lastIndex = m.index + m[0].length;
-    for (let item = SUCH_AS_LIST_ITEM.exec(text); item; item = SUCH_AS_LIST_ITEM.exec(text)) {
-      const raw = item[1] ?? '';
-      // A name the KB knows is the gazetteer's to read (under its own kind); an ordinary word is no name.
-      const name = kb.lookup(raw).length > 0 ? undefined : cleanName(raw);
-      if (name) add('malware', name, item.index, 55);
-      if (item[0] === raw) break; // no separator: the list ends here
-    }
+  // (Not "tools such as …": such lists name ordinary software as often as attack tools: "tools like Firefox".)
+  for (const { item } of listItems(SUCH_AS_LIST_HEAD, SUCH_AS_LIST_ITEM, text)) {
+    const raw = item[1] ?? '';
+    // A name the KB knows is the gazetteer's to read (under its own kind); an ordinary word is no name.
+    const name = kb.lookup(raw).length > 0 ? undefined : cleanName(raw);
+    if (name) add('malware', name, item.index, 55);
   }
-  for (const m of execAll(QUOTED_LIST_HEAD, text)) {
-    const kind: EntityKind = /^(?:malware|backdoors|implants)$/.test(m[1] ?? '') ? 'malware' : 'tool';
-    QUOTED_LIST_ITEM.lastIndex = m.index + m[0].length;
-    for (let item = QUOTED_LIST_ITEM.exec(text); item; item = QUOTED_LIST_ITEM.exec(text)) {
-      const raw = item[1] ?? '';
-      const name = cleanName(raw, true);
-      if (name) add(kind, name, item.index + item[0].indexOf(raw), 55);
-    }
+  for (const { head, item } of listItems(QUOTED_LIST_HEAD, QUOTED_LIST_ITEM, text)) {
+    const kind: EntityKind = /^(?:malware|backdoors|implants)$/.test(head[1] ?? '') ? 'malware' : 'tool';
+    const raw = item[1] ?? '';
+    const name = cleanName(raw, true);
+    if (name) add(kind, name, item.index + item[0].indexOf(raw), 55);
   }
   for (const m of execAll(VENDOR_ACTOR_ID, text)) {
     const name = m[1] ?? m[0];
@@ -473,7 +487,7 @@ export function findPatternEntities(text: string, kb: KnowledgeBase, known: (sta
       add('identity', name, m.index + m[0].indexOf(name), 55);
     }
   }
-  for (const [start, end] of institutionSpans(text)) add('identity', text.slice(start, end), start, 55);
+  for (const [start, end] of institutions) add('identity', text.slice(start, end), start, 55);
   // (Not inside a name the KB matched: 米連邦捜査局 is the FBI, not a mention of the US beside it.)
   if (japanese) out.push(...findCountryAbbreviations(text, kb).filter((m) => !known(m.start, m.end)));
   return out;

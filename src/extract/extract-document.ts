@@ -7,7 +7,7 @@ import { foldText } from '../text/fold.js';
 import { splitSentences, type Sentence } from '../text/sentences.js';
 import { Warninglists } from '../kb/warninglists.js';
 import { findPatternEntities, institutionSpans, patternEntity } from './entity-patterns.js';
-import { Gazetteer } from './gazetteer.js';
+import { Gazetteer, LIST_GAP } from './gazetteer.js';
 import { extractIndicators, hostOf, type IndicatorKind } from './indicators.js';
 import { findActorRoles, findNewInstruments, findStances, type ActorRole, type PolicyRelation } from './policy.js';
 import { TechniqueMapper } from './techniques.js';
@@ -125,7 +125,7 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
     .map((m) => [m.start, m.end] as const)
     .sort((a, b) => a[0] - b[0]);
   const overlaps = spanIndex(taken);
-  const patternMentions = findPatternEntities(text, extractor.kb, overlaps);
+  const patternMentions = findPatternEntities(text, extractor.kb, overlaps, institutions);
 
   const byKey = new Map<string, { entity: KbEntity; mentions: Mention[] }>();
   const add = (entity: KbEntity, m: Omit<Mention, 'sentence'>): void => {
@@ -181,20 +181,26 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
   }
   // A designation by an agency that keeps a sanctions list lists there, though the text may not name the list
   // ("OFAC sanctioned Intellexa's founder", 米財務省は…を制裁対象に指定した): the designating words are its mention.
-  for (const slot of [...byKey.values()]) {
-    const lists = (slot.entity.keeps ?? []).flatMap((name) => extractor.kb.lookup(name).filter((e) => e.kind === 'policy-instrument'));
-    const list = lists[0];
+  const keepers = [...byKey.values()].filter((slot) => (slot.entity.keeps ?? []).length > 0);
+  const namingInstrument = new Set(
+    keepers.length === 0
+      ? []
+      : [...byKey.values()]
+          .filter((slot) => slot.entity.kind === 'policy-instrument')
+          .flatMap((slot) => slot.mentions.map((m) => m.sentence)),
+  );
+  for (const slot of keepers) {
+    const list = (slot.entity.keeps ?? [])
+      .map((name) => extractor.kb.lookup(name).find((e) => e.kind === 'policy-instrument'))
+      .find((e) => e !== undefined);
     if (!list) continue;
-    for (const m of [...slot.mentions]) {
+    for (const m of slot.mentions) {
       const sentence = sentences[m.sentence];
-      if (!sentence) continue;
-      const namesInstrument = [...byKey.values()].some(
-        (other) => other.entity.kind === 'policy-instrument' && other.mentions.some((o) => o.sentence === m.sentence),
-      );
-      const cue = namesInstrument ? null : DESIGNATION.exec(text.slice(m.end, sentence.end));
+      const cue = sentence && !namingInstrument.has(m.sentence) ? DESIGNATION.exec(text.slice(m.end, sentence.end)) : null;
       if (!cue) continue;
       const start = m.end + cue.index;
       add(list, { start, end: start + cue[0].length, surface: cue[0], alias: cue[0], confidence: 60 });
+      namingInstrument.add(m.sentence);
     }
   }
   // CVE ids (any spelling: "CVE-2024-3400", "cve 2014-1001") are vulnerabilities.
@@ -451,7 +457,6 @@ const EXPLOIT_CUE = /\bexploit(?:s|ed|ing|ation)?\b|悪用/i;
 /** "the treaty", 同条約, 条約案: a sentence that refers back to the last policy instrument named. */
 const INSTRUMENT_ANAPHOR =
   /\b(?:the|this|that) (?:draft |new )?(?:treaty|convention|order|executive order|process|accord|agreement|list|law|act|directive|statement|pledge)\b|同条約|条約案|本条約|同大統領令|同プロセス|同協定|同法|同リスト|同声明/i;
-const LIST_GAP = /^[\s,、・/]*(?:(?:and|or|および|や|と)[\s,、・/]*)?$/;
 /** Roles of organisations that report, regulate, sponsor or sell in threat news: named beside an attack, they are no victim. */
 const REPORTER_ROLES = new Set([
   'security-vendor',
@@ -474,19 +479,34 @@ function referTo(
   return { e: earlier.e, m: { ...earlier.m, start, end: start + anaphor[0].length, sentence } };
 }
 
+/**
+ * The items that form a list with `first`, in text order: each of `after` (sorted, all after `first`) joined to the
+ * one before it by a LIST_GAP ("APT41, APT10 and MirrorFace"). `before` (sorted, all before `first`) extends it
+ * backwards the same way.
+ */
+function listRun<T extends { m: Mention }>(text: string, first: T, after: readonly T[], before: readonly T[] = []): T[] {
+  const run = [first];
+  for (const next of after) {
+    if (!LIST_GAP.test(text.slice(run[run.length - 1]?.m.end ?? 0, next.m.start))) break;
+    run.push(next);
+  }
+  for (const previous of [...before].reverse()) {
+    if (!LIST_GAP.test(text.slice(previous.m.end, run[0]?.m.start ?? 0))) break;
+    run.unshift(previous);
+  }
+  return run;
+}
+
 /** Where the list of locations that `item` belongs to starts and ends ("US, Australian and British"). */
 function listBounds(text: string, items: readonly { e: ExtractedEntity; m: Mention }[], item: { m: Mention }): [number, number] {
   const locations = items.filter((x) => x.e.entity.kind === 'location').sort((a, b) => a.m.start - b.m.start);
-  let [start, end] = [item.m.start, item.m.end];
-  for (const next of locations.filter((x) => x.m.start >= end)) {
-    if (!LIST_GAP.test(text.slice(end, next.m.start))) break;
-    end = next.m.end;
-  }
-  for (const previous of locations.filter((x) => x.m.end <= start).reverse()) {
-    if (!LIST_GAP.test(text.slice(previous.m.end, start))) break;
-    start = previous.m.start;
-  }
-  return [start, end];
+  const run = listRun(
+    text,
+    item,
+    locations.filter((x) => x.m.start >= item.m.end),
+    locations.filter((x) => x.m.end <= item.m.start),
+  );
+  return [run[0]?.m.start ?? item.m.start, run[run.length - 1]?.m.end ?? item.m.end];
 }
 
 /** Whether a country is among those whose agencies speak in the sentence (see AUTHORITY_AFTER), not a victim. */
@@ -580,13 +600,8 @@ function findRelations(
       ) {
         origins.add(x.e.entity.key);
         // "China-linked APT41", 中国関連のSparklingGoblin: the modifier precedes the actors it describes.
-        const following = [...actors, ...software].filter((a) => a.m.start >= x.m.end).sort((a, b) => a.m.start - b.m.start);
-        const described = following.slice(0, 1);
-        for (const next of following.slice(1)) {
-          const last = described[described.length - 1];
-          if (!last || !LIST_GAP.test(text.slice(last.m.end, next.m.start))) break;
-          described.push(next);
-        }
+        const [first, ...following] = [...actors, ...software].filter((a) => a.m.start >= x.m.end).sort((a, b) => a.m.start - b.m.start);
+        const described = first ? listRun(text, first, following) : [];
         const nearestBefore = [...actors, ...software].filter((a) => a.m.end <= x.m.start).sort((a, b) => b.m.end - a.m.end)[0];
         for (const a of described.length > 0 ? described : nearestBefore ? [nearestBefore] : []) {
           add('originates-from', a.e.entity, x.e.entity, index, 60);

@@ -179,6 +179,9 @@ const CALENDAR = new Set(
   ),
 );
 
+/** What may stand between two items of a list: "LockBit, Conti and Royal", 米国や英国、日本. */
+export const LIST_GAP = /^[\s,、・/]*(?:(?:and|or|および|や|と)[\s,、・/]*)?$/;
+
 /** Kind nouns right next to a name that is also an ordinary word: "Royal ransomware", "the Equation group". */
 const ADJACENT_ACTOR = /\b(?:group|gang|apt|actor|team|crew|hackers|operators|affiliates|cluster)\b|グループ|集団|アクター|部隊|傘下/i;
 const ADJACENT_SOFTWARE =
@@ -437,9 +440,7 @@ export class Gazetteer {
           !o.contextual &&
           kindFamily(o.pick.entity.kind) === kindFamily(c.pick.entity.kind) &&
           (Math.abs(o.start - c.end) <= 6 || Math.abs(c.start - o.end) <= 6) &&
-          /^[\s,、・/]*(?:(?:and|or|および|や|と)[\s,、・/]*)?$/.test(
-            o.start >= c.end ? text.slice(c.end, o.start) : text.slice(o.end, c.start),
-          ),
+          LIST_GAP.test(o.start >= c.end ? text.slice(c.end, o.start) : text.slice(o.end, c.start)),
       );
     return chosen
       .filter((c) => !c.contextual || (confirmed.has(c.pick.entity.key) && !c.strict) || listed(c))
