@@ -141,7 +141,9 @@ export function evaluateEntities(extractor: Extractor, docs: readonly AnnoDoc[])
       for (const m of e.mentions) predicted.push({ label, start: m.start, end: m.end, text: m.surface });
     }
     // LOC is evaluated as countries: gold LOC spans that name a country (or its people).
-    const gold = d.gold.filter((g) => g.label !== 'LOC' || kb.lookup(g.text.split(' .').join('.')).some((e) => e.kind === 'location'));
+    const gold = d.gold.filter(
+      (g) => g.label !== 'LOC' || kb.lookup(g.text.split(' .').join('.')).some((e) => e.kind === 'location' && e.country !== undefined),
+    );
     for (const label of LABELS) {
       const g = gold.filter((s) => s.label === label);
       const p = predicted.filter((s) => s.label === label);

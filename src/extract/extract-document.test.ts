@@ -130,12 +130,12 @@ describe('Japanese extraction (our own texts)', () => {
     const x = extractDocument(
       starter,
       doc(
-        'ロシア軍参謀本部情報総局（GRU）傘下のサンドワームは、ウクライナの電力網を狙った。ランサムウェアグループ「Qilin」はアサヒグループホールディングスへの攻撃で犯行声明を出した。',
+        'ロシア軍参謀本部情報総局（GRU）傘下のサンドワームは、ウクライナの電力網を狙った。ランサムウェアグループ「Qilin」はヤマトホールディングスへの攻撃で犯行声明を出した。',
       ),
     );
     const rels = relationsOf(x);
-    expect(rels).toEqual(expect.arrayContaining(['Qilin targets アサヒグループホールディングス', 'Sandworm Team targets Ukraine']));
-    expect(names(x, 'identity')).toEqual(['GRU', 'アサヒグループホールディングス']);
+    expect(rels).toEqual(expect.arrayContaining(['Qilin targets ヤマトホールディングス', 'Sandworm Team targets Ukraine']));
+    expect(names(x, 'identity')).toEqual(['GRU', 'ヤマトホールディングス']);
   });
 
   it('resolves companies that news names as victims or vendors in Japanese and English to one entity', () => {
@@ -364,6 +364,71 @@ describe('English extraction', () => {
     expect(relationsOf(person)).toEqual(['Scattered Spider targets MGM Resorts']);
     const hackers = extractDocument(starter, doc('North Korean hackers known as TraderTraitor stole cryptocurrency.', 'en'));
     expect(relationsOf(hackers)).toContain('TraderTraitor originates-from North Korea');
+  });
+
+  it('reads the organisation that reports an attack as its source, not its victim, unless it reports on itself', () => {
+    const rolesOf = (x: Extraction): string[] => {
+      const name = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
+      return x.roles.map((r) => `${name.get(r.entity) ?? r.entity}: ${r.role}`).sort();
+    };
+    // Google's threat intelligence group reports; Salesforce is what the actor stole from.
+    const unit = extractDocument(
+      starter,
+      doc('グーグルの脅威インテリジェンスグループは、UNC6395がSalesforceからデータを窃取したと発表した。'),
+    );
+    expect(relationsOf(unit)).toEqual(['UNC6395 targets Salesforce']);
+    expect(rolesOf(unit)).toEqual(['Salesforce: victim']);
+    // The topic of a sentence that ends in a naming or speaking verb is its source (グーグルは…と呼んでいる).
+    const naming = extractDocument(
+      starter,
+      doc('ShinyHuntersはSalesforceの利用企業を狙っており、グーグルはこの活動をUNC6040と呼んでいる。'),
+    );
+    expect(relationsOf(naming)).toEqual(['ShinyHunters targets Salesforce']);
+    // 警察庁によると: the agency is the source of the figure, not a ransomware victim.
+    const source = extractDocument(starter, doc('Qilinの攻撃が続いている。警察庁によると、国内のランサムウェア被害は製造業で特に多い。'));
+    expect(rolesOf(source)).toEqual([]);
+    // マイクロソフトは…悪用されていると発表した: Microsoft reports the abuse of its product; it provides nothing to the attacker.
+    const provider = extractDocument(starter, doc('マイクロソフトは、SharePointの脆弱性がStorm-2603によって悪用されていると発表した。'));
+    expect(rolesOf(provider)).toEqual([]);
+    expect(relationsOf(provider).filter((r) => r.includes('abuses'))).toEqual([]);
+    // A company that says it was hit is still the victim.
+    const self = extractDocument(starter, doc('Asahi Group said the Qilin ransomware gang attacked its systems.', 'en'));
+    expect(relationsOf(self)).toContain('Qilin targets Asahi Group Holdings');
+    const selfJa = extractDocument(starter, doc('カシオは、ランサムウェアグループ「Underground」による攻撃を受けたと発表した。'));
+    expect(rolesOf(selfJa)).toEqual(['Casio: victim']);
+    // "according to Microsoft": the source again.
+    const according = extractDocument(starter, doc('According to Microsoft, Storm-2603 compromised SharePoint servers.', 'en'));
+    expect(relationsOf(according)).toEqual([]);
+  });
+
+  it('reads software named after the use verb as used by the software before it, and an attributed malware as used', () => {
+    const x = extractDocument(starter, doc('Qilin affiliates use PowerShell and PsExec to spread.', 'en'));
+    expect(relationsOf(x)).toEqual(['Qilin uses PowerShell', 'Qilin uses PsExec']);
+    const attributed = extractDocument(
+      starter,
+      doc('Researchers linked the intrusion to the BRICKSTORM backdoor, which Mandiant attributes to UNC5221.', 'en'),
+    );
+    expect(relationsOf(attributed)).toEqual(['UNC5221 uses BRICKSTORM']);
+  });
+
+  it('reads regions as locations without a country, where a malware is run from as its origin, and charges against people as no attack', () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        'Police in Europe and North America took down Bumblebee, Latrodectus and QakBot servers. Prosecutors filed charges against 16 people accused of deploying DanaBot, which was run from Russia.',
+        'en',
+      ),
+    );
+    expect(countries(x)).toEqual(['RU']);
+    const regions = x.entities.filter((e) => e.entity.kind === 'location' && !e.entity.country).map((e) => e.entity.region);
+    expect(regions.sort()).toEqual(['europe', 'northern-america']);
+    expect(names(x, 'malware').sort()).toEqual(['Bumblebee', 'DanaBot', 'Latrodectus', 'QakBot']);
+    expect(relationsOf(x)).toEqual(['DanaBot originates-from Russia']);
+    const ja = extractDocument(starter, doc('Lazarusは北米と東南アジアの暗号資産企業を標的にした。'));
+    expect(relationsOf(ja)).toEqual(
+      expect.arrayContaining(['Lazarus Group targets North America', 'Lazarus Group targets Southeast Asia']),
+    );
+    expectValidStix(ja);
   });
 
   it("reads a possessive country before an actor as its origin (North Korea's Lazarus Group)", () => {

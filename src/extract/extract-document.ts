@@ -405,17 +405,21 @@ const SOFTWARE = new Set<EntityKind>(['malware', 'tool']);
 const USE_CUE =
   /\b(?:use[sd]?|using|deploy(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|employ(?:s|ed|ing)?|drop(?:s|ped|ping)?|deliver(?:s|ed|ing)?|distribut(?:e|es|ed|ing)|install(?:s|ed|ing)?|relies on|wielding)\b|使用|利用|展開|用い|配布|悪用|感染させ/i;
 const TARGET_CUE =
-  /\b(?:target(?:s|ed|ing)?|attack(?:s|ed|ing)?|against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|steal(?:s|ing)?|theft|accessed|gain(?:s|ed|ing)? access to)\b|標的|窃取|狙|への攻撃|攻撃(?:を受け|し|され)|被害|侵害|侵入/i;
+  /\b(?:target(?:s|ed|ing)?|attack(?:s|ed|ing)?|(?<!\b(?:charges|charged|case|cases|lawsuit|action|measures|sanctions|warrants?|indictment|complaint) )against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|steal(?:s|ing)?|theft|accessed|gain(?:s|ed|ing)? access to)\b|標的|窃取|狙|への攻撃|攻撃(?:を受け|し|され)|被害|侵害|侵入/i;
 const LINK_CUE =
   /\b(?:link(?:s|ed)?|overlap(?:s|ping)?|related|associated|connected|tied|ties|attribut(?:e|ed|es|ion)|part of|subgroup|also known as)\b|関連|重な|関与|同一/i;
+/** Words that pin software or an attack on an actor. */
+const ATTRIBUTION_CUE = /\battribut(?:e|es|ed|ing)\b|\b(?:linked|tied) (?:it )?to\b|の仕業|によるもの|に帰属/i;
 const ORIGIN_AFTER =
-  /^(?:-|\s)?(?:linked|based|backed|sponsored|nexus|aligned|affiliated|state-sponsored|state sponsored)\b|^(?:系|関連|との関連|の支援|政府の支援|の国家支援|(?:政府|当局|軍)?(?:と関係|とつながり|とつながる|と繋がり)|に関連|に拠点|を背景|の関与|が関与|の国家|政府が支援)/i;
+  /^(?:-|\s)?(?:linked|based|backed|sponsored|nexus|aligned|affiliated|state-sponsored|state sponsored)\b|^(?:系|関連|拠点の|を拠点とする|との関連|の支援|政府の支援|の国家支援|(?:政府|当局|軍)?(?:と関係|とつながり|とつながる|と繋がり)|に関連|に拠点|を背景|の関与|が関与|の国家|政府が支援)/i;
 /**
  * What lies between a country and the actor it describes: "North Korea's Lazarus Group", 中国のAPT41,
  * 北朝鮮の攻撃グループ「ラザルス」 (the actor follows at once, or after a group noun).
  */
 const ACTOR_MODIFIER_GAP =
   /^(?:['’]s\s+|\s+|の|の(?:サイバー|国家支援型?の?|政府系の?)?(?:攻撃|スパイ|サイバースパイ|ハッカー|APT|脅威|犯罪)?(?:グループ|集団|アクター|組織)[「『“"]?)$/;
+/** "DanaBot, which was run from Russia": where an actor's or a malware's operators work from. */
+const RUN_FROM_BEFORE = /\b(?:run|operated|controlled|managed|developed|maintained) (?:out of|from) (?:the )?$/;
 const ORIGIN_BEFORE =
   /\b(?:based in|involve|involving|involvement of|attributed to|linked to|tied to|backed by|sponsored by|on behalf of)\s*(?:the\s*)?$/i;
 /**
@@ -467,6 +471,46 @@ const REPORTER_ROLES = new Set([
   'ngo',
   'surveillance-vendor',
 ]);
+
+/**
+ * An organisation's research or response unit ("Microsoft's Digital Crimes Unit", "Google's Mandiant",
+ * グーグルの脅威インテリジェンスグループ): it reports on the attack, it is no victim of it.
+ */
+const REPORTING_UNIT_AFTER =
+  /^(?:['’]s? (?:Threat|Security|Digital Crimes|Research|Intelligence|Incident Response|Mandiant|Unit \d|Talos|X-Force|researchers?)\b|の(?:脅威インテリジェンス|脅威分析|脅威リサーチ|セキュリティ(?:研究|チーム|部門|リサーチ)|サイバーセキュリティ(?:部門|チーム)|研究者|研究チーム|調査チーム|デジタル犯罪))/;
+/** An organisation as the source of what a sentence reports: "Microsoft said", "Google's Mandiant attributes". */
+const SPEAKER_AFTER_EN =
+  /^(?:['’]s?(?: [\w-]{1,24}){1,3})?,? (?:said|says|reported|reports|announced|announces|warned|warns|disclosed|discloses|observed|observes|assessed|assesses|believes|noted|wrote|confirmed|tracks|attributed|attributes|revealed|detailed)\b/;
+const SPEAKER_BEFORE_EN = /\baccording to (?:the )?$/i;
+/** 警察庁によると; the topic of a sentence that ends by saying so: マイクロソフトは、…と発表した. */
+const SPEAKER_AFTER_JA = /^(?:の[^、。は]{0,24}?)?(?:によると|によれば)/;
+const TOPIC_AFTER_JA = /^(?:の[^、。は]{0,24}?)?は/;
+const SAYS_JA =
+  /(?:と|を)(?:発表|明らかに|指摘|警告|公表|報告|説明|分析|述べ|結論付け|注意喚起|呼んで|名付け)[^、。]{0,12}$|として(?:いる|いた|追跡)[^、。]{0,8}$|とした[^、。]{0,4}$/;
+/** The speaker talks of itself ("its systems", 同社, 攻撃を受けた): it may be the victim it reports. */
+const SELF_REFERENCE = /\b(?:its|it|itself|our|we|us)\b|自社|同社|当社|自ら|を受け|被害に遭/;
+
+/**
+ * Whether the organisation named at `m` reports what the sentence says rather than suffers it: one of its research
+ * units, or the source of the report ("X said", "according to X", Xによると, Xは…と発表した) when what it says is
+ * not about itself.
+ */
+function reportsHere(text: string, sentence: Sentence, m: Mention): boolean {
+  const after = text.slice(m.end, Math.min(sentence.end, m.end + 60));
+  if (REPORTING_UNIT_AFTER.test(after)) return true;
+  const speaker =
+    SPEAKER_AFTER_EN.test(after) ||
+    SPEAKER_BEFORE_EN.test(text.slice(Math.max(sentence.start, m.start - 16), m.start)) ||
+    SPEAKER_AFTER_JA.test(after) ||
+    (TOPIC_AFTER_JA.test(after) &&
+      SAYS_JA.test(
+        text
+          .slice(m.end, sentence.end)
+          .trimEnd()
+          .replace(/[。.]$/, ''),
+      ));
+  return speaker && !SELF_REFERENCE.test(text.slice(m.end, sentence.end));
+}
 
 /** The mention of an entity named earlier, placed where a sentence refers back to it ("the group", 同グループ). */
 function referTo(
@@ -596,7 +640,8 @@ function findRelations(
         ORIGIN_AFTER.test(after) ||
         demonymOfActor ||
         modifiesActor ||
-        (actors.length > 0 && ORIGIN_BEFORE.test(before) && !TARGET_CUE.test(before))
+        (actors.length > 0 && ORIGIN_BEFORE.test(before) && !TARGET_CUE.test(before)) ||
+        (actors.length + software.length > 0 && RUN_FROM_BEFORE.test(text.slice(Math.max(sentence.start, x.m.start - 24), x.m.start)))
       ) {
         origins.add(x.e.entity.key);
         // "China-linked APT41", 中国関連のSparklingGoblin: the modifier precedes the actors it describes.
@@ -612,14 +657,31 @@ function findRelations(
     if (actors.length > 0 && software.length > 0 && USE_CUE.test(sentence.text)) {
       for (const a of actors) for (const s of software) add('uses', a.e.entity, s.e.entity, index, 60);
     }
-    // A technique described in a sentence is used by the actor or malware named there (or referred to).
+    // A technique described in a sentence is used by the actor or malware named there (or referred to). With no
+    // actor, software named after the use verb is what the software before it uses, no user itself: "Qilin
+    // affiliates … use PowerShell and PsExec" (Qilin uses PsExec; PsExec does not use PowerShell).
     const techniques = items.filter((x) => x.e.entity.kind === 'attack-pattern');
-    const users = actors.length > 0 ? actors : software;
+    let users = actors.length > 0 ? actors : software;
+    if (actors.length === 0 && software.length > 1) {
+      const cue = USE_CUE.exec(sentence.text);
+      const at = cue ? sentence.start + cue.index : -1;
+      const subjects = software.filter((x) => x.m.end <= at);
+      if (cue && subjects.length > 0 && subjects.length < software.length) {
+        users = subjects;
+        for (const u of subjects)
+          for (const o of software)
+            if (o.m.start >= at && !subjects.some((x) => x.e === o.e)) add('uses', u.e.entity, o.e.entity, index, 55);
+      }
+    }
     for (const t of techniques) for (const u of users) add('uses', u.e.entity, t.e.entity, index, Math.min(70, t.m.confidence));
     const vulnerabilities = items.filter((x) => x.e.entity.kind === 'vulnerability');
     if (vulnerabilities.length > 0 && users.length > 0 && EXPLOIT_CUE.test(sentence.text))
       for (const v of vulnerabilities) for (const u of users) add('targets', u.e.entity, v.e.entity, index, 60);
     const targeted = new Set<string>();
+    // Organisations that report what this sentence says (their own attack aside) are neither its victims nor the
+    // providers the attackers abused.
+    const speakers = new Set<string>();
+    for (const x of items) if (x.e.entity.kind === 'identity' && reportsHere(text, sentence, x.m)) speakers.add(x.e.entity.key);
     if ((actors.length > 0 || software.length > 0) && TARGET_CUE.test(sentence.text)) {
       const attackers = (actors.length > 0 ? actors : software).sort((a, b) => a.m.start - b.m.start);
       for (const t of items) {
@@ -637,7 +699,7 @@ function findRelations(
         const victim =
           (kind === 'location' && !origins.has(t.e.entity.key) && !modifiesOrg && !demonym && !issuer && !lawOrNationality) ||
           kind === 'sector' ||
-          (kind === 'identity' && !t.e.entity.roles.some((r) => REPORTER_ROLES.has(r)));
+          (kind === 'identity' && !t.e.entity.roles.some((r) => REPORTER_ROLES.has(r)) && !speakers.has(t.e.entity.key));
         if (!victim) continue;
         // The attacker is the nearest one named before the victim (the sentence's subject), else the first.
         const before = attackers.filter((a) => a.m.start < t.m.start);
@@ -662,13 +724,17 @@ function findRelations(
     }
     for (const r of findStances(text, sentence, policyItems, { implicitInstrument })) addKeyed(r, index);
     const attackers = [...actors, ...software];
-    const found = findActorRoles(text, sentence, index, policyItems, targeted, attackers.length > 0);
+    const found = findActorRoles(text, sentence, index, policyItems, { targeted, speakers, hasAttacker: attackers.length > 0 });
     for (const role of found.roles) if (!roles.has(`${role.entity}|${role.role}`)) roles.set(`${role.entity}|${role.role}`, role);
     for (const r of found.relations) addKeyed(r, index);
     for (const role of found.roles) {
       if (role.role !== 'infrastructure-provider') continue;
       for (const a of attackers)
         addKeyed({ type: 'abuses', negated: false, source: a.e.entity.key, target: role.entity, confidence: 50 }, index);
+    }
+    // "the BRICKSTORM backdoor, which Mandiant attributes to UNC5221": the actor the malware is pinned on uses it.
+    if (actors.length > 0 && software.length > 0 && ATTRIBUTION_CUE.test(sentence.text) && !USE_CUE.test(sentence.text)) {
+      for (const a of actors) for (const x of software) add('uses', a.e.entity, x.e.entity, index, 50);
     }
     if (actors.length > 1 && LINK_CUE.test(sentence.text)) {
       const first = actors[0];

@@ -132,6 +132,20 @@ describe('designations by an agency that keeps a sanctions list', () => {
     expect(stances("OFAC's sanctions program was discussed with Intellexa.", 'en')).toEqual([]);
     expect(stances('Microsoft sanctioned the use of Intellexa tools in tests.', 'en')).toEqual([]);
   });
+
+  it('takes no other stance on a list only implied by an earlier designation', () => {
+    const x = extractDocument(extractor, {
+      id: 'report--00000000-0000-4000-8000-000000000003',
+      title: 't',
+      text: 'OFACはフィリピン拠点のFunnull Technologyを制裁対象に指定した。FBIは同日、同社に関連するドメインのリストを含む注意喚起を公表した。',
+      lang: 'ja',
+      origin: 't',
+    });
+    const name = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
+    expect(x.relations.map((r) => `${name.get(r.source)} ${r.type} ${name.get(r.target)}`)).toEqual([
+      'Funnull Technology listed-under Specially Designated Nationals List',
+    ]);
+  });
 });
 
 describe('actor roles of contractors', () => {

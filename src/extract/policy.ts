@@ -238,6 +238,10 @@ export function findStances(
         candidates = lister ? cues.filter((c) => c.type !== 'listed-under') : cues;
         if (lister && candidates.every((c) => c.type === 'listed-under')) continue;
       }
+      // A sanctions list only implied by an earlier designation is something one is put on: in "OFAC designated
+      // Funnull. The FBI published a list of its domains", the FBI proposes no list.
+      if (options.implicitInstrument && instrument.entity.policy?.kind === 'sanctions-listing')
+        candidates = candidates.filter((c) => c.type === 'listed-under');
       // A verb before both whose own subject is another party named before it belongs to that party: in "CISA
       // issued Emergency Directive 24-01 … to apply Ivanti's mitigations", Ivanti issued nothing. (Listing verbs
       // take the listed party as their object: "Commerce added NSO Group to the Entity List".)
@@ -313,9 +317,16 @@ export function findActorRoles(
   sentence: Sentence,
   index: number,
   items: readonly PolicyItem[],
-  targeted: ReadonlySet<string>,
-  hasAttacker: boolean,
+  context: {
+    /** Entities the sentence's attackers target. */
+    readonly targeted: ReadonlySet<string>;
+    /** Organisations that report what the sentence says ("Microsoft said", 警察庁によると): no victims, no providers. */
+    readonly speakers: ReadonlySet<string>;
+    /** Whether the sentence names an attacker (actor or malware). */
+    readonly hasAttacker: boolean;
+  },
 ): { roles: ActorRole[]; relations: PolicyRelation[] } {
+  const { targeted, speakers, hasAttacker } = context;
   const roles: ActorRole[] = [];
   const relations: PolicyRelation[] = [];
   const identities = items.filter((i) => i.entity.kind === 'identity');
@@ -348,7 +359,10 @@ export function findActorRoles(
       }
       continue;
     }
-    if (targeted.has(e.key) || (VICTIM_CUE.test(sentence.text) && !e.roles.some((r) => r === 'media' || r === 'security-vendor'))) {
+    if (
+      targeted.has(e.key) ||
+      (VICTIM_CUE.test(sentence.text) && !speakers.has(e.key) && !e.roles.some((r) => r === 'media' || r === 'security-vendor'))
+    ) {
       const cue = VICTIM_CUE.exec(sentence.text);
       // The victim is the subject: named before the cue ("Casio was hit …", カシオが…被害を受けた).
       if (targeted.has(e.key) || (cue && sentence.start + cue.index >= item.end)) {
@@ -356,7 +370,7 @@ export function findActorRoles(
         continue;
       }
     }
-    if (hasAttacker && e.roles.some((r) => PROVIDER_ROLES.has(r)) && ABUSE_CUE.test(sentence.text)) {
+    if (hasAttacker && !speakers.has(e.key) && e.roles.some((r) => PROVIDER_ROLES.has(r)) && ABUSE_CUE.test(sentence.text)) {
       roles.push({ entity: e.key, role: 'infrastructure-provider', sentence: index });
     }
   }

@@ -20,6 +20,8 @@ export interface CountryData {
   readonly demonyms: Readonly<Record<string, readonly string[]>>;
   /** One-kanji abbreviation per ISO code, matched only in context. */
   readonly abbreviations: Readonly<Record<string, string>>;
+  /** Names of world regions per STIX region-ov value (North America, 東南アジア). */
+  readonly regions: Readonly<Record<string, readonly string[]>>;
 }
 
 /** English display name of a country code. */
@@ -28,7 +30,7 @@ export function countryName(code: string): string {
 }
 
 /**
- * One KB record per ISO 3166-1 country, with every English and Japanese name we know.
+ * One KB record per ISO 3166-1 country, with every English and Japanese name we know, and one per world region.
  * @example countryRecords(data).find((r) => r.country === 'US')?.aliases // […, '米国', 'アメリカ合衆国', …]
  */
 export function countryRecords(data: CountryData): KbRecord[] {
@@ -59,6 +61,10 @@ export function countryRecords(data: CountryData): KbRecord[] {
       caseSensitive: true,
       ...(data.demonyms[code] ? { demonyms: data.demonyms[code] } : {}),
     });
+  }
+  for (const [region, [name, ...aliases]] of Object.entries(data.regions)) {
+    if (!name) continue;
+    records.push({ source: 'kizashi-countries', sourceId: region, kind: 'location', name, aliases, region, caseSensitive: true });
   }
   return records;
 }

@@ -52,7 +52,7 @@ export interface StarterData {
 /** Load every starter file; a malformed entry is an error naming the file and entry. */
 export async function loadStarter(dir: string = STARTER_DIR): Promise<StarterData> {
   const records: KbRecord[] = [];
-  let countries: CountryData = { names: {}, abbreviations: {}, demonyms: {} };
+  let countries: CountryData = { names: {}, abbreviations: {}, demonyms: {}, regions: {} };
   for (const { file, path, data } of await readYamlFiles(dir)) {
     if (file === 'countries.yaml') countries = parseCountries(data, path);
     else if (file === 'techniques.yaml') records.push(...parseTechniques(data, path));
@@ -156,7 +156,7 @@ function parseInstrument(raw: unknown, where: string, path: string): PolicyFacts
 }
 
 function parseCountries(data: unknown, path: string): CountryData {
-  const doc = data as { names?: unknown; abbreviations?: unknown; demonyms?: unknown };
+  const doc = data as { names?: unknown; abbreviations?: unknown; demonyms?: unknown; regions?: unknown };
   if (typeof doc !== 'object' || doc === null || typeof doc.names !== 'object' || typeof doc.abbreviations !== 'object') {
     throw new KbError(path, 'expected "names" and "abbreviations" mappings');
   }
@@ -164,6 +164,7 @@ function parseCountries(data: unknown, path: string): CountryData {
     names: doc.names as Record<string, string[]>,
     abbreviations: doc.abbreviations as Record<string, string>,
     demonyms: (doc.demonyms ?? {}) as Record<string, string[]>,
+    regions: (doc.regions ?? {}) as Record<string, string[]>,
   };
 }
 
