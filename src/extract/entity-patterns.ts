@@ -82,7 +82,7 @@ const NEW_ACTOR_EN =
 
 /** "an APT group named “ReconHellcat”", "a gang dubbed Zorgon": a bare group noun, then a naming verb. */
 const NAMED_ACTOR_EN =
-  /\b(?:group|actor|gang|crew|cluster)s? (?:named|dubbed|called|known as|tracked as) ["“‘']?((?:[A-Z][A-Za-z0-9]{1,20})(?: [A-Z][a-z]{2,15}){0,2})/g;
+  /\b(?:group|actor|gang|crew|cluster)s? (?:named|dubbed|called|known as|tracked as|calling itself|that calls itself) ["“‘']?((?:[A-Z][A-Za-z0-9]{1,20})(?: [A-Z][a-z]{2,15}){0,2})/g;
 
 /**
  * A list entry or line that defines a name: "MURKYSHELL: malware capable of scanning ports", "* **NiiJ Stealer -**

@@ -401,6 +401,40 @@ describe('English extraction', () => {
     expect(relationsOf(according)).toEqual([]);
   });
 
+  it('reads the news of a ransomware victim that reports its own attack, stolen data, and actors referred to in the plural', () => {
+    const rolesOf = (x: Extraction): string[] => {
+      const name = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
+      return x.roles.map((r) => `${name.get(r.entity) ?? r.entity}: ${r.role}`).sort();
+    };
+    const askul = extractDocument(
+      starter,
+      doc('アスクルは、ランサムウェア感染によるシステム障害が発生したと発表した。RansomHouseはアスクルからデータを盗んだと主張した。'),
+    );
+    expect(rolesOf(askul)).toEqual(['Askul: victim']);
+    expect(relationsOf(askul)).toContain('RansomHouse targets Askul');
+    const plural = extractDocument(
+      starter,
+      doc('Agencies warned about Salt Typhoon. The advisory says the actors breached telecommunications providers.', 'en'),
+    );
+    expect(relationsOf(plural)).toEqual(['Salt Typhoon targets Telecommunications']);
+    // 北朝鮮の「TraderTraitor」: a quoted name right after the country's の.
+    const quoted = extractDocument(starter, doc('FBIは、この事件が北朝鮮の「TraderTraitor」によるものだと発表した。'));
+    expect(relationsOf(quoted)).toEqual(['TraderTraitor originates-from North Korea']);
+    // 実行させる: the actor referred to runs the malware.
+    const runs = extractDocument(
+      starter,
+      doc('MirrorFaceの攻撃が続く。攻撃者はマルウェア「ROAMINGMOUSE」を経由してバックドア「ANEL」を実行させる。'),
+    );
+    expect(relationsOf(runs)).toEqual(['MirrorFace uses ANEL', 'MirrorFace uses ROAMINGMOUSE']);
+    const calling = extractDocument(starter, doc('A group calling itself Zorgon Hunters claimed the attack on the carmaker.', 'en'));
+    expect(names(calling, 'intrusion-set')).toEqual(['Zorgon Hunters']);
+  });
+
+  it('reads the platforms of our own data though downloaded sources may not name them (Dropbox, Discord, YouTube)', () => {
+    const x = extractDocument(starter, doc('The attackers hid payloads on Dropbox, Discord and YouTube.', 'en'));
+    expect(names(x, 'identity')).toEqual(['Dropbox', 'Discord', 'YouTube']);
+  });
+
   it('reads software named after the use verb as used by the software before it, and an attributed malware as used', () => {
     const x = extractDocument(starter, doc('Qilin affiliates use PowerShell and PsExec to spread.', 'en'));
     expect(relationsOf(x)).toEqual(['Qilin uses PowerShell', 'Qilin uses PsExec']);

@@ -403,9 +403,9 @@ const KIND_SUFFIX =
   /^(.{3,40}?)[ -](?:stealer|infostealer|loader|RAT|ransomware|malware|botnet|backdoor|trojan|banker|bot|miner|wiper|spyware|keylogger|downloader|dropper)$/i;
 const SOFTWARE = new Set<EntityKind>(['malware', 'tool']);
 const USE_CUE =
-  /\b(?:use[sd]?|using|deploy(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|employ(?:s|ed|ing)?|drop(?:s|ped|ping)?|deliver(?:s|ed|ing)?|distribut(?:e|es|ed|ing)|install(?:s|ed|ing)?|relies on|wielding)\b|使用|利用|展開|用い|配布|悪用|感染させ/i;
+  /\b(?:use[sd]?|using|deploy(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|employ(?:s|ed|ing)?|drop(?:s|ped|ping)?|deliver(?:s|ed|ing)?|distribut(?:e|es|ed|ing)|install(?:s|ed|ing)?|relies on|wielding)\b|使用|利用|展開|用い|配布|悪用|感染させ|実行させ|仕込/i;
 const TARGET_CUE =
-  /\b(?:target(?:s|ed|ing)?|attack(?:s|ed|ing)?|(?<!\b(?:charges|charged|case|cases|lawsuit|action|measures|sanctions|warrants?|indictment|complaint) )against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|steal(?:s|ing)?|theft|accessed|gain(?:s|ed|ing)? access to)\b|標的|窃取|狙|への攻撃|攻撃(?:を受け|し|され)|被害|侵害|侵入/i;
+  /\b(?:target(?:s|ed|ing)?|attack(?:s|ed|ing)?|(?<!\b(?:charges|charged|case|cases|lawsuit|action|measures|sanctions|warrants?|indictment|complaint) )against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|steal(?:s|ing)?|theft|accessed|gain(?:s|ed|ing)? access to)\b|標的|窃取|盗|狙|への攻撃|攻撃(?:を受け|し|され)|被害|侵害|侵入/i;
 const LINK_CUE =
   /\b(?:link(?:s|ed)?|overlap(?:s|ping)?|related|associated|connected|tied|ties|attribut(?:e|ed|es|ion)|part of|subgroup|also known as)\b|関連|重な|関与|同一/i;
 /** Words that pin software or an attack on an actor. */
@@ -417,7 +417,7 @@ const ORIGIN_AFTER =
  * 北朝鮮の攻撃グループ「ラザルス」 (the actor follows at once, or after a group noun).
  */
 const ACTOR_MODIFIER_GAP =
-  /^(?:['’]s\s+|\s+|の|の(?:サイバー|国家支援型?の?|政府系の?)?(?:攻撃|スパイ|サイバースパイ|ハッカー|APT|脅威|犯罪)?(?:グループ|集団|アクター|組織)[「『“"]?)$/;
+  /^(?:['’]s\s+|\s+|の|の[「『]|の(?:サイバー|国家支援型?の?|政府系の?)?(?:攻撃|スパイ|サイバースパイ|ハッカー|APT|脅威|犯罪)?(?:グループ|集団|アクター|組織)[「『“"]?)$/;
 /** "DanaBot, which was run from Russia": where an actor's or a malware's operators work from. */
 const RUN_FROM_BEFORE = /\b(?:run|operated|controlled|managed|developed|maintained) (?:out of|from) (?:the )?$/;
 const ORIGIN_BEFORE =
@@ -427,7 +427,7 @@ const ORIGIN_BEFORE =
  * news names a gang by its ransomware) to the last malware when no actor has been named.
  */
 const ACTOR_ANAPHOR =
-  /\b(?:the|this) (?:same )?(?:ransomware )?(?:group|actor|gang|crew|operators|affiliates|hackers|attackers|threat actor)\b|同グループ|同アクター|同集団|攻撃者は/i;
+  /\b(?:the|this) (?:same )?(?:ransomware )?(?:group|actors?|gang|crew|operators|affiliates|hackers|attackers|threat actors?|hacking group)\b|同グループ|同アクター|同集団|攻撃者は/i;
 /** "the malware", 同ランサムウェア: a sentence that names no software refers back to the last malware named. */
 const SOFTWARE_ANAPHOR =
   /\b(?:the|this) (?:malware|ransomware|backdoor|trojan|loader|implant|stealer|wiper|botnet|variant|strain)\b(?! (?:gang|group|operators|crew|affiliates|actors?)\b)|同(?:マルウェア|ランサムウェア|バックドア|ボットネット|ワイパー)|本マルウェア/i;
@@ -487,29 +487,24 @@ const SPEAKER_AFTER_JA = /^(?:の[^、。は]{0,24}?)?(?:によると|によれ�
 const TOPIC_AFTER_JA = /^(?:の[^、。は]{0,24}?)?は/;
 const SAYS_JA =
   /(?:と|を)(?:発表|明らかに|指摘|警告|公表|報告|説明|分析|述べ|結論付け|注意喚起|呼んで|名付け)[^、。]{0,12}$|として(?:いる|いた|追跡)[^、。]{0,8}$|とした[^、。]{0,4}$/;
-/** The speaker talks of itself ("its systems", 同社, 攻撃を受けた): it may be the victim it reports. */
-const SELF_REFERENCE = /\b(?:its|it|itself|our|we|us)\b|自社|同社|当社|自ら|を受け|被害に遭/;
+/** The speaker talks of itself ("its systems", 同社): it may be the victim it reports. */
+const SELF_REFERENCE = /\b(?:its|it|itself|our|we|us)\b|自社|同社|当社|自ら/;
+/** What a victim says of its own attack (攻撃を受けた, ランサムウェア感染, "suffered"): said by an organisation, about itself. */
+const SELF_REPORT = /\bsuffered\b|を受け|被害|感染|障害が発生|流出|不正に引き出され|不正アクセス/;
 
 /**
  * Whether the organisation named at `m` reports what the sentence says rather than suffers it: one of its research
- * units, or the source of the report ("X said", "according to X", Xによると, Xは…と発表した) when what it says is
- * not about itself.
+ * units; the source of a report ("according to X", Xによると) that does not speak of itself; or the subject of a
+ * speaking verb ("X said", Xは…と発表した) that tells neither of itself nor of an attack suffered.
  */
 function reportsHere(text: string, sentence: Sentence, m: Mention): boolean {
   const after = text.slice(m.end, Math.min(sentence.end, m.end + 60));
   if (REPORTING_UNIT_AFTER.test(after)) return true;
-  const speaker =
-    SPEAKER_AFTER_EN.test(after) ||
-    SPEAKER_BEFORE_EN.test(text.slice(Math.max(sentence.start, m.start - 16), m.start)) ||
-    SPEAKER_AFTER_JA.test(after) ||
-    (TOPIC_AFTER_JA.test(after) &&
-      SAYS_JA.test(
-        text
-          .slice(m.end, sentence.end)
-          .trimEnd()
-          .replace(/[。.]$/, ''),
-      ));
-  return speaker && !SELF_REFERENCE.test(text.slice(m.end, sentence.end));
+  const rest = text.slice(m.end, sentence.end);
+  if (SELF_REFERENCE.test(rest)) return false;
+  if (SPEAKER_BEFORE_EN.test(text.slice(Math.max(sentence.start, m.start - 16), m.start)) || SPEAKER_AFTER_JA.test(after)) return true;
+  const says = SPEAKER_AFTER_EN.test(after) || (TOPIC_AFTER_JA.test(after) && SAYS_JA.test(rest.trimEnd().replace(/[。.]$/, '')));
+  return says && !SELF_REPORT.test(rest);
 }
 
 /** The mention of an entity named earlier, placed where a sentence refers back to it ("the group", 同グループ). */

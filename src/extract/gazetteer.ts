@@ -55,7 +55,10 @@ const MATCHED_KINDS = new Set<EntityKind>([
   'vulnerability',
 ]);
 
-/** Terms that are never an entity on their own, whatever a source lists as an alias. */
+/**
+ * Terms that are never an entity on their own, whatever a downloaded source lists as an alias (a galaxy gives
+ * "Dropbox" as the alias of a RAT that abuses it); the starter KB's own entities of these names still match.
+ */
 const STOP_ALIASES = new Set(
   [
     'apt',
@@ -295,11 +298,12 @@ export class Gazetteer {
     }
     const byPattern = new Map<string, Candidate[]>();
     for (const [folded, entities] of kb.aliasEntries()) {
-      if (folded.length < 2 || STOP_ALIASES.has(folded.replace(/ /g, '')) || CALENDAR.has(folded) || /^[\d\p{P}\p{S}\s]+$/u.test(folded))
-        continue;
+      if (folded.length < 2 || CALENDAR.has(folded) || /^[\d\p{P}\p{S}\s]+$/u.test(folded)) continue;
+      // A stop alias names only what our own data names so: the platforms Dropbox, Discord, YouTube.
+      const stop = STOP_ALIASES.has(folded.replace(/ /g, ''));
       for (const entity of entities) {
         const candidate = makeCandidate(entity, folded);
-        if (!candidate) continue;
+        if (!candidate || (stop && candidate.rank > 0)) continue;
         for (const variant of spellingVariants(folded)) {
           const list = byPattern.get(variant) ?? [];
           if (!list.some((c) => c.entity === entity)) list.push(candidate);

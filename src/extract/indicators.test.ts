@@ -79,6 +79,7 @@ describe('extractIndicators — every kind', () => {
     ['ipv6', 'beacon to 2001:db8::ff00:42:8329 daily', '2001:db8::ff00:42:8329'],
     ['ipv4-cidr', 'block 10.0.0.0/8 now', '10.0.0.0/8'],
     ['bitcoin', 'pay to 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 now', '1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2'],
+    ['ethereum', 'funds sent to 0x51E9d833Ecae4E8D9D8Be17300AEE6D3398C135D.', '0x51e9d833ecae4e8d9d8be17300aee6d3398c135d'],
     [
       'registry-key',
       'Run key HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run was set',
@@ -112,6 +113,13 @@ describe('extractIndicators — every kind', () => {
     ],
   ])('%s', (kind, text, value) => {
     expect(only(text, kind as IndicatorKind)).toContain(value);
+  });
+
+  it('reads no hash in an Ethereum address or a hexadecimal number', () => {
+    const found = extractIndicators('to 0x51E9d833Ecae4E8D9D8Be17300AEE6D3398C135D and 0xd41d8cd98f00b204e9800998ecf8427e').map(
+      (i) => i.kind,
+    );
+    expect(found).toEqual(['ethereum']);
   });
 
   it('does not read a bitcoin-looking word with a bad checksum', () => {

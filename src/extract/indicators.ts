@@ -27,6 +27,7 @@ export type IndicatorKind =
   | 'mac'
   | 'bitcoin'
   | 'monero'
+  | 'ethereum'
   | 'file-path'
   | 'file-name'
   | 'registry-key'
@@ -91,7 +92,9 @@ const RE = {
   email: new RegExp(`(?<![\\w.+-])[a-z0-9][a-z0-9._%+-]{0,63}@(?:${DOMAIN_SRC}|\\[${IPV4_SRC}\\])`, 'giu'),
   domain: new RegExp(`(?<![\\w.@/-])${DOMAIN_SRC}(?![\\w-]|\\.[a-z0-9])`, 'giu'),
   domainInUrl: new RegExp(`(?<![\\w.@-])${DOMAIN_SRC}(?![\\w-]|\\.[a-z0-9])`, 'giu'),
-  hex: /(?<![0-9a-f])[0-9a-f]{32,128}(?![0-9a-f])/gi,
+  /** Not after "0x": a hexadecimal number or an Ethereum address, no hash. */
+  hex: /(?<![0-9a-f])(?<!0x)[0-9a-f]{32,128}(?![0-9a-f])/gi,
+  ethereum: /(?<![\w])0x[0-9a-f]{40}(?![\w])/gi,
   ssdeep: /(?<![\w:])\d{1,10}:[a-z0-9/+]{3,128}:[a-z0-9/+]{3,128}(?![\w/+:])/gi,
   cve: /(?<![\w-])cve[-‐ ]?(\d{4})[-‐ ](\d{4,7})(?!\d)/gi,
   asn: /(?<![\w-])(?:(asn) ?|(as) ?)(\d{1,10})(?!\w|\.\d)/gi,
@@ -363,6 +366,7 @@ export function extractIndicators(text: string, options: ExtractIndicatorsOption
     emit('email', m[0].toLowerCase(), m.index, m.index + m[0].length);
   }
   for (const m of runs.matchAll(RE.ssdeep, { allOf: COLON, minLength: 9 })) emit('ssdeep', m[0], m.index, m.index + m[0].length);
+  for (const m of runs.matchAll(RE.ethereum, { minLength: 42 })) emit('ethereum', m[0].toLowerCase(), m.index, m.index + m[0].length);
   for (const m of runs.matchAll(RE.hex, { minLength: 32 })) {
     if (overlaps(m.index, m.index + m[0].length)) continue;
     const kind = ({ 32: 'md5', 40: 'sha1', 64: 'sha256', 128: 'sha512' } as const)[m[0].length as 32 | 40 | 64 | 128];
