@@ -430,6 +430,47 @@ describe('English extraction', () => {
     expect(names(calling, 'intrusion-set')).toEqual(['Zorgon Hunters']);
   });
 
+  it('reads the maker of an exploited product as neither victim nor abused provider, and speakers named in a list', () => {
+    const rolesOf = (x: Extraction): string[] => {
+      const name = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
+      return x.roles.map((r) => `${name.get(r.entity) ?? r.entity}: ${r.role}`).sort();
+    };
+    const oracle = extractDocument(
+      starter,
+      doc(
+        'グーグルとマンディアントは、Oracle E-Business Suite（EBS）の脆弱性CVE-2025-61882を悪用したデータ窃取について、ランサムウェアグループCl0pとの関連を指摘した。攻撃者は8月から脆弱性を悪用していたとみられ、オラクルは10月4日にパッチを公開した。',
+      ),
+    );
+    expect(rolesOf(oracle)).toEqual([]);
+    expect(relationsOf(oracle).filter((r) => !r.includes(' uses '))).toEqual(['Clop targets CVE-2025-61882']);
+    const citrix = extractDocument(starter, doc('Storm-2603 exploited a flaw in Citrix NetScaler ADC to breach Japan Airlines.', 'en'));
+    expect(relationsOf(citrix)).toEqual(['Storm-2603 targets Japan Airlines']);
+    // Abusing a platform still makes it the provider the attackers abused.
+    const dropbox = extractDocument(starter, doc('MirrorFaceはDropboxを悪用してマルウェアを配布した。'));
+    expect(rolesOf(dropbox)).toEqual(['Dropbox: infrastructure-provider']);
+  });
+
+  it('reads an organisation named in ordinary words only when capitalised ("Access Now", not "access now")', () => {
+    const orgs = (text: string): string[] => names(extractDocument(starter, doc(text, 'en')), 'identity');
+    expect(orgs('Users can access now the portal, and a digital agency said policies that change healthcare costs.')).toEqual([]);
+    expect(orgs('Routers in small office and home office networks were hit; the state department of health said so.')).toEqual([]);
+    expect(orgs('Access Now and the Home Office said Change Healthcare was hit.')).toEqual([
+      'Access Now',
+      'Home Office',
+      'Change Healthcare',
+    ]);
+  });
+
+  it('reads an agency that several states name alike as the one of the country named beside it', () => {
+    const agency = (text: string): string[] => names(extractDocument(starter, doc(text, 'en')), 'identity');
+    expect(agency("The Netherlands' National Cyber Security Centre said several organisations were breached.")).toEqual([
+      'NCSC (Netherlands)',
+    ]);
+    expect(agency("New Zealand's National Cyber Security Centre issued an alert.")).toEqual(['NCSC (New Zealand)']);
+    expect(agency("The UK's National Cyber Security Centre issued an alert.")).toEqual(['NCSC (UK)']);
+    expect(agency('The National Cyber Security Centre issued an alert.')).toEqual(['NCSC (UK)']);
+  });
+
   it('reads the platforms of our own data though downloaded sources may not name them (Dropbox, Discord, YouTube)', () => {
     const x = extractDocument(starter, doc('The attackers hid payloads on Dropbox, Discord and YouTube.', 'en'));
     expect(names(x, 'identity')).toEqual(['Dropbox', 'Discord', 'YouTube']);

@@ -484,7 +484,14 @@ const SPEAKER_AFTER_EN =
 const SPEAKER_BEFORE_EN = /\baccording to (?:the )?$/i;
 /** 警察庁によると; the topic of a sentence that ends by saying so: マイクロソフトは、…と発表した. */
 const SPEAKER_AFTER_JA = /^(?:の[^、。は]{0,24}?)?(?:によると|によれば)/;
-const TOPIC_AFTER_JA = /^(?:の[^、。は]{0,24}?)?は/;
+const TOPIC_AFTER_JA = /^(?:の[^、。は]{0,24}?|(?:と|や|、)[^、。は]{1,24}?)?は/;
+/**
+ * The maker of the product whose flaw the sentence is about ("a flaw in Citrix NetScaler", Oracle E-Business Suite（EBS）
+ * の脆弱性): exploiting the flaw makes it neither a victim nor a provider the attacker abused.
+ */
+const FLAW_AFTER_EN = /^(?:['’]s)?(?: [A-Z][\w.-]{0,24}| \([^()]{1,24}\)){0,5} (?:zero-days?|vulnerabilit(?:y|ies)|flaws?|bugs?)\b/;
+const FLAW_BEFORE_EN = /\b(?:zero-days?|vulnerabilit(?:y|ies)|flaws?|bugs?) in (?:the |its )?$/;
+const FLAW_AFTER_JA = /^(?:[ A-Za-z0-9.ァ-ヴー・-]|（[^（）]{1,24}）){0,40}?の?(?:脆弱性|ゼロデイ)/;
 const SAYS_JA =
   /(?:と|を)(?:発表|明らかに|指摘|警告|公表|報告|説明|分析|述べ|結論付け|注意喚起|呼んで|名付け)[^、。]{0,12}$|として(?:いる|いた|追跡)[^、。]{0,8}$|とした[^、。]{0,4}$/;
 /** The speaker talks of itself ("its systems", 同社): it may be the victim it reports. */
@@ -494,15 +501,17 @@ const SELF_REPORT = /\bsuffered\b|を受け|被害|感染|障害が発生|流出
 
 /**
  * Whether the organisation named at `m` reports what the sentence says rather than suffers it: one of its research
- * units; the source of a report ("according to X", Xによると) that does not speak of itself; or the subject of a
+ * units; the maker of the product whose flaw it is about; the source of a report ("according to X", Xによると) that does not speak of itself; or the subject of a
  * speaking verb ("X said", Xは…と発表した) that tells neither of itself nor of an attack suffered.
  */
 function reportsHere(text: string, sentence: Sentence, m: Mention): boolean {
   const after = text.slice(m.end, Math.min(sentence.end, m.end + 60));
-  if (REPORTING_UNIT_AFTER.test(after)) return true;
+  const before = text.slice(Math.max(sentence.start, m.start - 24), m.start);
+  if (REPORTING_UNIT_AFTER.test(after) || FLAW_AFTER_EN.test(after) || FLAW_AFTER_JA.test(after) || FLAW_BEFORE_EN.test(before))
+    return true;
   const rest = text.slice(m.end, sentence.end);
   if (SELF_REFERENCE.test(rest)) return false;
-  if (SPEAKER_BEFORE_EN.test(text.slice(Math.max(sentence.start, m.start - 16), m.start)) || SPEAKER_AFTER_JA.test(after)) return true;
+  if (SPEAKER_BEFORE_EN.test(before) || SPEAKER_AFTER_JA.test(after)) return true;
   const says = SPEAKER_AFTER_EN.test(after) || (TOPIC_AFTER_JA.test(after) && SAYS_JA.test(rest.trimEnd().replace(/[。.]$/, '')));
   return says && !SELF_REPORT.test(rest);
 }

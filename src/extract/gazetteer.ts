@@ -222,10 +222,17 @@ function makeCandidate(entity: KbEntity, folded: string): Candidate | undefined 
   const shortKana = kana && (folded.length <= 3 || (wordEntity && folded.length <= 6));
   // An acronym ("INC", "OCT") written as a word ("VMware, Inc.", "Oct 15") is the word.
   const acronym = latin && folded.length <= 4 && aliases.every((a) => /[A-Z]/.test(a.value) && a.value === a.value.toUpperCase());
+  // An organisation or instrument named in ordinary words ("Access Now", "Digital Agency", "Change Healthcare") is
+  // the name only when capitalised: "users can access now", "a digital agency" name nothing.
+  const ordinaryWords =
+    latin &&
+    multiWord &&
+    (entity.kind === 'identity' || entity.kind === 'policy-instrument') &&
+    folded.split(' ').every((w) => isEnglishWord(w));
   const caseRule: Candidate['caseRule'] =
     entity.caseSensitive === true || entity.needsContext === true || isWord || acronym
       ? 'exact'
-      : (latin && folded.length <= 4) || (latin && multiWord && rank >= 3)
+      : (latin && folded.length <= 4) || (latin && multiWord && rank >= 3) || ordinaryWords
         ? 'capitalised'
         : 'none';
   // (Our own data writes a name in lowercase only when it is so written: libcurl, ngrok.)
@@ -287,8 +294,19 @@ export class Gazetteer {
   private readonly candidates: Candidate[][];
   /** Per software entity, the entities that make it (KB `producers`): a maker named right before it is a cue. */
   private readonly makers = new Map<string, Set<string>>();
+  /** Whether a context names a country (by any of its names), for names several states' agencies share. */
+  private readonly countryNamed: (code: string, context: string) => boolean;
 
   constructor(kb: KnowledgeBase) {
+    const countryAliases = new Map<string, string[]>();
+    this.countryNamed = (code, context) => {
+      let names = countryAliases.get(code);
+      if (!names) {
+        names = (kb.country(code)?.aliases ?? []).map((a) => a.value).filter((v) => v.length >= 2);
+        countryAliases.set(code, names);
+      }
+      return names.some((n) => context.includes(n));
+    };
     for (const entity of kb.entities) {
       for (const name of entity.producers ?? []) {
         const makers = this.makers.get(entity.key) ?? new Set<string>();
@@ -373,7 +391,7 @@ export class Gazetteer {
           (executable && (c.entity.kind === 'tool' || c.entity.kind === 'malware')),
       );
       if (viable.length === 0) continue;
-      let pick = resolve(viable, surface, context);
+      let pick = resolve(viable, surface, context, this.countryNamed);
       if (!pick) continue;
       // "DragonForce ransomware", ランサムウェア「DragonForce」: a software noun right by a name that is both a group and
       // its software (ransomware is named after its gang) makes it the software; a ransomware name the KB knows only
@@ -557,7 +575,12 @@ function hasCue(kind: EntityKind, near: string): boolean {
 }
 
 /** Pick one entity for an ambiguous alias: its own name first, then the most authoritative alias, then context. */
-function resolve(viable: readonly Candidate[], surface: string, context: string): Candidate | undefined {
+function resolve(
+  viable: readonly Candidate[],
+  surface: string,
+  context: string,
+  countryNamed: (code: string, context: string) => boolean,
+): Candidate | undefined {
   if (viable.length === 1) return viable[0];
   const key = caseKey(surface).toLowerCase();
   const software = CUE_SOFTWARE.test(context);
@@ -568,6 +591,9 @@ function resolve(viable: readonly Candidate[], surface: string, context: string)
     if (caseKey(c.entity.name).toLowerCase() === key) s += 100;
     s -= c.rank * 20;
     if (kindCued(c.entity.kind)) s += 15;
+    // Agencies of one name in several states ("the Netherlands' National Cyber Security Centre"): the one whose
+    // country the sentence names.
+    if (c.entity.country && viable.some((o) => o.entity.country !== c.entity.country) && countryNamed(c.entity.country, context)) s += 30;
     s += Math.min(c.entity.sources.length, 5) * 2;
     // Among entities of one kind, one that needs a cue its kind does not have here yields, even its own name, to one
     // that needs none: a table row "| Thanos | August 2020 |" is Hakbit (Malpedia: "Thanos"), not the ransomware

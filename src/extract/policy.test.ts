@@ -146,6 +146,20 @@ describe('designations by an agency that keeps a sanctions list', () => {
       'Funnull Technology listed-under Specially Designated Nationals List',
     ]);
   });
+
+  it("takes a stance on a sanctions list referred to as the decision, and reads the EU's own framework", () => {
+    const x = extractDocument(extractor, {
+      id: 'report--00000000-0000-4000-8000-000000000004',
+      title: 't',
+      text: "The EU imposed sanctions on three GRU officers under the EU's cyber sanctions framework. Estonia welcomed the decision.",
+      lang: 'en',
+      origin: 't',
+    });
+    const name = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
+    expect(x.relations.map((r) => `${name.get(r.source)} ${r.type} ${name.get(r.target)}`)).toContain(
+      'Estonia supports EU cyber sanctions regime',
+    );
+  });
 });
 
 describe('actor roles of contractors', () => {

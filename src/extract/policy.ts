@@ -238,10 +238,10 @@ export function findStances(
         candidates = lister ? cues.filter((c) => c.type !== 'listed-under') : cues;
         if (lister && candidates.every((c) => c.type === 'listed-under')) continue;
       }
-      // A sanctions list only implied by an earlier designation is something one is put on: in "OFAC designated
-      // Funnull. The FBI published a list of its domains", the FBI proposes no list.
+      // A sanctions list only implied by an earlier designation is put on, welcomed or criticised, not proposed or
+      // signed: in "OFAC designated Funnull. The FBI published a list of its domains", the FBI proposes no list.
       if (options.implicitInstrument && instrument.entity.policy?.kind === 'sanctions-listing')
-        candidates = candidates.filter((c) => c.type === 'listed-under');
+        candidates = candidates.filter((c) => c.type !== 'proposes' && c.type !== 'signs');
       // A verb before both whose own subject is another party named before it belongs to that party: in "CISA
       // issued Emergency Directive 24-01 … to apply Ivanti's mitigations", Ivanti issued nothing. (Listing verbs
       // take the listed party as their object: "Commerce added NSO Group to the Entity List".)
@@ -307,9 +307,18 @@ const SPONSOR_CUE =
   /\b(?:on behalf of|for (?:the )?(?:Chinese |Russian |Iranian )?(?:government|ministry|state|police)|contracted by|hired by|work(?:s|ed|ing)? for|customers? (?:include|included|in|such as)|clients? (?:include|included|in)|sold (?:\w+ ){0,3}to|sells (?:\w+ ){0,3}to|suppl(?:y|ies|ied) (?:\w+ ){0,3}to)\b|の依頼|の委託|から委託|のために|の顧客|顧客|に販売|に提供/i;
 const VICTIM_CUE =
   /\b(?:was|were|had been|has been) (?:hit|breached|hacked|compromised|attacked|targeted)\b|\b(?:suffered|disclosed) an? (?:\w+ ){0,2}(?:breach|attack|cyberattack|incident)\b|\bvictims? (?:include|included|were)\b|被害を受け|不正アクセスを受け|攻撃を受け|サイバー攻撃を受け|ランサムウェア被害|被害に遭|感染被害|情報が流出|流出した|ランサムウェア(?:に)?感染|不正に引き出され|サイバー攻撃による(?:システム)?障害/i;
-const ABUSE_CUE =
-  /\b(?:abus(?:e|es|ed|ing)|hosted on|host(?:s|ed)? (?:\w+ ){0,2}on|relay(?:s|ed)? through|through (?:the )?(?:accounts?|services?|infrastructure)|misus(?:e|es|ed|ing))\b|悪用|経由|踏み台|を介し/i;
+const ABUSE_CUE_ALL =
+  /\b(?:abus(?:e|es|ed|ing)|hosted on|host(?:s|ed)? (?:\w+ ){0,2}on|relay(?:s|ed)? through|through (?:the )?(?:accounts?|services?|infrastructure)|misus(?:e|es|ed|ing))\b|悪用|経由|踏み台|を介し/gi;
 const PROVIDER_ROLES = new Set(['technology-company', 'platform']);
+/** 脆弱性を悪用: exploiting a flaw (Japanese uses one verb for both) abuses no provider's service. */
+const EXPLOITED_FLAW_BEFORE = /(?:脆弱性|ゼロデイ|欠陥|不具合)を$/;
+
+/** Whether a sentence says the attackers abused some provider's service (not that they exploited a flaw). */
+function abusesProvider(sentence: string): boolean {
+  for (const m of execAll(ABUSE_CUE_ALL, sentence))
+    if (!EXPLOITED_FLAW_BEFORE.test(sentence.slice(Math.max(0, m.index - 6), m.index))) return true;
+  return false;
+}
 
 /** Roles of the identities named in one sentence; `attackers` are the actors/malware named there. */
 export function findActorRoles(
@@ -370,7 +379,7 @@ export function findActorRoles(
         continue;
       }
     }
-    if (hasAttacker && !speakers.has(e.key) && e.roles.some((r) => PROVIDER_ROLES.has(r)) && ABUSE_CUE.test(sentence.text)) {
+    if (hasAttacker && !speakers.has(e.key) && e.roles.some((r) => PROVIDER_ROLES.has(r)) && abusesProvider(sentence.text)) {
       roles.push({ entity: e.key, role: 'infrastructure-provider', sentence: index });
     }
   }

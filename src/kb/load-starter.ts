@@ -113,6 +113,7 @@ export function parseStarterFile(data: unknown, path: string): KbRecord[] {
       ...(typeof e.sector === 'string' ? { sector: e.sector } : {}),
       ...(typeof e.description === 'string' ? { description: e.description } : {}),
       ...(e.context === true ? { needsContext: true } : {}),
+      ...(e.exact === true ? { caseSensitive: true } : {}),
       ...(policy ? { policy } : {}),
       ...(sponsors.length > 0 ? { sponsors } : {}),
       ...(producers.length > 0 ? { producers } : {}),
