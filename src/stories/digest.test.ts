@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,5 +96,27 @@ describe("what's new since the last digest", () => {
     expect(lockbit2?.whatsNew.sources).toEqual(['ランサムウェア「LockBit」の基盤をテイクダウン　警察庁も復号ツールで貢献']);
     expect(digestToMarkdown(next)).toContain('前日からの続報');
     expect((await buildDigest(store, { date: '2025-01-09', lang: 'en', tz: 'Asia/Tokyo' })).stories).toEqual([]);
+  });
+
+  it("names the entities a continuing story gained in the brief's language", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kizashi-digest-followup-'));
+    await writeFile(
+      join(dir, 'mirrorface-followup.md'),
+      [
+        '---',
+        'title: MirrorFaceの注意喚起、防衛省も対策を呼びかけ',
+        'published: 2025-01-11T09:00:00+09:00',
+        'lang: ja',
+        '---',
+        '警察庁が公表したMirrorFaceに関する注意喚起を受け、防衛省も対策を呼びかけた。攻撃者は管理者アカウントの認証情報を窃取し、Windows Sandboxを悪用してマルウェアを実行していた。通信先の例として 198.51.100.24 が挙げられている。',
+        '',
+      ].join('\n'),
+    );
+    const extractor = createExtractor(await loadKnowledgeBase({ ignoreHome: true }));
+    await ingestFiles([dir], extractor, store);
+    const ja = await buildDigest(store, { date: '2025-01-11', lang: 'ja', tz: 'Asia/Tokyo' });
+    const gained = ja.stories.find((s) => !s.whatsNew.newStory)?.whatsNew.entities ?? [];
+    expect(gained).toContain('防衛省');
+    expect(gained.join(' ')).not.toMatch(/Ministry of Defense/);
   });
 });

@@ -163,7 +163,9 @@ export async function buildDigest(
       ? {
           newStory: false,
           sources: story.documents.filter((_, i) => !before.documentIds.includes(story.documentIds[i] ?? '')).map((sd) => sd.title),
-          entities: story.entities.filter((e) => !before.entities.some((b) => b.name === e.name && b.type === e.type)).map((e) => e.name),
+          entities: story.entities
+            .filter((e) => !before.entities.some((b) => b.name === e.name && b.type === e.type))
+            .map((e) => nameIn(e, options.lang)),
         }
       : { newStory: true, sources: story.documents.map((sd) => sd.title), entities: [] };
     out.push({
