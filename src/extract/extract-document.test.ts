@@ -461,6 +461,31 @@ describe('English extraction', () => {
     ]);
   });
 
+  it('reads the maker of a product the attackers went through as no victim, and a pronoun before tools as the attacker', () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        'Akira ransomware intrusions began with access to SonicWall SSL VPN appliances. In several cases they deleted volume shadow copies with vssadmin.',
+        'en',
+      ),
+    );
+    expect(relationsOf(x).filter((r) => !r.endsWith('Data Encrypted for Impact'))).toEqual(['Akira uses Inhibit System Recovery']);
+    expect(x.roles).toEqual([]);
+    const memo = extractDocument(
+      starter,
+      doc('Salt Typhoon breached an Army National Guard network, according to a Department of Homeland Security memo.', 'en'),
+    );
+    expect(relationsOf(memo)).toEqual(['Salt Typhoon targets US National Guard']);
+    const claim = extractDocument(
+      starter,
+      doc('The Qilin ransomware gang claimed the cyberattack that halted shipments at Asahi Group Holdings.', 'en'),
+    );
+    expect(relationsOf(claim)).toContain('Qilin targets Asahi Group Holdings');
+    // The actor abuses the platform; the malware it delivers there does not.
+    const abuse = extractDocument(starter, doc('MirrorFaceはDropboxを悪用してバックドア「ANEL」を配布した。'));
+    expect(relationsOf(abuse).filter((r) => r.includes('abuses'))).toEqual(['MirrorFace abuses Dropbox']);
+  });
+
   it('reads an agency that several states name alike as the one of the country named beside it', () => {
     const agency = (text: string): string[] => names(extractDocument(starter, doc(text, 'en')), 'identity');
     expect(agency("The Netherlands' National Cyber Security Centre said several organisations were breached.")).toEqual([

@@ -405,7 +405,7 @@ const SOFTWARE = new Set<EntityKind>(['malware', 'tool']);
 const USE_CUE =
   /\b(?:use[sd]?|using|deploy(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|employ(?:s|ed|ing)?|drop(?:s|ped|ping)?|deliver(?:s|ed|ing)?|distribut(?:e|es|ed|ing)|install(?:s|ed|ing)?|relies on|wielding)\b|使用|利用|展開|用い|配布|悪用|感染させ|実行させ|仕込/i;
 const TARGET_CUE =
-  /\b(?:target(?:s|ed|ing)?|attack(?:s|ed|ing)?|(?<!\b(?:charges|charged|case|cases|lawsuit|action|measures|sanctions|warrants?|indictment|complaint) )against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|steal(?:s|ing)?|theft|accessed|gain(?:s|ed|ing)? access to)\b|標的|窃取|盗|狙|への攻撃|攻撃(?:を受け|し|され)|被害|侵害|侵入/i;
+  /\b(?:target(?:s|ed|ing)?|(?:cyber-?)?attack(?:s|ed|ing)?|(?<!\b(?:charges|charged|case|cases|lawsuit|action|measures|sanctions|warrants?|indictment|complaint) )against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|steal(?:s|ing)?|theft|accessed|gain(?:s|ed|ing)? access to)\b|標的|窃取|盗|狙|への攻撃|攻撃(?:を受け|し|され)|被害|侵害|侵入/i;
 const LINK_CUE =
   /\b(?:link(?:s|ed)?|overlap(?:s|ping)?|related|associated|connected|tied|ties|attribut(?:e|ed|es|ion)|part of|subgroup|also known as)\b|関連|重な|関与|同一/i;
 /** Words that pin software or an attack on an actor. */
@@ -428,6 +428,8 @@ const ORIGIN_BEFORE =
  */
 const ACTOR_ANAPHOR =
   /\b(?:the|this) (?:same )?(?:ransomware )?(?:group|actors?|gang|crew|operators|affiliates|hackers|attackers|threat actors?|hacking group)\b|同グループ|同アクター|同集団|攻撃者は/i;
+/** A pronoun subject that can refer back to the attackers (only tried when the sentence names tools alone). */
+const THEY = /\b(?:they|the attackers|the intruders)\b|彼らは/i;
 /** "the malware", 同ランサムウェア: a sentence that names no software refers back to the last malware named. */
 const SOFTWARE_ANAPHOR =
   /\b(?:the|this) (?:malware|ransomware|backdoor|trojan|loader|implant|stealer|wiper|botnet|variant|strain)\b(?! (?:gang|group|operators|crew|affiliates|actors?)\b)|同(?:マルウェア|ランサムウェア|バックドア|ボットネット|ワイパー)|本マルウェア/i;
@@ -481,7 +483,7 @@ const REPORTING_UNIT_AFTER =
 /** An organisation as the source of what a sentence reports: "Microsoft said", "Google's Mandiant attributes". */
 const SPEAKER_AFTER_EN =
   /^(?:['’]s?(?: [\w-]{1,24}){1,3})?,? (?:said|says|reported|reports|announced|announces|warned|warns|disclosed|discloses|observed|observes|assessed|assesses|believes|noted|wrote|confirmed|tracks|attributed|attributes|revealed|detailed)\b/;
-const SPEAKER_BEFORE_EN = /\baccording to (?:the )?$/i;
+const SPEAKER_BEFORE_EN = /\baccording to (?:the |a |an )?$/i;
 /** 警察庁によると; the topic of a sentence that ends by saying so: マイクロソフトは、…と発表した. */
 const SPEAKER_AFTER_JA = /^(?:の[^、。は]{0,24}?)?(?:によると|によれば)/;
 const TOPIC_AFTER_JA = /^(?:の[^、。は]{0,24}?|(?:と|や|、)[^、。は]{1,24}?)?は/;
@@ -490,6 +492,10 @@ const TOPIC_AFTER_JA = /^(?:の[^、。は]{0,24}?|(?:と|や|、)[^、。は]{1
  * の脆弱性): exploiting the flaw makes it neither a victim nor a provider the attacker abused.
  */
 const FLAW_AFTER_EN = /^(?:['’]s)?(?: [A-Z][\w.-]{0,24}| \([^()]{1,24}\)){0,5} (?:zero-days?|vulnerabilit(?:y|ies)|flaws?|bugs?)\b/;
+/** The maker named before its product ("SonicWall SSL VPN appliances", Fortinet製品, Ivanti製VPN): no victim itself. */
+const PRODUCT_AFTER_EN =
+  /^(?:['’]s)?(?: [A-Z][\w.-]{0,24}){0,4} (?:appliances?|devices?|servers?|firewalls?|routers?|gateways?|products?|software|instances?|endpoints?)\b/;
+const PRODUCT_AFTER_JA = /^(?:社)?製/;
 const FLAW_BEFORE_EN = /\b(?:zero-days?|vulnerabilit(?:y|ies)|flaws?|bugs?) in (?:the |its )?$/;
 const FLAW_AFTER_JA = /^(?:[ A-Za-z0-9.ァ-ヴー・-]|（[^（）]{1,24}）){0,40}?の?(?:脆弱性|ゼロデイ)/;
 const SAYS_JA =
@@ -500,20 +506,30 @@ const SELF_REFERENCE = /\b(?:its|it|itself|our|we|us)\b|自社|同社|当社|自
 const SELF_REPORT = /\bsuffered\b|を受け|被害|感染|障害が発生|流出|不正に引き出され|不正アクセス/;
 
 /**
- * Whether the organisation named at `m` reports what the sentence says rather than suffers it: one of its research
- * units; the maker of the product whose flaw it is about; the source of a report ("according to X", Xによると) that does not speak of itself; or the subject of a
- * speaking verb ("X said", Xは…と発表した) that tells neither of itself nor of an attack suffered.
+ * What the organisation named at `m` is to the sentence when it does not suffer the attack:
+ * - `reporter`: one of its research units, the source of a report ("according to X", Xによると) that does not speak
+ *   of itself, or the subject of a speaking verb ("X said", Xは…と発表した) that tells neither of itself nor of an
+ *   attack suffered; neither victim nor a provider the attackers abused;
+ * - `maker`: the maker of the product named ("a flaw in Citrix NetScaler", "SonicWall SSL VPN appliances",
+ *   Oracle EBSの脆弱性): no victim, though attackers may abuse its service.
  */
-function reportsHere(text: string, sentence: Sentence, m: Mention): boolean {
+function bystanderRole(text: string, sentence: Sentence, m: Mention): 'reporter' | 'maker' | undefined {
   const after = text.slice(m.end, Math.min(sentence.end, m.end + 60));
   const before = text.slice(Math.max(sentence.start, m.start - 24), m.start);
-  if (REPORTING_UNIT_AFTER.test(after) || FLAW_AFTER_EN.test(after) || FLAW_AFTER_JA.test(after) || FLAW_BEFORE_EN.test(before))
-    return true;
+  if (REPORTING_UNIT_AFTER.test(after)) return 'reporter';
+  if (
+    FLAW_AFTER_EN.test(after) ||
+    FLAW_AFTER_JA.test(after) ||
+    FLAW_BEFORE_EN.test(before) ||
+    PRODUCT_AFTER_EN.test(after) ||
+    PRODUCT_AFTER_JA.test(after)
+  )
+    return 'maker';
   const rest = text.slice(m.end, sentence.end);
-  if (SELF_REFERENCE.test(rest)) return false;
-  if (SPEAKER_BEFORE_EN.test(before) || SPEAKER_AFTER_JA.test(after)) return true;
+  if (SELF_REFERENCE.test(rest)) return undefined;
+  if (SPEAKER_BEFORE_EN.test(before) || SPEAKER_AFTER_JA.test(after)) return 'reporter';
   const says = SPEAKER_AFTER_EN.test(after) || (TOPIC_AFTER_JA.test(after) && SAYS_JA.test(rest.trimEnd().replace(/[。.]$/, '')));
-  return says && !SELF_REPORT.test(rest);
+  return says && !SELF_REPORT.test(rest) ? 'reporter' : undefined;
 }
 
 /** The mention of an entity named earlier, placed where a sentence refers back to it ("the group", 同グループ). */
@@ -621,6 +637,12 @@ function findRelations(
       const anaphor = ACTOR_ANAPHOR.exec(sentence.text);
       if (anaphor) actors.push(referTo(referredActor, anaphor, sentence.start, index));
     }
+    // "… deleted shadow copies with vssadmin": a sentence naming only tools, whose subject is a pronoun ("they"),
+    // is about the last actor or malware named, which uses the tools.
+    if (actors.length === 0 && referredActor && software.length > 0 && software.every((x) => x.e.entity.kind === 'tool')) {
+      const pronoun = THEY.exec(sentence.text);
+      if (pronoun) actors.push(referTo(referredActor, pronoun, sentence.start, index));
+    }
     if (software.length === 0 && lastMalware && !actors.some((a) => a.e === lastMalware?.e)) {
       const anaphor = SOFTWARE_ANAPHOR.exec(sentence.text);
       if (anaphor) software.push(referTo(lastMalware, anaphor, sentence.start, index));
@@ -682,10 +704,15 @@ function findRelations(
     if (vulnerabilities.length > 0 && users.length > 0 && EXPLOIT_CUE.test(sentence.text))
       for (const v of vulnerabilities) for (const u of users) add('targets', u.e.entity, v.e.entity, index, 60);
     const targeted = new Set<string>();
-    // Organisations that report what this sentence says (their own attack aside) are neither its victims nor the
-    // providers the attackers abused.
+    // Organisations that report what this sentence says (their own attack aside), or make the product it names, are
+    // not its victims; reporters are no providers the attackers abused either.
     const speakers = new Set<string>();
-    for (const x of items) if (x.e.entity.kind === 'identity' && reportsHere(text, sentence, x.m)) speakers.add(x.e.entity.key);
+    const bystanders = new Set<string>();
+    for (const x of items) {
+      const role = x.e.entity.kind === 'identity' ? bystanderRole(text, sentence, x.m) : undefined;
+      if (role) bystanders.add(x.e.entity.key);
+      if (role === 'reporter') speakers.add(x.e.entity.key);
+    }
     if ((actors.length > 0 || software.length > 0) && TARGET_CUE.test(sentence.text)) {
       const attackers = (actors.length > 0 ? actors : software).sort((a, b) => a.m.start - b.m.start);
       for (const t of items) {
@@ -703,7 +730,7 @@ function findRelations(
         const victim =
           (kind === 'location' && !origins.has(t.e.entity.key) && !modifiesOrg && !demonym && !issuer && !lawOrNationality) ||
           kind === 'sector' ||
-          (kind === 'identity' && !t.e.entity.roles.some((r) => REPORTER_ROLES.has(r)) && !speakers.has(t.e.entity.key));
+          (kind === 'identity' && !t.e.entity.roles.some((r) => REPORTER_ROLES.has(r)) && !bystanders.has(t.e.entity.key));
         if (!victim) continue;
         // The attacker is the nearest one named before the victim (the sentence's subject), else the first.
         const before = attackers.filter((a) => a.m.start < t.m.start);
@@ -728,12 +755,13 @@ function findRelations(
     }
     for (const r of findStances(text, sentence, policyItems, { implicitInstrument })) addKeyed(r, index);
     const attackers = [...actors, ...software];
-    const found = findActorRoles(text, sentence, index, policyItems, { targeted, speakers, hasAttacker: attackers.length > 0 });
+    const found = findActorRoles(text, sentence, index, policyItems, { targeted, speakers, bystanders, hasAttacker: attackers.length > 0 });
     for (const role of found.roles) if (!roles.has(`${role.entity}|${role.role}`)) roles.set(`${role.entity}|${role.role}`, role);
     for (const r of found.relations) addKeyed(r, index);
     for (const role of found.roles) {
       if (role.role !== 'infrastructure-provider') continue;
-      for (const a of attackers)
+      // The actor abuses the service; the malware it runs there does not ("MirrorFace abused Dropbox to deliver ANEL").
+      for (const a of actors.length > 0 ? actors : attackers)
         addKeyed({ type: 'abuses', negated: false, source: a.e.entity.key, target: role.entity, confidence: 50 }, index);
     }
     // "the BRICKSTORM backdoor, which Mandiant attributes to UNC5221": the actor the malware is pinned on uses it.

@@ -311,12 +311,12 @@ const ABUSE_CUE_ALL =
   /\b(?:abus(?:e|es|ed|ing)|hosted on|host(?:s|ed)? (?:\w+ ){0,2}on|relay(?:s|ed)? through|through (?:the )?(?:accounts?|services?|infrastructure)|misus(?:e|es|ed|ing))\b|悪用|経由|踏み台|を介し/gi;
 const PROVIDER_ROLES = new Set(['technology-company', 'platform']);
 /** 脆弱性を悪用: exploiting a flaw (Japanese uses one verb for both) abuses no provider's service. */
-const EXPLOITED_FLAW_BEFORE = /(?:脆弱性|ゼロデイ|欠陥|不具合)を$/;
+const EXPLOITED_FLAW_BEFORE = /(?:脆弱性|ゼロデイ|欠陥|不具合|CVE-\d{4}-\d{4,7})を$/i;
 
 /** Whether a sentence says the attackers abused some provider's service (not that they exploited a flaw). */
 function abusesProvider(sentence: string): boolean {
   for (const m of execAll(ABUSE_CUE_ALL, sentence))
-    if (!EXPLOITED_FLAW_BEFORE.test(sentence.slice(Math.max(0, m.index - 6), m.index))) return true;
+    if (!EXPLOITED_FLAW_BEFORE.test(sentence.slice(Math.max(0, m.index - 20), m.index))) return true;
   return false;
 }
 
@@ -331,11 +331,13 @@ export function findActorRoles(
     readonly targeted: ReadonlySet<string>;
     /** Organisations that report what the sentence says ("Microsoft said", 警察庁によると): no victims, no providers. */
     readonly speakers: ReadonlySet<string>;
+    /** Reporters, and the makers of products the sentence names: no victims. */
+    readonly bystanders: ReadonlySet<string>;
     /** Whether the sentence names an attacker (actor or malware). */
     readonly hasAttacker: boolean;
   },
 ): { roles: ActorRole[]; relations: PolicyRelation[] } {
-  const { targeted, speakers, hasAttacker } = context;
+  const { targeted, speakers, bystanders, hasAttacker } = context;
   const roles: ActorRole[] = [];
   const relations: PolicyRelation[] = [];
   const identities = items.filter((i) => i.entity.kind === 'identity');
@@ -370,7 +372,7 @@ export function findActorRoles(
     }
     if (
       targeted.has(e.key) ||
-      (VICTIM_CUE.test(sentence.text) && !speakers.has(e.key) && !e.roles.some((r) => r === 'media' || r === 'security-vendor'))
+      (VICTIM_CUE.test(sentence.text) && !bystanders.has(e.key) && !e.roles.some((r) => r === 'media' || r === 'security-vendor'))
     ) {
       const cue = VICTIM_CUE.exec(sentence.text);
       // The victim is the subject: named before the cue ("Casio was hit …", カシオが…被害を受けた).
