@@ -462,7 +462,7 @@ const ARREST_BEFORE =
 const EXPLOIT_CUE = /\bexploit(?:s|ed|ing|ation)?\b|悪用/i;
 /** "the treaty", 同条約, 条約案: a sentence that refers back to the last policy instrument named. */
 const INSTRUMENT_ANAPHOR =
-  /\b(?:the|this|that) (?:draft |new )?(?:treaty|convention|order|executive order|process|accord|agreement|list|law|act|directive|statement|pledge)\b|同条約|条約案|本条約|同大統領令|同プロセス|同協定|同法|同リスト|同声明/i;
+  /\b(?:the|this|that) (?:draft |new )?(?:treaty|convention|order|executive order|process|accord|agreement|list|law|act|directive|statement|pledge|code(?: of (?:practice|conduct))?)\b|同条約|条約案|本条約|同大統領令|同プロセス|同協定|同法|同リスト|同声明/i;
 /** Roles of organisations that report, regulate, sponsor or sell in threat news: named beside an attack, they are no victim. */
 const REPORTER_ROLES = new Set([
   'security-vendor',

@@ -90,6 +90,21 @@ describe('policy instruments in STIX', () => {
     expect(stanceRelationshipType('listed-under', true)).toBe('not-listed-under');
   });
 
+  it('gives a party of a later sentence its own verb on an instrument named earlier, negated ones included', () => {
+    const stances = (text: string, lang: 'ja' | 'en'): string[] => {
+      const x = extractDocument(extractor, { ...doc, text, lang });
+      const name = (key: string): string => x.entities.find((e) => e.entity.key === key)?.entity.name ?? key;
+      return x.relations.map((r) => `${name(r.source)} ${r.negated ? 'NOT ' : ''}${r.type}`).sort();
+    };
+    expect(stances('国連サイバー犯罪条約の署名式が開かれた。欧州連合も署名したが、米国は署名を見送った。', 'ja')).toEqual([
+      'European Union signs',
+      'United States NOT signs',
+    ]);
+    expect(
+      stances('States signed the Pall Mall Process. Japan was among the signatories, while the United States did not sign the code.', 'en'),
+    ).toEqual(['Japan signs', 'United States NOT signs']);
+  });
+
   it('gives a verb to the party before it, not to one named after the instrument', () => {
     const stances = (text: string): string[] => {
       const x = extractDocument(extractor, { ...doc, text });

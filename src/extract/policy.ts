@@ -221,8 +221,10 @@ export function findStances(
   const out: PolicyRelation[] = [];
   for (const instrument of instruments) {
     for (const party of parties) {
-      const lo = Math.min(party.start, instrument.start);
-      const hi = Math.max(party.end, instrument.end);
+      // An instrument only implied has no place in the sentence (it stands at its start): the party alone places the cue.
+      const implied = options.implicitInstrument === true && instrument.end - instrument.start === 0;
+      const lo = implied ? party.start : Math.min(party.start, instrument.start);
+      const hi = implied ? party.end : Math.max(party.end, instrument.end);
       // English is subject-verb-object: a verb before both the party and the instrument has another subject.
       const distance = (c: { start: number; end: number }): number =>
         c.end <= lo ? lo - c.end + (c.end <= Math.min(party.start, instrument.start) ? 40 : 0) : c.start >= hi ? c.start - hi : 0;
@@ -245,7 +247,7 @@ export function findStances(
       // A verb before both whose own subject is another party named before it belongs to that party: in "CISA
       // issued Emergency Directive 24-01 … to apply Ivanti's mitigations", Ivanti issued nothing. (Listing verbs
       // take the listed party as their object: "Commerce added NSO Group to the Entity List".)
-      const first = Math.min(party.start, instrument.start);
+      const first = lo;
       // Nor is a verb after another party that stands between this one and the verb, unless the two are listed
       // together: in "the EU added … and Japan signed the Pall Mall Process" only Japan signed; in "the US, Japan
       // and the UK signed" all three did.
