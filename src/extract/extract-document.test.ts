@@ -486,6 +486,18 @@ describe('English extraction', () => {
     expect(relationsOf(abuse).filter((r) => r.includes('abuses'))).toEqual(['MirrorFace abuses Dropbox']);
   });
 
+  it('reads a demonym before an organisation noun as the victim country, 使った as a use, and a name with parentheses', () => {
+    const en = extractDocument(
+      starter,
+      doc('The Akira ransomware group claimed to have stolen data from a Japanese electronics manufacturer.', 'en'),
+    );
+    expect(relationsOf(en)).toContain('Akira targets Japan');
+    const ja = extractDocument(starter, doc('APT41は新たなバックドア「RevivalStone」を使った攻撃を行った。'));
+    expect(relationsOf(ja)).toContain('APT41 uses RevivalStone');
+    const hacktivists = extractDocument(starter, doc('The pro-Russian group NoName057(16) claimed the DDoS attack.', 'en'));
+    expect(names(hacktivists, 'intrusion-set')).toEqual(['NoName057(16)']);
+  });
+
   it('reads an agency that several states name alike as the one of the country named beside it', () => {
     const agency = (text: string): string[] => names(extractDocument(starter, doc(text, 'en')), 'identity');
     expect(agency("The Netherlands' National Cyber Security Centre said several organisations were breached.")).toEqual([
@@ -493,6 +505,7 @@ describe('English extraction', () => {
     ]);
     expect(agency("New Zealand's National Cyber Security Centre issued an alert.")).toEqual(['NCSC (New Zealand)']);
     expect(agency("The UK's National Cyber Security Centre issued an alert.")).toEqual(['NCSC (UK)']);
+    expect(agency("The Netherlands' NCSC issued an alert.")).toEqual(['NCSC (Netherlands)']);
     expect(agency('The National Cyber Security Centre issued an alert.')).toEqual(['NCSC (UK)']);
   });
 

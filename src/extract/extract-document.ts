@@ -403,9 +403,9 @@ const KIND_SUFFIX =
   /^(.{3,40}?)[ -](?:stealer|infostealer|loader|RAT|ransomware|malware|botnet|backdoor|trojan|banker|bot|miner|wiper|spyware|keylogger|downloader|dropper)$/i;
 const SOFTWARE = new Set<EntityKind>(['malware', 'tool']);
 const USE_CUE =
-  /\b(?:use[sd]?|using|deploy(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|employ(?:s|ed|ing)?|drop(?:s|ped|ping)?|deliver(?:s|ed|ing)?|distribut(?:e|es|ed|ing)|install(?:s|ed|ing)?|relies on|wielding)\b|使用|利用|展開|用い|配布|悪用|感染させ|実行させ|仕込/i;
+  /\b(?:use[sd]?|using|deploy(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|employ(?:s|ed|ing)?|drop(?:s|ped|ping)?|deliver(?:s|ed|ing)?|distribut(?:e|es|ed|ing)|install(?:s|ed|ing)?|relies on|wielding)\b|使用|利用|展開|用い|使っ|使う|使い|配布|悪用|感染させ|実行させ|仕込/i;
 const TARGET_CUE =
-  /\b(?:target(?:s|ed|ing)?|(?:cyber-?)?attack(?:s|ed|ing)?|(?<!\b(?:charges|charged|case|cases|lawsuit|action|measures|sanctions|warrants?|indictment|complaint) )against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|steal(?:s|ing)?|theft|accessed|gain(?:s|ed|ing)? access to)\b|標的|窃取|盗|狙|への攻撃|攻撃(?:を受け|し|され)|被害|侵害|侵入/i;
+  /\b(?:target(?:s|ed|ing)?|(?:cyber-?)?attack(?:s|ed|ing)?|(?<!\b(?:charges|charged|case|cases|lawsuit|action|measures|sanctions|warrants?|indictment|complaint) )against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|stolen|steal(?:s|ing)?|theft|accessed|gain(?:s|ed|ing)? access to)\b|標的|窃取|盗|狙|への攻撃|攻撃(?:を受け|し|され)|被害|侵害|侵入/i;
 const LINK_CUE =
   /\b(?:link(?:s|ed)?|overlap(?:s|ping)?|related|associated|connected|tied|ties|attribut(?:e|ed|es|ion)|part of|subgroup|also known as)\b|関連|重な|関与|同一/i;
 /** Words that pin software or an attack on an actor. */
@@ -450,6 +450,9 @@ const ISSUER_JA =
 /** Words by which an agency that keeps a sanctions list puts someone on it (see `keeps` in the starter KB). */
 const DESIGNATION =
   /\b(?:sanction(?:s|ed|ing)(?! (?:list|lists|regime|regimes|program|programs|programme|programmes)\b)|designat(?:es|ed|ing)|imposed sanctions on)\b|制裁対象に(?:指定|追加)|制裁(?:を科|を発動|指定)/;
+/** An organisation noun after a demonym, maybe after a word or two: "a Japanese electronics manufacturer". */
+const ORGANISATION_AFTER =
+  /^\s(?:[a-z-]{2,20}\s){0,2}(?:compan(?:y|ies)|firms?|manufacturers?|makers?|organi[sz]ations?|government|agenc(?:y|ies)|ministr(?:y|ies)|hospitals?|universit(?:y|ies)|banks?|retailers?|brewers?|carmakers?|automakers?|operators?|providers?|entities|businesses|networks?|targets?|victims?|exchanges?)\b/;
 /** A demonym that describes a person ("a British man believed to lead Scattered Spider") names no actor's origin. */
 const PERSON_AFTER =
   /^\s(?:man|woman|men|women|national|nationals|citizen|citizens|teen|teenager|teenagers|youth|student|suspect|suspects)\b/;
@@ -720,7 +723,8 @@ function findRelations(
         // "Japan's National Police Agency", 米司法省: a country naming an organisation is no victim; nor are
         // demonyms ("two Russian nationals").
         const modifiesOrg = items.some((o) => o.e.entity.kind === 'identity' && o.m.start >= t.m.end && o.m.start - t.m.end <= 3);
-        const demonym = t.e.entity.demonyms?.includes(t.m.alias) ?? false;
+        // (A demonym before an organisation noun names the victim's country: "a Japanese electronics manufacturer".)
+        const demonym = (t.e.entity.demonyms?.includes(t.m.alias) ?? false) && !ORGANISATION_AFTER.test(text.slice(t.m.end, t.m.end + 48));
         const issuer = kind === 'location' && isIssuer(text, items, t, attackers, sentence);
         // ロシア国籍の4人, "arrested in Thailand", タイで逮捕: people's nationality and where the law caught them.
         const lawOrNationality =
