@@ -498,6 +498,13 @@ describe('English extraction', () => {
     expect(names(hacktivists, 'intrusion-set')).toEqual(['NoName057(16)']);
   });
 
+  it('reads no organisation inside a phishing domain, but a name that is a whole domain', () => {
+    const x = extractDocument(starter, doc('楽天証券を装うフィッシングサイト「rakuten-sec[.]co-jp[.]top」が確認された。'));
+    expect(names(x, 'identity')).toEqual(['Rakuten Securities']);
+    expect(x.indicators.map((i) => i.value)).toEqual(['rakuten-sec.co-jp.top']);
+    expect(names(extractDocument(starter, doc('Sekoia.io researchers found it.', 'en')), 'identity')).toEqual(['Sekoia']);
+  });
+
   it('reads an agency that several states name alike as the one of the country named beside it', () => {
     const agency = (text: string): string[] => names(extractDocument(starter, doc(text, 'en')), 'identity');
     expect(agency("The Netherlands' National Cyber Security Centre said several organisations were breached.")).toEqual([

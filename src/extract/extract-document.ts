@@ -103,11 +103,20 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
     .map((h) => [h.start, h.end] as const);
   for (const m of text.matchAll(/\]\(([^()\s]{1,2000})\)/g)) hidden.push([m.index + 2, m.index + 2 + (m[1]?.length ?? 0)]);
   const hiddenAt = spanIndex(hidden.sort((a, b) => a[0] - b[0]));
+  // A name inside a domain ("rakuten" in rakuten-sec[.]co-jp[.]top) is no mention either; a name that is the whole
+  // domain ("Sekoia.io") still is.
+  const domains = found
+    .filter((f) => f.kind === 'domain')
+    .map((f) => [f.start, f.end] as const)
+    .sort((a, b) => a[0] - b[0]);
+  const inDomain = spanIndex(domains);
+  const wholeDomain = new Set(domains.map(([start, end]) => `${start}:${end}`));
   // "United Arab Emirates (UAE)" abbreviates a mention of the same entity; "Turla Driver Loader (TDL)" names no TDL4.
   const entityEndingAt = new Map(kbMentions.map((m) => [m.end, m.entity.key]));
   kbMentions = kbMentions.filter(
     (m) =>
       !hiddenAt(m.start, m.end) &&
+      !(inDomain(m.start, m.end) && !wholeDomain.has(`${m.start}:${m.end}`)) &&
       !(
         definedAbbreviation(text, m.start, m.end) &&
         entityEndingAt.get(m.start - 2) !== m.entity.key &&
