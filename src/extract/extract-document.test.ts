@@ -505,6 +505,16 @@ describe('English extraction', () => {
     expect(names(extractDocument(starter, doc('Sekoia.io researchers found it.', 'en')), 'identity')).toEqual(['Sekoia']);
   });
 
+  it('reads a sentence of tools alone as what the last attacker did with them, unless a tool is its subject', () => {
+    const ja = extractDocument(starter, doc('LODEINFOが使われた。侵入後はMimikatzで認証情報を窃取し、リモートデスクトップで横展開した。'));
+    expect(relationsOf(ja).filter((r) => r.startsWith('Mimikatz'))).toEqual([]);
+    expect(relationsOf(ja)).toEqual(expect.arrayContaining(['LODEINFO uses Mimikatz', 'LODEINFO uses Remote Desktop Protocol']));
+    const subject = extractDocument(starter, doc('LODEINFO was found. Mimikatz dumps credentials from LSASS memory.', 'en'));
+    expect(relationsOf(subject)).toContain('Mimikatz uses LSASS Memory');
+    const they = extractDocument(starter, doc('LODEINFO was found. They cleared Windows event logs to hide their tracks.', 'en'));
+    expect(relationsOf(they)).toEqual(['LODEINFO uses Clear Windows Event Logs']);
+  });
+
   it('reads an agency that several states name alike as the one of the country named beside it', () => {
     const agency = (text: string): string[] => names(extractDocument(starter, doc(text, 'en')), 'identity');
     expect(agency("The Netherlands' National Cyber Security Centre said several organisations were breached.")).toEqual([

@@ -439,6 +439,9 @@ const ACTOR_ANAPHOR =
   /\b(?:the|this) (?:same )?(?:ransomware )?(?:group|actors?|gang|crew|operators|affiliates|hackers|attackers|threat actors?|hacking group)\b|同グループ|同アクター|同集団|攻撃者は/i;
 /** A pronoun subject that can refer back to the attackers (only tried when the sentence names tools alone). */
 const THEY = /\b(?:they|the attackers|the intruders)\b|彼らは/i;
+const THEY_OPENING = /^\s*They\b/;
+/** What may precede a tool that is the subject of its sentence: nothing, or an article ("The Mimikatz tool dumps …"). */
+const TOOL_AS_SUBJECT = /^\s*(?:(?:the|this|a|an)\s+)?$/i;
 /** "the malware", 同ランサムウェア: a sentence that names no software refers back to the last malware named. */
 const SOFTWARE_ANAPHOR =
   /\b(?:the|this) (?:malware|ransomware|backdoor|trojan|loader|implant|stealer|wiper|botnet|variant|strain)\b(?! (?:gang|group|operators|crew|affiliates|actors?)\b)|同(?:マルウェア|ランサムウェア|バックドア|ボットネット|ワイパー)|本マルウェア/i;
@@ -547,12 +550,12 @@ function bystanderRole(text: string, sentence: Sentence, m: Mention): 'reporter'
 /** The mention of an entity named earlier, placed where a sentence refers back to it ("the group", 同グループ). */
 function referTo(
   earlier: { e: ExtractedEntity; m: Mention },
-  anaphor: RegExpExecArray,
+  anaphor: { index: number; 0: string } | undefined,
   sentenceStart: number,
   sentence: number,
 ): { e: ExtractedEntity; m: Mention } {
-  const start = sentenceStart + anaphor.index;
-  return { e: earlier.e, m: { ...earlier.m, start, end: start + anaphor[0].length, sentence } };
+  const start = sentenceStart + (anaphor?.index ?? 0);
+  return { e: earlier.e, m: { ...earlier.m, start, end: start + (anaphor?.[0].length ?? 0), sentence } };
 }
 
 /**
@@ -649,10 +652,19 @@ function findRelations(
       const anaphor = ACTOR_ANAPHOR.exec(sentence.text);
       if (anaphor) actors.push(referTo(referredActor, anaphor, sentence.start, index));
     }
-    // "… deleted shadow copies with vssadmin": a sentence naming only tools, whose subject is a pronoun ("they"),
-    // is about the last actor or malware named, which uses the tools.
+    // "They deleted shadow copies with vssadmin", 侵入後はMimikatzで認証情報を窃取し…: a sentence naming only tools, none
+    // of them its subject (none opens it; Japanese drops the subject), is about the last actor or malware named, which
+    // uses the tools. ("Mimikatz dumps credentials" keeps Mimikatz as the user.)
     if (actors.length === 0 && referredActor && software.length > 0 && software.every((x) => x.e.entity.kind === 'tool')) {
-      const pronoun = THEY.exec(sentence.text);
+      const first = Math.min(...software.map((x) => x.m.start));
+      if (!TOOL_AS_SUBJECT.test(text.slice(sentence.start, first))) {
+        actors.push(referTo(referredActor, THEY.exec(sentence.text) ?? undefined, sentence.start, index));
+      }
+    }
+    // "They cleared Windows event logs": a sentence opening with "they" that names no actor or software describes
+    // what the last one named did.
+    if (actors.length === 0 && software.length === 0 && referredActor) {
+      const pronoun = THEY_OPENING.exec(sentence.text);
       if (pronoun) actors.push(referTo(referredActor, pronoun, sentence.start, index));
     }
     if (software.length === 0 && lastMalware && !actors.some((a) => a.e === lastMalware?.e)) {
