@@ -124,6 +124,8 @@ const MINISTRY_EN =
 const ORG_JA_SHA =
   /((?:[A-Z][A-Za-z0-9&.-]{1,24})(?: [A-Z][A-Za-z0-9&.-]{1,24}){0,3}|[ァ-ヴ][ァ-ヴー・]{1,20})社(?![会員長内外債名交屋宅])/g;
 const AGENCY_JA = /(?<![一-龯])([一-龯]{2,10}(?:省|庁))(?![一-龯])/g;
+/** Prefectural police, who report and investigate cyber crime in Japan: 愛知県警, 大阪府警察本部, 北海道警. */
+const POLICE_JA = /(?<![一-龯])([一-龯]{1,4}?(?:県警察本部|府警察本部|道警察本部|県警察|府警察|道警察|県警|府警|道警))(?![一-龯])/g;
 /** Hospitals, medical centres and universities, often in the news as ransomware victims: 岡山県精神科医療センター, 近畿大学. */
 const INSTITUTION_JA = /(?<![一-龯ァ-ヴー])([一-龯ァ-ヴー]{2,16}?(?:病院|医療センター|大学))(?![一-龯ァ-ヴー])/g;
 /** A name that only says which kind of institution (大学病院, 総合病院) or refers back to one (同病院, 各大学). */
@@ -477,14 +479,15 @@ export function findPatternEntities(
       if (name) add('intrusion-set', name, m.index + m[0].indexOf(name), 60);
     }
   }
-  for (const re of [ORG_SUFFIX_EN, MINISTRY_EN, ...ifJapanese([ORG_JA_SHA, AGENCY_JA, HOLDINGS_JA, ORG_AFTER_NOUN_JA])]) {
+  for (const re of [ORG_SUFFIX_EN, MINISTRY_EN, ...ifJapanese([ORG_JA_SHA, AGENCY_JA, POLICE_JA, HOLDINGS_JA, ORG_AFTER_NOUN_JA])]) {
     for (const m of execAll(re, text)) {
       const raw = (m[1] ?? m[0]).trim();
       const name = /[A-Za-z]/.test(raw) ? cleanName(raw) : raw;
       if (!name || name.length < 2 || JA_AGENCY_STOP.has(name)) continue;
       // "Array Networks' ArrayOS AG" is a product of the company before the possessive, not a company itself.
       if (/\w['’]s? /.test(name)) continue;
-      add('identity', name, m.index + m[0].indexOf(name), 55);
+      const police: Partial<KbEntity> = { roles: ['government-agency'], country: 'JP' };
+      add('identity', name, m.index + m[0].indexOf(name), 55, re === POLICE_JA ? police : {});
     }
   }
   for (const [start, end] of institutions) add('identity', text.slice(start, end), start, 55);

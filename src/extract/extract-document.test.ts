@@ -515,6 +515,12 @@ describe('English extraction', () => {
     expect(relationsOf(they)).toEqual(['LODEINFO uses Clear Windows Event Logs']);
   });
 
+  it('reads prefectural police as agencies that report, not as victims', () => {
+    const x = extractDocument(starter, doc('愛知県警によると、ランサムウェア「ロックビット」が名古屋港のシステムを攻撃した。'));
+    expect(names(x, 'identity')).toEqual(['愛知県警', 'Port of Nagoya']);
+    expect(relationsOf(x).filter((r) => r.includes('targets'))).toEqual(['LockBit targets Port of Nagoya']);
+  });
+
   it('reads an agency that several states name alike as the one of the country named beside it', () => {
     const agency = (text: string): string[] => names(extractDocument(starter, doc(text, 'en')), 'identity');
     expect(agency("The Netherlands' National Cyber Security Centre said several organisations were breached.")).toEqual([

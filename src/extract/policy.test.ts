@@ -85,6 +85,16 @@ describe('policy instruments in STIX', () => {
       ['Tallinn Digital Accord', 'industry-accord'],
       ['日米サイバー協定', 'treaty'],
     ]);
+    // Japanese laws by the words that end their names; 手法 and 方法 are no laws.
+    expect(
+      findNewInstruments('港湾を経済安全保障推進法の対象に加え、不正アクセス禁止法違反で逮捕した。攻撃手法や対策法').map((f) => [
+        f.name,
+        f.kind,
+      ]),
+    ).toEqual([
+      ['経済安全保障推進法', 'law'],
+      ['不正アクセス禁止法', 'law'],
+    ]);
     expect(stanceRelationshipType('signs', true)).toBe('does-not-sign');
     expect(stanceRelationshipType('criticizes', true)).toBe('does-not-criticize');
     expect(stanceRelationshipType('listed-under', true)).toBe('not-listed-under');

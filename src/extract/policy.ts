@@ -69,9 +69,13 @@ const JA_HEADS: Readonly<Record<string, InstrumentKind>> = {
   指令: 'law',
   ガイドライン: 'guidance',
 };
-const NEW_INSTRUMENT_JA =
-  /([\p{Script=Katakana}\p{Script=Han}ー・A-Za-z0-9]{2,20}?)(条約|協定|大統領令|プロセス|宣言|合意文書|共同声明|指令|ガイドライン)/gu;
-const JA_HEAD = /条約|協定|大統領令|プロセス|宣言|合意文書|共同声明|指令|ガイドライン/g;
+/** Laws by the words that end their names (経済安全保障推進法, 不正アクセス禁止法); "法" alone ends 手法 and 方法 too. */
+const JA_LAW_HEAD = '(?:推進|基本|保護|禁止|対策|防御|措置|整備|規制|強化|処罰|促進)法';
+const NEW_INSTRUMENT_JA = new RegExp(
+  `([\\p{Script=Katakana}\\p{Script=Han}ー・A-Za-z0-9]{2,20}?)(条約|協定|大統領令|プロセス|宣言|合意文書|共同声明|指令|ガイドライン|${JA_LAW_HEAD})`,
+  'gu',
+);
+const JA_HEAD = new RegExp(`条約|協定|大統領令|プロセス|宣言|合意文書|共同声明|指令|ガイドライン|${JA_LAW_HEAD}`, 'g');
 
 /**
  * NEW_INSTRUMENT_JA's matches, found by running it only just before each head word (its prefix is at most 20
@@ -123,7 +127,8 @@ export function findNewInstruments(text: string): FoundInstrument[] {
     if ([...prefix].length < 2 || /^(?:同|本|今回|当該|新|各|この|その)$/.test(prefix)) continue;
     const head = m[2] ?? '';
     const start = m.index + m[0].length - prefix.length - head.length;
-    out.push({ name: `${prefix}${head}`, kind: JA_HEADS[head] ?? 'multilateral-process', start, end: m.index + m[0].length });
+    const kind = JA_HEADS[head] ?? (head.endsWith('法') ? 'law' : 'multilateral-process');
+    out.push({ name: `${prefix}${head}`, kind, start, end: m.index + m[0].length });
   }
   return out;
 }
