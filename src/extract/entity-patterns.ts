@@ -53,6 +53,9 @@ const APPOSITIVE_SOFTWARE_EN = new RegExp(
  */
 const KNOWN_AS_EN =
   /\b(?:known|referred to|called|named|dubbed)(?: (?:in|by|on|to|internally|the|underground|its|authors|developers|researchers)){0,3} as ["“‘']?([A-Z][A-Za-z0-9_-]{2,24})[,"”’']?/g;
+/** A person just before a naming phrase: "a developer known as …", "its administrator, known as …". */
+const PERSON_BEFORE =
+  /\b(?:developer|author|coder|programmer|administrator|admin|operator|member|individual|person|hacker|seller|leader|founder|suspect|man|woman|user|persona)s?,? (?:(?:who is|who was|also|better|widely|publicly|online)\s)?$/;
 const KIND_NOUN_EN = new RegExp(`\\b(${KIND_NOUNS})s?\\b`);
 const KIND_NOUN_EN_ALL = new RegExp(KIND_NOUN_EN.source, 'g');
 const NAME_NOUN_TITLE = /^(?:Stealer|Infostealer|Loader|Botnet|Downloader|Dropper|Keylogger|Wiper|Implant|Rootkit)$/;
@@ -417,6 +420,8 @@ export function findPatternEntities(
     const quoted = /["“‘']$/.test(m[0].slice(0, m[0].indexOf(raw)));
     const name = cleanName(raw, quoted);
     if (!name) continue;
+    // 'a developer known as "Shamel"' names a person, not the software named before.
+    if (PERSON_BEFORE.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
     // The kind noun: the last one in the 60 characters before, else the first in the 40 after.
     const before = text.slice(Math.max(0, m.index - 60), m.index);
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 40);

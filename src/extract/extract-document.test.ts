@@ -515,6 +515,15 @@ describe('English extraction', () => {
     expect(relationsOf(they)).toEqual(['LODEINFO uses Clear Windows Event Logs']);
   });
 
+  it('reads no software in the name of the person who sells it (a developer known as "Shamel")', () => {
+    const x = extractDocument(
+      starter,
+      doc('Lumma Stealer, sold as malware-as-a-service by a developer known as "Shamel", was disrupted with help from JC3.', 'en'),
+    );
+    expect(names(x, 'malware')).toEqual(['Lumma Stealer']);
+    expect(names(x, 'identity')).toEqual(['JC3']);
+  });
+
   it('reads prefectural police as agencies that report, not as victims', () => {
     const x = extractDocument(starter, doc('愛知県警によると、ランサムウェア「ロックビット」が名古屋港のシステムを攻撃した。'));
     expect(names(x, 'identity')).toEqual(['愛知県警', 'Port of Nagoya']);

@@ -540,7 +540,9 @@ function bystanderRole(text: string, sentence: Sentence, m: Mention): 'reporter'
     PRODUCT_AFTER_JA.test(after)
   )
     return 'maker';
-  const rest = text.slice(m.end, sentence.end);
+  // (What follows in the sentence, at most 400 characters: a speaking clause is near its speaker, and a hostile
+  // "sentence" of a megabyte must not be scanned once per name in it.)
+  const rest = text.slice(m.end, Math.min(sentence.end, m.end + 400));
   if (SELF_REFERENCE.test(rest)) return undefined;
   if (SPEAKER_BEFORE_EN.test(before) || SPEAKER_AFTER_JA.test(after)) return 'reporter';
   const says = SPEAKER_AFTER_EN.test(after) || (TOPIC_AFTER_JA.test(after) && SAYS_JA.test(rest.trimEnd().replace(/[。.]$/, '')));
