@@ -476,6 +476,11 @@ describe('English extraction', () => {
       doc('Salt Typhoon breached an Army National Guard network, according to a Department of Homeland Security memo.', 'en'),
     );
     expect(relationsOf(memo)).toEqual(['Salt Typhoon targets US National Guard']);
+    const plc = extractDocument(
+      starter,
+      doc('CyberAv3ngers compromised Unitronics programmable logic controllers used in water utilities.', 'en'),
+    );
+    expect(relationsOf(plc)).toEqual(['CyberAv3ngers targets Utilities']);
     const claim = extractDocument(
       starter,
       doc('The Qilin ransomware gang claimed the cyberattack that halted shipments at Asahi Group Holdings.', 'en'),

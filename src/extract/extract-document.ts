@@ -509,7 +509,7 @@ const TOPIC_AFTER_JA = /^(?:の[^、。は]{0,24}?|(?:と|や|、)[^、。は]{1
 const FLAW_AFTER_EN = /^(?:['’]s)?(?: [A-Z][\w.-]{0,24}| \([^()]{1,24}\)){0,5} (?:zero-days?|vulnerabilit(?:y|ies)|flaws?|bugs?)\b/;
 /** The maker named before its product ("SonicWall SSL VPN appliances", Fortinet製品, Ivanti製VPN): no victim itself. */
 const PRODUCT_AFTER_EN =
-  /^(?:['’]s)?(?: [A-Z][\w.-]{0,24}){0,4} (?:appliances?|devices?|servers?|firewalls?|routers?|gateways?|products?|software|instances?|endpoints?)\b/;
+  /^(?:['’]s)?(?: [A-Z][\w.-]{0,24}){0,4}(?: (?:programmable|logic|industrial|network|edge|remote|management|security|storage|file|email|web))?(?: (?:programmable|logic|industrial|network|edge|remote|management|security|storage|file|email|web))? (?:appliances?|devices?|servers?|firewalls?|routers?|gateways?|products?|software|instances?|endpoints?|controllers?|PLCs?)\b/;
 const PRODUCT_AFTER_JA = /^(?:社)?製/;
 const FLAW_BEFORE_EN = /\b(?:zero-days?|vulnerabilit(?:y|ies)|flaws?|bugs?) in (?:the |its )?$/;
 const FLAW_AFTER_JA = /^(?:[ A-Za-z0-9.ァ-ヴー・-]|（[^（）]{1,24}）){0,40}?の?(?:脆弱性|ゼロデイ)/;
