@@ -31,6 +31,11 @@ const relationsOf = (x: Extraction): string[] => {
   const byName = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
   return x.relations.map((r) => `${byName.get(r.source)} ${r.type} ${byName.get(r.target)}`).sort();
 };
+/** "Askul: victim": the actor roles of an extraction by entity name, sorted. */
+const rolesOf = (x: Extraction): string[] => {
+  const name = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
+  return x.roles.map((r) => `${name.get(r.entity) ?? r.entity}: ${r.role}`).sort();
+};
 const THREAT_KINDS = new Set(['intrusion-set', 'threat-actor', 'malware', 'tool', 'campaign']);
 
 /** Every bundle a test produces must validate against the OASIS schemas. */
@@ -367,10 +372,6 @@ describe('English extraction', () => {
   });
 
   it('reads the organisation that reports an attack as its source, not its victim, unless it reports on itself', () => {
-    const rolesOf = (x: Extraction): string[] => {
-      const name = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
-      return x.roles.map((r) => `${name.get(r.entity) ?? r.entity}: ${r.role}`).sort();
-    };
     // Google's threat intelligence group reports; Salesforce is what the actor stole from.
     const unit = extractDocument(
       starter,
@@ -402,10 +403,6 @@ describe('English extraction', () => {
   });
 
   it('reads the news of a ransomware victim that reports its own attack, stolen data, and actors referred to in the plural', () => {
-    const rolesOf = (x: Extraction): string[] => {
-      const name = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
-      return x.roles.map((r) => `${name.get(r.entity) ?? r.entity}: ${r.role}`).sort();
-    };
     const askul = extractDocument(
       starter,
       doc('アスクルは、ランサムウェア感染によるシステム障害が発生したと発表した。RansomHouseはアスクルからデータを盗んだと主張した。'),
@@ -431,10 +428,6 @@ describe('English extraction', () => {
   });
 
   it('reads the maker of an exploited product as neither victim nor abused provider, and speakers named in a list', () => {
-    const rolesOf = (x: Extraction): string[] => {
-      const name = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
-      return x.roles.map((r) => `${name.get(r.entity) ?? r.entity}: ${r.role}`).sort();
-    };
     const oracle = extractDocument(
       starter,
       doc(
