@@ -74,6 +74,11 @@ const SAMPLE_CUE_EN = /\b([A-Z][a-z]{2,24}) (?:payloads?|samples?)\b/g;
 const WORD_NAME_CUES = 3;
 const NEW_SOFTWARE_EN_DUBBED = new RegExp(`\\b(?:${SOFTWARE_NOUNS}) (?:dubbed|called|named|known as) ["“]?([A-Z][A-Za-z0-9-]{2,24})`, 'g');
 const NEW_SOFTWARE_JA = /([A-Za-z][A-Za-z0-9.-]{2,24})(?:ランサムウェア|マルウェア|バックドア|スティーラー|ローダー|ボットネット)/g;
+/** 「Voidlinkと呼ばれるバックドア」: a Latin name, a naming phrase, then the kind noun. */
+const CALLED_SOFTWARE_JA =
+  /(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9._-]{2,24})(?:と呼ばれる|という|と名付けられた)(?:新たな|新しい|独自の)?(?:マルウェア|バックドア|ランサムウェア|ローダー|スティーラー|ワイパー)/g;
+/** "government, technology, media and telecommunication sectors": the sectors of a list before the noun. */
+const SECTOR_LIST_EN = /\b((?:[a-z]{3,20},? (?:and |or )?){1,8})(?:sectors|industries|verticals)\b/g;
 const NEW_SOFTWARE_JA_QUOTED = /(?:ランサムウェア|マルウェア|バックドア|スティーラー|スパイウェア|ローダー)「([^」\n]{2,40})」/g;
 const NEW_ACTOR_JA_QUOTED =
   /(?:サイバースパイグループ|ハッカーグループ|攻撃グループ|脅威グループ|脅威アクター|ハッカー集団|犯罪グループ|APTグループ|グループ)「([^」\n]{2,40})」/g;
@@ -118,7 +123,8 @@ const NAMED_GROUP_EN =
   /\b([A-Z][A-Za-z0-9]{2,20}|[A-Z](?:\.[A-Z]){1,4}\.?) (?:gang|crew|hacking group|threat group|APT group|cybercrime group|group)\b/g;
 
 /** Vendors' tracking names for groups: TA505, UNC2452, DEV-0537, Storm-0558, APT41, FIN7. */
-const VENDOR_ACTOR_ID = /\b(TA\d{3,4}|UNC\d{3,5}|DEV-\d{4}|Storm-\d{4}|APT ?\d{1,3}|FIN\d{1,2}|TAG-\d{2,3}|UAC-\d{4})\b/g;
+const VENDOR_ACTOR_ID =
+  /\b(TA\d{3,4}|UNC\d{3,5}|DEV-\d{4}|Storm-\d{4}|APT ?\d{1,3}|FIN\d{1,2}|TAG-\d{2,3}|UAC-\d{4}|UNK_[A-Z][A-Za-z0-9]{2,30})\b/g;
 
 const ORG_SUFFIX_EN =
   /\b((?:[A-Z][A-Za-z0-9&'-]{1,24} ){0,3}[A-Z][A-Za-z0-9&'-]{1,24}),? (?:Inc\.|Corp\.|Corporation|Ltd\.|LLC|GmbH|Co\., Ltd\.|S\.A\.|AG|PLC)(?=\W|$)/g;
@@ -379,7 +385,11 @@ export function findPatternEntities(
     places.push(at + raw.indexOf(name));
     wordNames.set(name, places);
   };
-  for (const re of [NEW_SOFTWARE_EN, NEW_SOFTWARE_EN_DUBBED, ...ifJapanese([NEW_SOFTWARE_JA, NEW_SOFTWARE_JA_QUOTED])]) {
+  for (const re of [
+    NEW_SOFTWARE_EN,
+    NEW_SOFTWARE_EN_DUBBED,
+    ...ifJapanese([NEW_SOFTWARE_JA, NEW_SOFTWARE_JA_QUOTED, CALLED_SOFTWARE_JA]),
+  ]) {
     for (const m of execAll(re, text)) {
       const raw = m[1] ?? '';
       // "Zebrocy’s Multilanguage Malware" describes Zebrocy; it names nothing new.
@@ -496,6 +506,15 @@ export function findPatternEntities(
     }
   }
   for (const [start, end] of institutions) add('identity', text.slice(start, end), start, 55);
+  for (const m of execAll(SECTOR_LIST_EN, text)) {
+    for (const w of execAll(/[a-z]{3,20}/g, m[1] ?? '')) {
+      if (w[0] === 'and' || w[0] === 'or') continue;
+      const sector = [w[0], `${w[0]}s`, `${w[0]} services`].flatMap((n) => kb.lookup(n)).find((e) => e.kind === 'sector');
+      const start = m.index + w.index;
+      if (sector && !known(start, start + w[0].length))
+        out.push({ entity: sector, start, end: start + w[0].length, surface: w[0], confidence: 80 });
+    }
+  }
   // (Not inside a name the KB matched: 米連邦捜査局 is the FBI, not a mention of the US beside it.)
   if (japanese) out.push(...findCountryAbbreviations(text, kb).filter((m) => !known(m.start, m.end)));
   return out;

@@ -522,6 +522,21 @@ describe('English extraction', () => {
     expect(names(x, 'identity')).toEqual(['JC3']);
   });
 
+  it('reads the sectors of a list before "sectors", Proofpoint\'s UNK_ names, and Xと呼ばれるバックドア', () => {
+    const en = extractDocument(
+      starter,
+      doc('The agencies said BlackTech targets government, industrial, technology and telecommunication sectors.', 'en'),
+    );
+    expect(relationsOf(en)).toEqual([
+      'BlackTech targets Government',
+      'BlackTech targets Technology',
+      'BlackTech targets Telecommunications',
+    ]);
+    expect(names(extractDocument(starter, doc('Both the public and private sectors were warned.', 'en')))).toEqual([]);
+    const ja = extractDocument(starter, doc('UNK_FistBumpはVoidlinkと呼ばれるバックドアを感染させていた。'));
+    expect(relationsOf(ja)).toEqual(['UNK_FistBump uses Voidlink']);
+  });
+
   it('reads prefectural police as agencies that report, not as victims', () => {
     const x = extractDocument(starter, doc('愛知県警によると、ランサムウェア「ロックビット」が名古屋港のシステムを攻撃した。'));
     expect(names(x, 'identity')).toEqual(['愛知県警', 'Port of Nagoya']);
