@@ -537,6 +537,13 @@ describe('English extraction', () => {
     expect(relationsOf(ja)).toEqual(['UNK_FistBump uses Voidlink']);
   });
 
+  it('reads a company by its former name, with no country inside it (ニデック（旧日本電産）)', () => {
+    const x = extractDocument(starter, doc('ニデック（旧日本電産）のベトナム子会社がランサムウェアグループ「8Base」の攻撃を受けた。'));
+    expect(names(x, 'identity')).toEqual(['Nidec']);
+    expect(countries(x)).toEqual(['VN']);
+    expect(rolesOf(x)).toEqual(['Nidec: victim']);
+  });
+
   it('reads prefectural police as agencies that report, not as victims', () => {
     const x = extractDocument(starter, doc('愛知県警によると、ランサムウェア「ロックビット」が名古屋港のシステムを攻撃した。'));
     expect(names(x, 'identity')).toEqual(['愛知県警', 'Port of Nagoya']);
