@@ -135,6 +135,7 @@ const ORG_JA_SHA =
 const AGENCY_JA = /(?<![一-龯])([一-龯]{2,10}(?:省|庁))(?![一-龯])/g;
 /** Prefectural police, who report and investigate cyber crime in Japan: 愛知県警, 大阪府警察本部, 北海道警. */
 const POLICE_JA = /(?<![一-龯])([一-龯]{1,4}?(?:県警察本部|府警察本部|道警察本部|県警察|府警察|道警察|県警|府警|道警))(?![一-龯])/g;
+const POLICE_FACTS: Partial<KbEntity> = { roles: ['government-agency'], country: 'JP' };
 /** Hospitals, medical centres and universities, often in the news as ransomware victims: 岡山県精神科医療センター, 近畿大学. */
 const INSTITUTION_JA = /(?<![一-龯ァ-ヴー])([一-龯ァ-ヴー]{2,16}?(?:病院|医療センター|大学))(?![一-龯ァ-ヴー])/g;
 /** A name that only says which kind of institution (大学病院, 総合病院) or refers back to one (同病院, 各大学). */
@@ -501,14 +502,13 @@ export function findPatternEntities(
       if (!name || name.length < 2 || JA_AGENCY_STOP.has(name)) continue;
       // "Array Networks' ArrayOS AG" is a product of the company before the possessive, not a company itself.
       if (/\w['’]s? /.test(name)) continue;
-      const police: Partial<KbEntity> = { roles: ['government-agency'], country: 'JP' };
-      add('identity', name, m.index + m[0].indexOf(name), 55, re === POLICE_JA ? police : {});
+      add('identity', name, m.index + m[0].indexOf(name), 55, re === POLICE_JA ? POLICE_FACTS : {});
     }
   }
   for (const [start, end] of institutions) add('identity', text.slice(start, end), start, 55);
   for (const m of execAll(SECTOR_LIST_EN, text)) {
     for (const w of execAll(/[a-z]{3,20}/g, m[1] ?? '')) {
-      if (w[0] === 'and' || w[0] === 'or') continue;
+      if (w[0] === 'and') continue;
       const sector = [w[0], `${w[0]}s`, `${w[0]} services`].flatMap((n) => kb.lookup(n)).find((e) => e.kind === 'sector');
       const start = m.index + w.index;
       if (sector && !known(start, start + w[0].length))

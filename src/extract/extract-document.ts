@@ -9,7 +9,7 @@ import { Warninglists } from '../kb/warninglists.js';
 import { findPatternEntities, institutionSpans, patternEntity } from './entity-patterns.js';
 import { Gazetteer, LIST_GAP } from './gazetteer.js';
 import { extractIndicators, hostOf, type IndicatorKind } from './indicators.js';
-import { findActorRoles, findNewInstruments, findStances, type ActorRole, type PolicyRelation } from './policy.js';
+import { findActorRoles, findNewInstruments, findStances, type ActorRole, type BystanderRole, type PolicyRelation } from './policy.js';
 import { TechniqueMapper } from './techniques.js';
 
 export interface Mention {
@@ -528,7 +528,7 @@ const SELF_REPORT = /\bsuffered\b|を受け|被害|感染|障害が発生|流出
  * - `maker`: the maker of the product named ("a flaw in Citrix NetScaler", "SonicWall SSL VPN appliances",
  *   Oracle EBSの脆弱性): no victim, though attackers may abuse its service.
  */
-function bystanderRole(text: string, sentence: Sentence, m: Mention): 'reporter' | 'maker' | undefined {
+function bystanderRole(text: string, sentence: Sentence, m: Mention): BystanderRole | undefined {
   const after = text.slice(m.end, Math.min(sentence.end, m.end + 60));
   const before = text.slice(Math.max(sentence.start, m.start - 24), m.start);
   if (REPORTING_UNIT_AFTER.test(after)) return 'reporter';
@@ -731,13 +731,12 @@ function findRelations(
       for (const v of vulnerabilities) for (const u of users) add('targets', u.e.entity, v.e.entity, index, 60);
     const targeted = new Set<string>();
     // Organisations that report what this sentence says (their own attack aside), or make the product it names, are
-    // not its victims; reporters are no providers the attackers abused either.
-    const speakers = new Set<string>();
-    const bystanders = new Set<string>();
+    // not its victims; reporters are no providers the attackers abused either. (A reporter in any of its mentions
+    // stays one.)
+    const bystanders = new Map<string, BystanderRole>();
     for (const x of items) {
       const role = x.e.entity.kind === 'identity' ? bystanderRole(text, sentence, x.m) : undefined;
-      if (role) bystanders.add(x.e.entity.key);
-      if (role === 'reporter') speakers.add(x.e.entity.key);
+      if (role && bystanders.get(x.e.entity.key) !== 'reporter') bystanders.set(x.e.entity.key, role);
     }
     if ((actors.length > 0 || software.length > 0) && TARGET_CUE.test(sentence.text)) {
       const attackers = (actors.length > 0 ? actors : software).sort((a, b) => a.m.start - b.m.start);
@@ -782,7 +781,7 @@ function findRelations(
     }
     for (const r of findStances(text, sentence, policyItems, { implicitInstrument })) addKeyed(r, index);
     const attackers = [...actors, ...software];
-    const found = findActorRoles(text, sentence, index, policyItems, { targeted, speakers, bystanders, hasAttacker: attackers.length > 0 });
+    const found = findActorRoles(text, sentence, index, policyItems, { targeted, bystanders, hasAttacker: attackers.length > 0 });
     for (const role of found.roles) if (!roles.has(`${role.entity}|${role.role}`)) roles.set(`${role.entity}|${role.role}`, role);
     for (const r of found.relations) addKeyed(r, index);
     for (const role of found.roles) {

@@ -9,6 +9,9 @@ import type { Sentence } from '../text/sentences.js';
 /** Instrument kinds nobody joins: one joins a treaty, a process or an accord. */
 const NOT_JOINED = new Set(['law', 'executive-order', 'guidance', 'sanctions-listing']);
 
+/** What an organisation named beside an attack is when it does not suffer it (see findActorRoles). */
+export type BystanderRole = 'reporter' | 'maker';
+
 export type StanceType = 'supports' | 'opposes' | 'criticizes' | 'signs' | 'joins' | 'proposes' | 'listed-under';
 export const STANCE_TYPES: readonly StanceType[] = ['supports', 'opposes', 'criticizes', 'signs', 'joins', 'proposes', 'listed-under'];
 
@@ -336,15 +339,16 @@ export function findActorRoles(
   context: {
     /** Entities the sentence's attackers target. */
     readonly targeted: ReadonlySet<string>;
-    /** Organisations that report what the sentence says ("Microsoft said", 警察庁によると): no victims, no providers. */
-    readonly speakers: ReadonlySet<string>;
-    /** Reporters, and the makers of products the sentence names: no victims. */
-    readonly bystanders: ReadonlySet<string>;
+    /**
+     * Organisations that do not suffer the attack: `reporter`s say what the sentence reports ("Microsoft said",
+     * 警察庁によると) and are neither victims nor providers; `maker`s make the product it names and are no victims.
+     */
+    readonly bystanders: ReadonlyMap<string, BystanderRole>;
     /** Whether the sentence names an attacker (actor or malware). */
     readonly hasAttacker: boolean;
   },
 ): { roles: ActorRole[]; relations: PolicyRelation[] } {
-  const { targeted, speakers, bystanders, hasAttacker } = context;
+  const { targeted, bystanders, hasAttacker } = context;
   const roles: ActorRole[] = [];
   const relations: PolicyRelation[] = [];
   const identities = items.filter((i) => i.entity.kind === 'identity');
@@ -388,7 +392,12 @@ export function findActorRoles(
         continue;
       }
     }
-    if (hasAttacker && !speakers.has(e.key) && e.roles.some((r) => PROVIDER_ROLES.has(r)) && abusesProvider(sentence.text)) {
+    if (
+      hasAttacker &&
+      bystanders.get(e.key) !== 'reporter' &&
+      e.roles.some((r) => PROVIDER_ROLES.has(r)) &&
+      abusesProvider(sentence.text)
+    ) {
       roles.push({ entity: e.key, role: 'infrastructure-provider', sentence: index });
     }
   }
