@@ -741,6 +741,39 @@ describe('the reporting site’s own domain', () => {
   });
 });
 
+describe('a document’s title', () => {
+  const titled = (title: string, body: string): Extraction =>
+    extractDocument(starter, parseDocumentBytes(new TextEncoder().encode(`---\ntitle: ${title}\n---\n${body}`), 'news.md'));
+
+  it('is read: a headline that alone names the actor gives it, with offsets into the text', () => {
+    const x = titled('MirrorFace targets Japanese think tanks', 'The group sent spear-phishing emails to researchers.');
+    const mention = x.entities.find((e) => e.entity.name === 'MirrorFace')?.mentions[0];
+    expect(mention).toMatchObject({ start: 0, end: 10, sentence: 0 });
+    expect(x.document.text.slice(mention?.start, mention?.end)).toBe('MirrorFace');
+    expect(relationsOf(x)).toContain('MirrorFace targets Think Tanks');
+  });
+
+  it('splits a Japanese headline’s clauses at the ideographic space: each clause has its own subject', () => {
+    // As one sentence, Japan would be the subject of 公表 and propose the process.
+    const x = titled('ポール・モール・プロセス、行動規範を公表　日本も賛同', '英国とフランスが主導する。');
+    expect(x.sentences.slice(0, 2).map((s) => s.text)).toEqual(['ポール・モール・プロセス、行動規範を公表', '日本も賛同']);
+    expect(relationsOf(x)).toEqual([
+      'France proposes Pall Mall Process',
+      'Japan supports Pall Mall Process',
+      'United Kingdom proposes Pall Mall Process',
+    ]);
+  });
+
+  it('gives the short form of an instrument the body names in full that instrument, not a new one', () => {
+    const x = titled('国連総会、サイバー犯罪条約を採択', '国連総会は国連サイバー犯罪条約を採択した。');
+    expect(names(x, 'policy-instrument')).toEqual(['UN Convention against Cybercrime']);
+    expect(x.entities.find((e) => e.entity.kind === 'policy-instrument')?.mentions.map((m) => m.surface)).toEqual([
+      'サイバー犯罪条約',
+      '国連サイバー犯罪条約',
+    ]);
+  });
+});
+
 describe('names introduced in the document', () => {
   it('follows an abbreviation given in parentheses, and names given as aliases', () => {
     const x = extractDocument(

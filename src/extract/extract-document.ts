@@ -173,11 +173,17 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
     add(m.entity, { start: m.start, end: m.end, surface: m.surface, alias: m.surface, confidence: m.confidence });
   }
   // Policy instruments the KB does not know yet, from their shape ("the X Process", 〜条約, Executive Order 14110).
+  // A short form of an instrument the document names in full is that instrument: a headline's サイバー犯罪条約 is the
+  // 国連サイバー犯罪条約 of its body (and, alone, could as well be the Budapest Convention).
+  const knownInstruments = [...byKey.values()].filter((slot) => slot.entity.kind === 'policy-instrument');
+  const namedInFull = (name: string): KbEntity | undefined =>
+    knownInstruments.find((slot) => slot.mentions.some((m) => m.surface.length > name.length && m.surface.endsWith(name)))?.entity;
   for (const p of findNewInstruments(text)) {
     if (overlaps(p.start, p.end) || patternCover.overlaps(p.start, p.end)) continue;
     patternCover.cover(p.start, p.end);
     add(
       extractor.kb.lookup(p.name).find((e) => e.kind === 'policy-instrument') ??
+        namedInFull(p.name) ??
         patternEntity('policy-instrument', p.name, { policy: { kind: p.kind } }),
       {
         start: p.start,

@@ -5,7 +5,7 @@ import { parseDocumentBytes } from './read-document.js';
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 describe('parseDocumentBytes', () => {
-  it('reads YAML front matter and keeps offsets into the body', () => {
+  it('reads YAML front matter; the title opens the text, so what it names is extracted with offsets into the text', () => {
     const doc = parseDocumentBytes(
       utf8(
         '---\ntitle: 警察庁が注意喚起\npublished: 2025-01-08\nurl: https://example.org/a\nsource: Example News\n---\nMirrorFaceの攻撃。',
@@ -17,10 +17,19 @@ describe('parseDocumentBytes', () => {
       url: 'https://example.org/a',
       source: 'Example News',
       lang: 'ja',
-      text: 'MirrorFaceの攻撃。',
+      text: '警察庁が注意喚起\n\nMirrorFaceの攻撃。',
     });
     expect(doc.published).toBe('2025-01-08T00:00:00.000Z');
     expect(doc.id).toMatch(/^report--[0-9a-f-]{36}$/);
+  });
+
+  it('does not repeat a title the body already opens with, and ids hash the body alone', () => {
+    const titled = parseDocumentBytes(utf8('---\ntitle: Lazarus hits Bybit\n---\n# Lazarus hits Bybit\n\nThe group stole funds.'), 'a.md');
+    expect(titled.text).toBe('# Lazarus hits Bybit\n\nThe group stole funds.');
+    // The same body with and without a title is the same report: a file ingested before titles were read keeps its id.
+    expect(parseDocumentBytes(utf8('---\ntitle: Lazarus\n---\nThe group stole funds.'), 'b.md').id).toBe(
+      parseDocumentBytes(utf8('The group stole funds.'), 'c.md').id,
+    );
   });
 
   it('gives the same id to the same URL and to the same text', () => {
@@ -43,6 +52,7 @@ describe('parseDocumentBytes', () => {
     expect(doc.text).not.toContain('alert(1)');
     expect(doc.text).not.toContain('About us');
     expect(doc.text.split('\n').length).toBeGreaterThan(1);
+    expect(doc.text.match(/Emotet returns/g)).toHaveLength(1); // the page's own heading, not the title again
   });
 
   it('decodes Shift_JIS and EUC-JP text', () => {

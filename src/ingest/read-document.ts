@@ -6,7 +6,7 @@ import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { parse as parseYaml } from 'yaml';
 import { toTimestamp } from '../core/dates.js';
-import { documentId, type KizashiDocument } from '../core/document.js';
+import { documentId, titledText, type KizashiDocument } from '../core/document.js';
 import { InputError } from '../core/errors.js';
 import { detectLanguage } from '../text/language.js';
 
@@ -39,17 +39,18 @@ export function parseDocumentBytes(bytes: Uint8Array, origin: string, contentTyp
   const ext = extname(origin.split(/[?#]/)[0] ?? '').toLowerCase();
   const isHtml = ext === '.html' || ext === '.htm' || (contentType ?? '').includes('html') || /^\s*<(!doctype html|html)/i.test(raw);
   const parsed = isHtml ? parseHtml(raw, origin) : parseTextWithFrontMatter(raw, origin);
-  const text = parsed.text.replace(/\r\n?/g, '\n');
-  if (text.trim() === '') throw new InputError(origin, 'no text found in the document');
-  const hash = createHash('sha256').update(text).digest('hex');
+  const body = parsed.text.replace(/\r\n?/g, '\n');
+  if (body.trim() === '') throw new InputError(origin, 'no text found in the document');
+  // The id hashes the body alone, as it did before titles were read: a file ingested again keeps its report.
+  const hash = createHash('sha256').update(body).digest('hex');
   const declared = parsed.meta.lang;
-  const lang = declared === 'ja' || declared === 'en' ? declared : detectLanguage(text).lang;
-  const title = parsed.meta.title ?? firstLine(text) ?? basename(origin);
+  const lang = declared === 'ja' || declared === 'en' ? declared : detectLanguage(body).lang;
+  const title = parsed.meta.title ?? firstLine(body) ?? basename(origin);
   const url = parsed.meta.url;
   return {
     id: documentId({ url }, hash),
     title,
-    text,
+    text: parsed.meta.title === undefined ? body : titledText(parsed.meta.title, body),
     lang,
     origin,
     ...(parsed.meta.published ? { published: parsed.meta.published } : {}),

@@ -141,13 +141,16 @@ describe('REST API', () => {
 
   it('ingests a text, a file upload and refuses a URL on loopback (SSRF) unless allowed', async () => {
     const body = JSON.stringify({
-      title: 'API test',
+      title: 'API test: Kimsuky returns',
       text: 'JPCERT/CC warned that Lazarus Group used 203.0.113.77 in 2026.',
       published: '2026-11-20',
     });
     const headers = { 'content-type': 'application/json' };
     const first = await call('/api/ingest', { method: 'POST', body, headers, key: keys.editor });
     expect(first.status).toBe(201);
+    // The title is read too: what only the headline names is found, with offsets into the stored text.
+    const stored = (await call(`/api/documents/${first.body.documentId}`, { key: keys.reader })).body;
+    expect(stored.mentions.map((m: { text: string }) => m.text)).toEqual(expect.arrayContaining(['Kimsuky', 'Lazarus Group']));
     const again = await call('/api/ingest', { method: 'POST', body, headers, key: keys.editor });
     expect(again.body.result).toBe('unchanged');
     for (const published of ['2026-02-30', '7', 'someday']) {

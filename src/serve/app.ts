@@ -8,7 +8,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { isCalendarDay, isIsoDateTime, isTimeZone, toTimestamp } from '../core/dates.js';
 import { describeError, KizashiError } from '../core/errors.js';
-import { documentId, type KizashiDocument } from '../core/document.js';
+import { documentId, titledText, type KizashiDocument } from '../core/document.js';
 import type { Extractor } from '../extract/extract-document.js';
 import {
   exportCsv,
@@ -453,7 +453,7 @@ export function createApp(options: AppOptions): Hono<Env> {
       const doc: KizashiDocument = {
         id: url ? documentId({ url }) : documentId({}, createHash('sha256').update(body.text).digest('hex')),
         title,
-        text: body.text,
+        text: typeof body.title === 'string' ? titledText(title, body.text) : body.text,
         lang,
         origin: url ?? 'api',
         ...(url ? { url } : {}),

@@ -95,6 +95,8 @@ describe('the claims ledger', () => {
       expect(en).toEqual(
         expect.arrayContaining([expect.objectContaining({ subject: 'MirrorFace', object: 'China', confidence: 40, hedge: 'suspected' })]),
       );
+      // The headline "links MirrorFace campaign to China" cuts the body's hedge: the body's words are the claim.
+      expect(en.filter((c) => c.object === 'China').map((c) => c.confidence)).toEqual([40]);
       // Victims are not attribution targets.
       expect(en.some((c) => c.object === 'Japan')).toBe(false);
     });
@@ -116,6 +118,27 @@ describe('claims naming a state service', () => {
       const claims = await claimsOf(store, doc);
       expect(claims.map((c) => `${c.claimant}: ${c.subject} ${c.relation} ${c.object} (${c.confidence})`)).toEqual([
         'Mandiant: Sandworm Team attributed-to GRU (90)',
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('claims in a headline', () => {
+  it('are claims when the body does not make them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kizashi-claims-title-'));
+    await writeFile(
+      join(dir, 'a.md'),
+      '---\ntitle: Mandiant links APT44 to GRU Unit 74455\npublished: 2024-04-17\nlang: en\n---\nThe group hit Ukrainian energy firms.\n',
+    );
+    const store = openSqliteStore(join(dir, 'c.db'));
+    try {
+      await ingestFiles([join(dir, 'a.md')], createExtractor(await loadKnowledgeBase({ ignoreHome: true })), store);
+      const doc = (await store.listDocuments({ limit: 1 }))[0];
+      if (!doc) throw new Error('not stored');
+      expect((await claimsOf(store, doc)).map((c) => `${c.claimant}: ${c.subject} ${c.relation} ${c.object}`)).toEqual([
+        'Mandiant: Sandworm Team attributed-to GRU',
       ]);
     } finally {
       await store.close();

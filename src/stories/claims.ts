@@ -1,6 +1,7 @@
 // The claims ledger: who claims what about whom. From each sentence that names an actor, an attribution target
 // (a country or another actor) and a claimant (a vendor, agency or outlet, or the document's source), with an
 // attribution cue, record the claim and map its hedging words to a confidence.
+import { isTitleSentence } from '../core/document.js';
 import type { GraphStore, StoredDocument } from '../store/graph-store.js';
 
 export interface Claim {
@@ -114,7 +115,12 @@ export async function claimsOf(store: GraphStore, doc: StoredDocument): Promise<
       });
     }
   }
-  return claims;
+  // A headline states what its body says with the hedges cut ("links MirrorFace to China" over "is suspected to
+  // involve China"): where the body makes the same claim, the body's words are the claim.
+  const inBody = new Set(
+    claims.filter((c) => !isTitleSentence(doc.title, c.sentence)).map((c) => `${c.subject}|${c.relation}|${c.object}`),
+  );
+  return claims.filter((c) => !isTitleSentence(doc.title, c.sentence) || !inBody.has(`${c.subject}|${c.relation}|${c.object}`));
 }
 
 /** Group claims by (subject, object): who agrees, who contradicts (another country for the same actor), when. */

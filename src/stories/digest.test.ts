@@ -38,6 +38,8 @@ describe('the daily digest', () => {
           const doc = await store.getDocument(sentence.document);
           expect(doc?.text.slice(sentence.start, sentence.end)).toBe(sentence.text);
           expect(story.summary).toContain(sentence.text);
+          // A headline is shown as the story's title and its sources', never as a summary sentence.
+          expect(sentence.text).not.toBe(doc?.title);
         }
         // The summary is in the digest's language when a source in that language exists.
         expect(/[\u3040-\u30ff]/.test(story.summary)).toBe(lang === 'ja');

@@ -2,6 +2,7 @@
 // extractive summary (source sentences only, with their offsets) and the language-independent facts rendered
 // from the knowledge graph by templates in the chosen language, plus the list of sources.
 import { isCalendarDay } from '../core/dates.js';
+import { isTitleSentence } from '../core/document.js';
 import { createBundle, stixId, type Bundle, type StixObject } from '../core/stix.js';
 import { KIZASHI_IDENTITY_ID } from '../export/stix-bundle.js';
 import type { GraphStore, StoredDocument, StoryEntity } from '../store/graph-store.js';
@@ -95,8 +96,9 @@ export function dayBounds(date: string, tz: string): { since: string; until: str
 }
 
 /** Sentences of a document with offsets (cut the same way as extraction cuts them). */
+/** A document's sentences that can summarise it: not its headline (the digest shows titles apart), not fragments. */
 function sentencesOf(doc: StoredDocument): { text: string; start: number; end: number }[] {
-  return splitSentences(doc.text).filter((s) => s.text.length >= 15);
+  return splitSentences(doc.text).filter((s) => s.text.length >= 15 && !isTitleSentence(doc.title, s.text));
 }
 
 /**

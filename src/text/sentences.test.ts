@@ -22,4 +22,10 @@ describe('splitSentences', () => {
     expect(sentences.map((s) => s.text)).toEqual(['Headline', 'Body text here.']);
     for (const s of sentences) expect(text.slice(s.start, s.end)).toBe(s.text);
   });
+
+  it('ends a Japanese headline’s clause at an ideographic space, but not inside a name in running text', () => {
+    expect(splitSentences('国連総会、条約を採択　人権団体は懸念表明\n山田　太郎氏は、懸念を述べた。　次の文。').map((s) => s.text)).toEqual(
+      ['国連総会、条約を採択', '人権団体は懸念表明', '山田　太郎氏は、懸念を述べた。', '次の文。'],
+    );
+  });
 });

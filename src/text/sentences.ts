@@ -60,6 +60,9 @@ const ABBREVIATIONS = new Set([
 
 const CLOSERS = new Set(['"', "'", ')', ']', '」', '』', '）', '”', '’', '】']);
 
+/** What may end a headline's clause: kana, kanji, a closing bracket, a digit or a Latin letter (「…を採択」, 「LockBit」). */
+const HEADLINE_CLAUSE_END = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー」』）\w]/u;
+
 function isSpace(ch: string | undefined): boolean {
   return ch === ' ' || ch === '\t' || ch === '\u3000' || ch === '\u00a0';
 }
@@ -98,13 +101,30 @@ export function splitSentences(text: string): Sentence[] {
     start = end;
   };
   let quoteDepth = 0;
+  // Whether the current line is a Japanese headline: no 。 in it (found once per line, when first needed).
+  let lineStart = 0;
+  let headline: boolean | undefined;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (ch === '\n') {
       emit(i);
       start = i + 1;
+      lineStart = i + 1;
+      headline = undefined;
       quoteDepth = 0;
       continue;
+    }
+    // A headline's clauses are set apart by an ideographic space, U+3000 (「国連総会、条約を採択 人権団体は懸念表明」): each
+    // is a sentence of its own, with its own subject. In running text such a space may sit inside a name (山田 太郎).
+    if (ch === '\u3000' && quoteDepth === 0 && i - start >= 4 && HEADLINE_CLAUSE_END.test(text[i - 1] ?? '') && !isSpace(text[i + 1])) {
+      if (headline === undefined) {
+        const end = text.indexOf('\n', i);
+        headline = !text.slice(lineStart, end === -1 ? text.length : end).includes('。');
+      }
+      if (headline) {
+        emit(i);
+        continue;
+      }
     }
     if (ch === '「' || ch === '『') quoteDepth++;
     else if ((ch === '」' || ch === '』') && quoteDepth > 0) quoteDepth--;
