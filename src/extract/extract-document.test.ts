@@ -361,7 +361,20 @@ describe('English extraction', () => {
     ]);
   });
 
-  it('reads a demonym that describes a person as no origin of the actor named after it', () => {
+  it('reads "the attackers" as the main actor of a sentence naming several, and a theft (流出, 犯行) as targeting', () => {
+    // The actor with most mentions, and the first named on a tie; not the last one named.
+    const main = extractDocument(
+      starter,
+      doc('TraderTraitor stole funds. TraderTraitor is linked to the Lazarus Group. The attackers later used PowerShell.', 'en'),
+    );
+    expect(relationsOf(main)).toContain('TraderTraitor uses PowerShell');
+    const tie = extractDocument(starter, doc('Kimsuky is tied to Lazarus Group. The attackers later used PowerShell.', 'en'));
+    expect(relationsOf(tie)).toContain('Kimsuky uses PowerShell');
+    const theft = extractDocument(starter, doc('DMMビットコインから暗号資産が流出した事件は、TraderTraitorによる犯行と特定された。'));
+    expect(relationsOf(theft)).toContain('TraderTraitor targets DMM Bitcoin');
+  });
+
+  it('reads a demonym that describes a person or the press as no origin of the actor named after it', () => {
     const person = extractDocument(
       starter,
       doc('Spanish police arrested a 22-year-old British man believed to lead Scattered Spider, which hit MGM Resorts.', 'en'),
@@ -369,6 +382,9 @@ describe('English extraction', () => {
     expect(relationsOf(person)).toEqual(['Scattered Spider targets MGM Resorts']);
     const hackers = extractDocument(starter, doc('North Korean hackers known as TraderTraitor stole cryptocurrency.', 'en'));
     expect(relationsOf(hackers)).toContain('TraderTraitor originates-from North Korea');
+    // Nor does one that describes who reports: the media are Japanese, the group is not.
+    const media = extractDocument(starter, doc('Japanese media said NoName057(16) was behind the attack on Japan Airlines.', 'en'));
+    expect(relationsOf(media)).toEqual(['NoName057(16) targets Japan Airlines']);
   });
 
   it('reads the organisation that reports an attack as its source, not its victim, unless it reports on itself', () => {

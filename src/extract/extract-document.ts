@@ -420,7 +420,7 @@ const SOFTWARE = new Set<EntityKind>(['malware', 'tool']);
 const USE_CUE =
   /\b(?:use[sd]?|using|deploy(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|employ(?:s|ed|ing)?|drop(?:s|ped|ping)?|deliver(?:s|ed|ing)?|distribut(?:e|es|ed|ing)|install(?:s|ed|ing)?|relies on|wielding)\b|使用|利用|展開|用い|使っ|使う|使い|配布|悪用|感染させ|実行させ|仕込/i;
 const TARGET_CUE =
-  /\b(?:target(?:s|ed|ing)?|(?:cyber-?)?attack(?:s|ed|ing)?|(?<!\b(?:charges|charged|case|cases|lawsuit|action|measures|sanctions|warrants?|indictment|complaint) )against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|stolen|steal(?:s|ing)?|theft|accessed|gain(?:s|ed|ing)? access to)\b|標的|窃取|盗|狙|への攻撃|攻撃(?:を受け|し|され)|被害|侵害|侵入/i;
+  /\b(?:target(?:s|ed|ing)?|(?:cyber-?)?attack(?:s|ed|ing)?|(?<!\b(?:charges|charged|case|cases|lawsuit|action|measures|sanctions|warrants?|indictment|complaint) )against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|stolen|steal(?:s|ing)?|theft|accessed|gain(?:s|ed|ing)? access to)\b|標的|窃取|盗|狙|への攻撃|攻撃(?:を受け|し|され)|被害|侵害|侵入|流出|犯行/i;
 const LINK_CUE =
   /\b(?:link(?:s|ed)?|overlap(?:s|ping)?|related|associated|connected|tied|ties|attribut(?:e|ed|es|ion)|part of|subgroup|also known as)\b|関連|重な|関与|同一/i;
 /** Words that pin software or an attack on an actor. */
@@ -474,6 +474,9 @@ const ORGANISATION_AFTER =
 /** A demonym that describes a person ("a British man believed to lead Scattered Spider") names no actor's origin. */
 const PERSON_AFTER =
   /^\s(?:man|woman|men|women|national|nationals|citizen|citizens|teen|teenager|teenagers|youth|student|suspect|suspects)\b/;
+/** After a demonym: whom it describes when that is not an actor ("Japanese media said NoName057(16) …"). */
+const DEMONYM_OF_OTHER_AFTER =
+  /^\s(?:media|press|news|newspapers?|broadcasters?|outlets?|officials?|authorities|government|police|prosecutors?|ministry|researchers?|experts?|companies|company|firms?|organi[sz]ations?|victims?|users|customers|banks?|lawmakers|investigators)\b/;
 /** After a country: a nationality (ロシア国籍の, 中国籍の) or the place of an arrest (タイで逮捕). */
 const NATIONALITY_OR_ARREST_AFTER = /^(?:の)?(?:国籍|籍)|^で(?:逮捕|拘束|身柄を拘束|検挙|起訴)/;
 /** Before a country: where the law caught or sent someone ("arrested in Thailand", "extradited from South Korea"). */
@@ -680,7 +683,10 @@ function findRelations(
       if (anaphor) software.push(referTo(lastMalware, anaphor, sentence.start, index));
     }
     const named = actors.filter((a) => a.m.sentence === index && a.m.start !== a.m.end && a.e.mentions.includes(a.m));
-    if (named.length > 0) lastActor = named[named.length - 1];
+    // What "the attackers" later refers to: of several actors named together, the document's main one (most mentions;
+    // the first named on a tie), not the last: "TraderTraitor … is associated with the Lazarus Group. The attackers
+    // later …" are TraderTraitor.
+    if (named.length > 0) lastActor = named.reduce((best, a) => (a.e.mentions.length > best.e.mentions.length ? a : best));
     const namedMalware = items.filter((x) => x.e.entity.kind === 'malware');
     if (namedMalware.length > 0) lastMalware = namedMalware[namedMalware.length - 1];
     const origins = new Set<string>();
@@ -692,6 +698,7 @@ function findRelations(
       const demonymOfActor =
         (x.e.entity.demonyms?.includes(x.m.alias) ?? false) &&
         !PERSON_AFTER.test(text.slice(x.m.end, x.m.end + 16)) &&
+        !DEMONYM_OF_OTHER_AFTER.test(text.slice(x.m.end, x.m.end + 16)) &&
         actors.some((a) => a.m.start >= x.m.end && a.m.start - x.m.end <= 40);
       const modifiesActor = actors.some((a) => a.m.start >= x.m.end && ACTOR_MODIFIER_GAP.test(text.slice(x.m.end, a.m.start)));
       if (

@@ -61,6 +61,22 @@ describe('the claims ledger', () => {
     expect(repeated[0]?.claimants).toEqual(['Agency B']);
   });
 
+  it('contradicts an attack’s attribution with another actor named for it, unless the two are linked', () => {
+    const attack = (claimant: string, actor: string): Claim =>
+      claim(claimant, actor, { subject: 'Japan Airlines', relation: 'attack-attributed-to', document: `report--${claimant}` });
+    const ledger = buildLedger([attack('Outlet A', 'NoName057(16)'), attack('Vendor B', 'Anonymous Sudan')]);
+    expect(ledger.map((e) => `${e.subject} ${e.relation} ${e.object}: ${e.contradictedBy.join()}`)).toEqual([
+      'Japan Airlines attack-attributed-to NoName057(16): Anonymous Sudan',
+      'Japan Airlines attack-attributed-to Anonymous Sudan: NoName057(16)',
+    ]);
+    const linked = buildLedger([
+      attack('FBI', 'TraderTraitor'),
+      attack('Outlet A', 'Lazarus Group'),
+      claim('FBI', 'Lazarus Group', { subject: 'TraderTraitor', relation: 'linked-to' }),
+    ]);
+    expect(linked.every((e) => e.contradictedBy.length === 0)).toBe(true);
+  });
+
   describe('on the sample corpus', () => {
     let store: GraphStore;
     beforeAll(async () => {
@@ -97,6 +113,15 @@ describe('the claims ledger', () => {
       );
       // The headline "links MirrorFace campaign to China" cuts the body's hedge: the body's words are the claim.
       expect(en.filter((c) => c.object === 'China').map((c) => c.confidence)).toEqual([40]);
+      // An attack attributed: by an agency ("FBI attributes DMM Bitcoin theft to …") and by the gang itself (犯行声明).
+      const dmm = await claimsIn('FBI attributes DMM Bitcoin theft');
+      expect(dmm.filter((c) => c.relation === 'attack-attributed-to').map((c) => `${c.claimant}: ${c.subject} → ${c.object}`)).toEqual([
+        'FBI: DMM Bitcoin → TraderTraitor',
+      ]);
+      const kadokawa = await claimsIn('ランサムウェア集団BlackSuitが犯行声明');
+      expect(kadokawa.map((c) => `${c.claimant}: ${c.subject} ${c.relation} ${c.object}`)).toEqual(
+        expect.arrayContaining(['BlackSuit: KADOKAWA attack-attributed-to BlackSuit']),
+      );
       // Victims are not attribution targets.
       expect(en.some((c) => c.object === 'Japan')).toBe(false);
     });
@@ -139,6 +164,27 @@ describe('claims in a headline', () => {
       if (!doc) throw new Error('not stored');
       expect((await claimsOf(store, doc)).map((c) => `${c.claimant}: ${c.subject} ${c.relation} ${c.object}`)).toEqual([
         'Mandiant: Sandworm Team attributed-to GRU',
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('claims of an attack', () => {
+  it('name the actor given for an attack on an organisation the graph says it targets, not a sector', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kizashi-claims-attack-'));
+    await writeFile(
+      join(dir, 'a.md'),
+      '---\ntitle: JAL DDoS\npublished: 2024-12-27\nsource: Example News\nlang: en\n---\nNoName057(16) targeted Japan Airlines and banks with DDoS attacks. Japanese media said NoName057(16) was behind the attack on Japan Airlines and the banks.\n',
+    );
+    const store = openSqliteStore(join(dir, 'c.db'));
+    try {
+      await ingestFiles([join(dir, 'a.md')], createExtractor(await loadKnowledgeBase({ ignoreHome: true })), store);
+      const doc = (await store.listDocuments({ limit: 1 }))[0];
+      if (!doc) throw new Error('not stored');
+      expect((await claimsOf(store, doc)).map((c) => `${c.claimant}: ${c.subject} ${c.relation} ${c.object}`)).toEqual([
+        'Example News: Japan Airlines attack-attributed-to NoName057(16)',
       ]);
     } finally {
       await store.close();

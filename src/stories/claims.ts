@@ -8,7 +8,11 @@ export interface Claim {
   readonly claimant: string;
   readonly subject: string;
   readonly object: string;
-  readonly relation: 'attributed-to' | 'linked-to';
+  /**
+   * attributed-to: an actor to a state or its service; linked-to: an actor to another actor; attack-attributed-to:
+   * the attack on an organisation (the subject) to an actor (the object).
+   */
+  readonly relation: 'attributed-to' | 'linked-to' | 'attack-attributed-to';
   /** 0–100 from the hedging words ("likely" 70, "suspected" 40, 特定 90 …). */
   readonly confidence: number;
   readonly hedge?: string;
@@ -23,6 +27,7 @@ export interface Claim {
 export interface LedgerEntry {
   readonly subject: string;
   readonly object: string;
+  readonly relation: Claim['relation'];
   readonly claims: readonly Claim[];
   /** Distinct claimants asserting it (not negated). */
   readonly claimants: readonly string[];
@@ -44,6 +49,11 @@ const HEDGES: readonly [RegExp, number][] = [
 ];
 const NEGATION = /\b(?:not|no|denied|denies|rejected|did not|didn't|cannot)\b|ない|なかった|否定/i;
 const ACTOR_TYPES = new Set(['intrusion-set', 'threat-actor', 'campaign']);
+/** Who can be named for an attack: actors, and ransomware, whose family names its gang ("BlackSuit claimed the attack"). */
+const ATTACKER_TYPES = new Set([...ACTOR_TYPES, 'malware']);
+/** An actor's own claim for an attack. */
+const SELF_CLAIM =
+  /\bclaim(?:s|ed|ing)? (?:responsibility|credit)\b|\bclaim(?:s|ed|ing)? (?:the |an |a )?(?:\w+ )?(?:attack|hack|breach|intrusion)|犯行声明|犯行を主張/i;
 const CLAIMANT_ROLES = new Set(['security-vendor', 'government-agency', 'media', 'ngo', 'international-body']);
 
 /** Hedging word and confidence of a sentence (plain assertions count as 80). */
@@ -58,7 +68,7 @@ export function hedgeOf(sentence: string): { confidence: number; hedge?: string 
 /** Claims made in one stored document. */
 export async function claimsOf(store: GraphStore, doc: StoredDocument): Promise<Claim[]> {
   const mentions = await store.mentions({ documentId: doc.id });
-  const objects = new Map<string, { type: string; name: string; roles: string[] }>();
+  const objects = new Map<string, { type: string; name: string; roles: string[]; sector: boolean }>();
   for (const id of new Set(mentions.map((m) => m.objectId))) {
     const o = await store.getObject(id);
     if (o)
@@ -66,23 +76,73 @@ export async function claimsOf(store: GraphStore, doc: StoredDocument): Promise<
         type: o.type,
         name: o.name,
         roles: Array.isArray(o.stix.x_kizashi_roles) ? (o.stix.x_kizashi_roles as string[]) : [],
+        sector: o.stix.identity_class === 'class',
       });
   }
   const bySentence = new Map<number, typeof mentions>();
   for (const m of mentions) bySentence.set(m.sentenceStart, [...(bySentence.get(m.sentenceStart) ?? []), m]);
+  // Whom each actor attacks, by the knowledge graph (asked once per actor, only for sentences with a cue).
+  const victimsOf = new Map<string, Promise<Set<string>>>();
+  const attackedBy = (actorId: string): Promise<Set<string>> => {
+    let victims = victimsOf.get(actorId);
+    if (!victims) {
+      victims = store
+        .relationships(actorId)
+        .then(
+          (rs) =>
+            new Set(
+              rs
+                .filter((r) => r.stix.relationship_type === 'targets' && r.stix.source_ref === actorId)
+                .map((r) => String(r.stix.target_ref)),
+            ),
+        );
+      victimsOf.set(actorId, victims);
+    }
+    return victims;
+  };
   const claims: Claim[] = [];
   for (const [start, items] of bySentence) {
     const sentence = items[0]?.sentence ?? '';
-    if (!ATTRIBUTION.test(sentence)) continue;
+    const attribution = ATTRIBUTION.test(sentence);
+    const selfClaim = SELF_CLAIM.test(sentence);
+    if (!attribution && !selfClaim) continue;
     const typed = items.map((m) => ({ m, o: objects.get(m.objectId) })).filter((x) => x.o !== undefined);
-    const actors = typed.filter((x) => ACTOR_TYPES.has(x.o?.type ?? ''));
-    if (actors.length === 0) continue;
-    const claimant =
-      typed.find((x) => x.o?.type === 'identity' && x.o.roles.some((r) => CLAIMANT_ROLES.has(r)))?.o?.name ??
+    const claimantIn = (exclude: string): string =>
+      typed.find((x) => x.o?.type === 'identity' && x.o.name !== exclude && x.o.roles.some((r) => CLAIMANT_ROLES.has(r)))?.o?.name ??
       doc.source ??
       'unknown source';
     const { confidence, hedge } = hedgeOf(sentence);
     const negated = NEGATION.test(sentence);
+    const claim = (claimant: string, subject: string, relation: Claim['relation'], object: string): Claim => ({
+      claimant,
+      subject,
+      object,
+      relation,
+      confidence,
+      negated,
+      document: doc.id,
+      sentence,
+      start,
+      end: start + sentence.length,
+      ...(hedge ? { hedge } : {}),
+      ...(doc.published ? { published: doc.published } : {}),
+    });
+    // An attack on an organisation the graph says the actor targets, claimed by the actor itself (犯行声明, "claimed
+    // responsibility") or attributed by somebody ("FBI attributes the DMM Bitcoin theft to TraderTraitor").
+    const attackers = typed.filter((x) => ATTACKER_TYPES.has(x.o?.type ?? ''));
+    const organisations = typed.filter((x) => x.o?.type === 'identity' && !x.o.sector);
+    for (const attacker of attackers) {
+      if (organisations.length === 0 || !attacker.o) break;
+      const victims = await attackedBy(attacker.m.objectId);
+      for (const victim of organisations) {
+        if (!victim.o || !victims.has(victim.m.objectId)) continue;
+        const claimant = selfClaim ? attacker.o.name : claimantIn(victim.o.name);
+        if (claims.some((c) => c.subject === victim.o?.name && c.object === attacker.o?.name && c.start === start)) continue;
+        claims.push(claim(claimant, victim.o.name, 'attack-attributed-to', attacker.o.name));
+      }
+    }
+    if (!attribution) continue;
+    const actors = typed.filter((x) => ACTOR_TYPES.has(x.o?.type ?? ''));
     const subject = actors[0];
     if (!subject?.o) continue;
     // A country is the claimed origin only next to the cue: "attributed to China" / "中国の関与" (not the victims).
@@ -99,20 +159,7 @@ export async function claimsOf(store: GraphStore, doc: StoredDocument): Promise<
     ];
     for (const { x, relation } of targets) {
       if (!x.o || x.o.name === subject.o.name) continue;
-      claims.push({
-        claimant,
-        subject: subject.o.name,
-        object: x.o.name,
-        relation,
-        confidence,
-        negated,
-        document: doc.id,
-        sentence,
-        start,
-        end: start + sentence.length,
-        ...(hedge ? { hedge } : {}),
-        ...(doc.published ? { published: doc.published } : {}),
-      });
+      claims.push(claim(claimantIn(''), subject.o.name, relation, x.o.name));
     }
   }
   // A headline states what its body says with the hedges cut ("links MirrorFace to China" over "is suspected to
@@ -123,10 +170,19 @@ export async function claimsOf(store: GraphStore, doc: StoredDocument): Promise<
   return claims.filter((c) => !isTitleSentence(doc.title, c.sentence) || !inBody.has(`${c.subject}|${c.relation}|${c.object}`));
 }
 
-/** Group claims by (subject, object): who agrees, who contradicts (another country for the same actor), when. */
+/**
+ * Group claims by (subject, relation, object): who agrees, who contradicts (another country for the same actor,
+ * another actor for the same attack), when.
+ */
 export function buildLedger(claims: readonly Claim[]): LedgerEntry[] {
+  const linked = new Set(
+    claims.filter((c) => c.relation === 'linked-to' && !c.negated).flatMap((c) => [`${c.subject}|${c.object}`, `${c.object}|${c.subject}`]),
+  );
   const groups = new Map<string, Claim[]>();
-  for (const c of claims) groups.set(`${c.subject}|${c.object}`, [...(groups.get(`${c.subject}|${c.object}`) ?? []), c]);
+  for (const c of claims) {
+    const key = `${c.subject}|${c.relation}|${c.object}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
   return [...groups.values()].map((list) => {
     const first = list[0];
     const subject = first?.subject ?? '';
@@ -136,11 +192,18 @@ export function buildLedger(claims: readonly Claim[]): LedgerEntry[] {
       .map((c) => c.published)
       .filter((d): d is string => d !== undefined)
       .sort();
+    // Another state for the same actor, or another actor for the same attack, unless a claim links the two actors.
     const contradictedBy = [
       ...new Set(
         claims
           .filter(
-            (c) => c.subject === subject && c.relation === relation && relation === 'attributed-to' && c.object !== object && !c.negated,
+            (c) =>
+              c.subject === subject &&
+              c.relation === relation &&
+              relation !== 'linked-to' &&
+              c.object !== object &&
+              !c.negated &&
+              !linked.has(`${c.object}|${object}`),
           )
           .map((c) => c.object),
       ),
@@ -161,6 +224,7 @@ export function buildLedger(claims: readonly Claim[]): LedgerEntry[] {
     return {
       subject,
       object,
+      relation: relation ?? 'attributed-to',
       repeatedBy,
       claims: list,
       claimants: [...new Set(list.filter((c) => !c.negated).map((c) => c.claimant))],

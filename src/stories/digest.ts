@@ -224,10 +224,15 @@ export function digestToMarkdown(d: Digest): string {
             ? `（異説：${c.contradictedBy.join('、')}）`
             : ` (others claim: ${c.contradictedBy.join(', ')})`
           : '';
+      // "attack on KADOKAWA → BlackSuit (BlackSuit itself …)": an attack's attribution, and an actor's own claim.
+      const subject = c.relation === 'attack-attributed-to' ? (ja ? `${c.subject}への攻撃` : `attack on ${c.subject}`) : c.subject;
+      const claimants = c.claimants.map((x) =>
+        c.relation === 'attack-attributed-to' && x === c.object ? (ja ? `${x}自身` : `${x} itself`) : x,
+      );
       lines.push(
         ja
-          ? `- 主張：${c.subject} → ${c.object}（${c.claimants.join('、')}、確度${best}${hedges ? `、「${hedges}」` : ''}）${against}${repeats}`
-          : `- Claim: ${c.subject} → ${c.object} (${c.claimants.join(', ')}, confidence ${best}${hedges ? `, "${hedges}"` : ''})${against}${repeats}`,
+          ? `- 主張：${subject} → ${c.object}（${claimants.join('、')}、確度${best}${hedges ? `、「${hedges}」` : ''}）${against}${repeats}`
+          : `- Claim: ${subject} → ${c.object} (${claimants.join(', ')}, confidence ${best}${hedges ? `, "${hedges}"` : ''})${against}${repeats}`,
       );
     }
     lines.push(

@@ -22,6 +22,8 @@ const TEXT = {
   claimant: ['主張者', 'Claimants'],
   subject: ['対象', 'Subject'],
   attributedTo: ['帰属先', 'Attributed to'],
+  attackOn: ['への攻撃', 'attack on '],
+  itself: ['自身', ' itself'],
   contradicted: ['矛盾する主張', 'Contradicted by'],
   noClaims: ['帰属の主張はありません', 'No attribution claims'],
   mentions: ['言及', 'Mentions'],

@@ -36,6 +36,7 @@ const storyEntityName = (e: StoryEntity): string => (currentLang() === 'ja' ? (e
 interface LedgerEntry {
   subject: string;
   object: string;
+  relation: 'attributed-to' | 'linked-to' | 'attack-attributed-to';
   claimants: string[];
   contradictedBy: string[];
   claims: { claimant: string; confidence: number; negated: boolean; sentence: string; document: string; hedge?: string }[];
@@ -240,6 +241,9 @@ export async function storyPage(main: HTMLElement, id: string): Promise<void> {
   );
 }
 
+/** "attack on KADOKAWA", "KADOKAWAへの攻撃". */
+const attackOn = (victim: string): string => (currentLang() === 'ja' ? `${victim}${t('attackOn')}` : `${t('attackOn')}${victim}`);
+
 function claimsTable(ledger: readonly LedgerEntry[]): HTMLElement {
   if (ledger.length === 0) return h('p', { class: 'muted' }, t('noClaims'));
   return h(
@@ -264,12 +268,18 @@ function claimsTable(ledger: readonly LedgerEntry[]): HTMLElement {
         h(
           'tr',
           { class: l.contradictedBy.length > 0 ? 'contradicted' : '' },
-          h('td', {}, l.subject),
+          h('td', {}, l.relation === 'attack-attributed-to' ? attackOn(l.subject) : l.subject),
           h('td', {}, l.object),
           h(
             'td',
             {},
-            l.claims.map((c) => `${c.negated ? '✗ ' : ''}${c.claimant} (${c.confidence}${c.hedge ? `, ${c.hedge}` : ''})`).join('; '),
+            l.claims
+              .map((c) => {
+                // An actor's own claim for an attack ("BlackSuit itself").
+                const who = l.relation === 'attack-attributed-to' && c.claimant === l.object ? `${c.claimant}${t('itself')}` : c.claimant;
+                return `${c.negated ? '✗ ' : ''}${who} (${c.confidence}${c.hedge ? `, ${c.hedge}` : ''})`;
+              })
+              .join('; '),
           ),
           h('td', {}, l.contradictedBy.join(', ')),
         ),
