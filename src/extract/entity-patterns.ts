@@ -79,7 +79,8 @@ const CALLED_SOFTWARE_JA =
   /(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9._-]{2,24})(?:と呼ばれる|という|と名付けられた)(?:新たな|新しい|独自の)?(?:マルウェア|バックドア|ランサムウェア|ローダー|スティーラー|ワイパー)/g;
 /** "government, technology, media and telecommunication sectors": the sectors of a list before the noun. */
 const SECTOR_LIST_EN = /\b((?:[a-z]{3,20},? (?:and |or )?){1,8})(?:sectors|industries|verticals)\b/g;
-const NEW_SOFTWARE_JA_QUOTED = /(?:ランサムウェア|マルウェア|バックドア|スティーラー|スパイウェア|ローダー)「([^」\n]{2,40})」/g;
+const NEW_SOFTWARE_JA_QUOTED =
+  /(?:ランサムウェア|マルウェア|バックドア|スティーラー|スパイウェア|ローダー|ボットネット|ワイパー)「([^」\n]{2,40})」/g;
 const NEW_ACTOR_JA_QUOTED =
   /(?:サイバースパイグループ|ハッカーグループ|攻撃グループ|脅威グループ|脅威アクター|ハッカー集団|犯罪グループ|APTグループ|グループ)「([^」\n]{2,40})」/g;
 /** 「SEVENSPIDER」を名乗るグループ, 「X」（エックス）と呼ばれる攻撃グループ: a quoted name, then a naming verb and a group noun. */

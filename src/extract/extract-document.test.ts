@@ -374,6 +374,66 @@ describe('English extraction', () => {
     expect(relationsOf(theft)).toContain('TraderTraitor targets DMM Bitcoin');
   });
 
+  it('reads a place as the origin of an actor close after it, and a side taken (親ロシア派, pro-Russian) as no victim', () => {
+    // "Russia-based" describes the hosting provider; LockBit comes 60 characters later.
+    const far = extractDocument(
+      starter,
+      doc(
+        'OFAC sanctioned Zservers, a Russia-based bulletproof hosting provider, and two of its administrators for supporting LockBit.',
+        'en',
+      ),
+    );
+    expect(relationsOf(far)).toEqual(['Zservers listed-under Specially Designated Nationals List']);
+    const side = extractDocument(
+      starter,
+      doc('親ロシア派のハクティビスト集団「NoName057(16)」は、日本の自治体サイトにDDoS攻撃を行ったとTelegramで主張した。'),
+    );
+    expect(relationsOf(side)).toEqual([
+      'NoName057(16) originates-from Russia',
+      'NoName057(16) targets Government',
+      'NoName057(16) targets Japan',
+      'NoName057(16) uses Network Denial of Service',
+    ]);
+    expect(rolesOf(side)).toEqual([]); // Telegram is where the claim was posted, no victim
+    const en = extractDocument(
+      starter,
+      doc('Pro-Russian hacktivists NoName057(16) claimed on Telegram that they hit Japan Airlines.', 'en'),
+    );
+    expect(relationsOf(en)).toEqual(['NoName057(16) originates-from Russia', 'NoName057(16) targets Japan Airlines']);
+  });
+
+  it('reads a break-in as targeting, data taken as a victim’s, and the platform that held the data as no victim', () => {
+    const alphv = extractDocument(
+      starter,
+      doc('The ALPHV ransomware gang, also known as BlackCat, broke into Change Healthcare in February.', 'en'),
+    );
+    expect(relationsOf(alphv)).toContain('ALPHV targets Change Healthcare');
+    const snowflake = extractDocument(
+      starter,
+      doc(
+        'UNC5537 stole data from organisations that stored it in Snowflake. Ticketmaster, Santander and AT&T confirmed that customer records were taken.',
+        'en',
+      ),
+    );
+    expect(rolesOf(snowflake)).toEqual(['AT&T: victim', 'Santander: victim', 'Ticketmaster: victim']);
+    expect(rolesOf(extractDocument(starter, doc('Ticketmaster and AT&T among victims of Snowflake account breaches', 'en')))).toEqual([
+      'AT&T: victim',
+      'Ticketmaster: victim',
+    ]);
+  });
+
+  it('reads a Japanese botnet named in brackets, and a hospital named short after its full name as one', () => {
+    const botnet = extractDocument(starter, doc('一連の攻撃にはボットネット「Aisuru」が使われ、三菱UFJ銀行やりそな銀行も被害を受けた。'));
+    expect(names(botnet, 'malware')).toEqual(['Aisuru']);
+    expect(names(botnet, 'identity')).toEqual(['MUFG Bank', 'Resona Bank']);
+    const hospital = extractDocument(starter, doc('町立半田病院はLockBitに感染した。半田病院は通常診療を再開した。'));
+    expect(names(hospital, 'identity')).toEqual(['町立半田病院']);
+    expect(hospital.entities.find((e) => e.entity.name === '町立半田病院')?.mentions.map((m) => m.surface)).toEqual([
+      '町立半田病院',
+      '半田病院',
+    ]);
+  });
+
   it('reads a demonym that describes a person or the press as no origin of the actor named after it', () => {
     const person = extractDocument(
       starter,

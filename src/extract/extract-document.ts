@@ -134,7 +134,7 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
     .map((m) => [m.start, m.end] as const)
     .sort((a, b) => a[0] - b[0]);
   const overlaps = spanIndex(taken);
-  const patternMentions = findPatternEntities(text, extractor.kb, overlaps, institutions);
+  const patternMentions = fullNames(findPatternEntities(text, extractor.kb, overlaps, institutions));
 
   const byKey = new Map<string, { entity: KbEntity; mentions: Mention[] }>();
   const add = (entity: KbEntity, m: Omit<Mention, 'sentence'>): void => {
@@ -420,7 +420,7 @@ const SOFTWARE = new Set<EntityKind>(['malware', 'tool']);
 const USE_CUE =
   /\b(?:use[sd]?|using|deploy(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|employ(?:s|ed|ing)?|drop(?:s|ped|ping)?|deliver(?:s|ed|ing)?|distribut(?:e|es|ed|ing)|install(?:s|ed|ing)?|relies on|wielding)\b|使用|利用|展開|用い|使っ|使う|使い|配布|悪用|感染させ|実行させ|仕込/i;
 const TARGET_CUE =
-  /\b(?:target(?:s|ed|ing)?|(?:cyber-?)?attack(?:s|ed|ing)?|(?<!\b(?:charges|charged|case|cases|lawsuit|action|measures|sanctions|warrants?|indictment|complaint) )against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|stolen|steal(?:s|ing)?|theft|accessed|gain(?:s|ed|ing)? access to)\b|標的|窃取|盗|狙|への攻撃|攻撃(?:を受け|し|され)|被害|侵害|侵入|流出|犯行/i;
+  /\b(?:target(?:s|ed|ing)?|(?:cyber-?)?attack(?:s|ed|ing)?|(?<!\b(?:charges|charged|case|cases|lawsuit|action|measures|sanctions|warrants?|indictment|complaint) )against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|stolen|steal(?:s|ing)?|theft|accessed|gain(?:s|ed|ing)? access to|broke into|break(?:s|ing)? into|hack(?:s|ed|ing)?|extort(?:s|ed|ing)?)\b|標的|窃取|盗|狙|への攻撃|攻撃を(?:行|仕掛|実行|加え)|攻撃(?:を受け|し|され)|被害|侵害|侵入|流出|犯行/i;
 const LINK_CUE =
   /\b(?:link(?:s|ed)?|overlap(?:s|ping)?|related|associated|connected|tied|ties|attribut(?:e|ed|es|ion)|part of|subgroup|also known as)\b|関連|重な|関与|同一/i;
 /** Words that pin software or an attack on an actor. */
@@ -435,6 +435,8 @@ const ACTOR_MODIFIER_GAP =
   /^(?:['’]s\s+|\s+|の|の[「『]|の(?:サイバー|国家支援型?の?|政府系の?)?(?:攻撃|スパイ|サイバースパイ|ハッカー|APT|脅威|犯罪)?(?:グループ|集団|アクター|組織)[「『“"]?)$/;
 /** "DanaBot, which was run from Russia": where an actor's or a malware's operators work from. */
 const RUN_FROM_BEFORE = /\b(?:run|operated|controlled|managed|developed|maintained) (?:out of|from) (?:the )?$/;
+/** How far after a place the actor it describes may start ("China-based group, tracked by Microsoft as Volt Typhoon"). */
+const ORIGIN_REACH = 40;
 const ORIGIN_BEFORE =
   /\b(?:based in|involve|involving|involvement of|attributed to|linked to|tied to|backed by|sponsored by|on behalf of)\s*(?:the\s*)?$/i;
 /**
@@ -504,6 +506,15 @@ const REPORTER_ROLES = new Set([
  */
 const REPORTING_UNIT_AFTER =
   /^(?:['’]s? (?:Threat|Security|Digital Crimes|Research|Intelligence|Incident Response|Mandiant|Unit \d|Talos|X-Force|researchers?)\b|の(?:脅威インテリジェンス|脅威分析|脅威リサーチ|セキュリティ(?:研究|チーム|部門|リサーチ)|サイバーセキュリティ(?:部門|チーム)|研究者|研究チーム|調査チーム|デジタル犯罪))/;
+/**
+ * A platform where a claim is posted ("claimed on Telegram", Telegramで主張した, "posted on its X account"): the place
+ * of the statement, no victim.
+ */
+const POSTED_ON_BEFORE_EN =
+  /\b(?:posted|claimed|announced|said|wrote|published|boasted|shared|bragged)\s+(?:\w+\s+){0,3}(?:on|via)\s+(?:its\s+|their\s+|a\s+|the\s+)?$/;
+const POSTED_ON_AFTER_JA = /^(?:上|の(?:チャンネル|アカウント|投稿|グループ))?で(?:主張|発表|公表|公開|投稿|声明|犯行)/;
+/** The platform that held the data taken from its customers ("organisations that stored it in Snowflake"). */
+const STORED_IN_BEFORE_EN = /\b(?:stored|kept|hosted|held)\s+(?:\w+\s+){0,2}(?:in|on|with)\s+$/;
 /** An organisation as the source of what a sentence reports: "Microsoft said", "Google's Mandiant attributes". */
 const SPEAKER_AFTER_EN =
   /^(?:['’]s?(?: [\w-]{1,24}){1,3})?,? (?:said|says|reported|reports|announced|announces|warned|warns|disclosed|discloses|observed|observes|assessed|assesses|believes|noted|wrote|confirmed|tracks|attributed|attributes|revealed|detailed)\b/;
@@ -527,7 +538,8 @@ const SAYS_JA =
 /** The speaker talks of itself ("its systems", 同社): it may be the victim it reports. */
 const SELF_REFERENCE = /\b(?:its|it|itself|our|we|us)\b|自社|同社|当社|自ら/;
 /** What a victim says of its own attack (攻撃を受けた, ランサムウェア感染, "suffered"): said by an organisation, about itself. */
-const SELF_REPORT = /\bsuffered\b|を受け|被害|感染|障害が発生|流出|不正に引き出され|不正アクセス/;
+const SELF_REPORT =
+  /\bsuffered\b|\b(?:customer|employee|user|patient)s?(?:'|’)? (?:data|records|information|details) (?:was|were|had been|have been) (?:taken|stolen|exposed|leaked)\b|を受け|被害|感染|障害が発生|流出|不正に引き出され|不正アクセス/;
 
 /**
  * What the organisation named at `m` is to the sentence when it does not suffer the attack:
@@ -540,8 +552,9 @@ const SELF_REPORT = /\bsuffered\b|を受け|被害|感染|障害が発生|流出
 function bystanderRole(text: string, sentence: Sentence, m: Mention): BystanderRole | undefined {
   const after = text.slice(m.end, Math.min(sentence.end, m.end + 60));
   const before = text.slice(Math.max(sentence.start, m.start - 24), m.start);
-  if (REPORTING_UNIT_AFTER.test(after)) return 'reporter';
+  if (REPORTING_UNIT_AFTER.test(after) || POSTED_ON_BEFORE_EN.test(before) || POSTED_ON_AFTER_JA.test(after)) return 'reporter';
   if (
+    STORED_IN_BEFORE_EN.test(before) ||
     FLAW_AFTER_EN.test(after) ||
     FLAW_AFTER_JA.test(after) ||
     FLAW_BEFORE_EN.test(before) ||
@@ -556,6 +569,33 @@ function bystanderRole(text: string, sentence: Sentence, m: Mention): BystanderR
   if (SPEAKER_BEFORE_EN.test(before) || SPEAKER_AFTER_JA.test(after)) return 'reporter';
   const says = SPEAKER_AFTER_EN.test(after) || (TOPIC_AFTER_JA.test(after) && SAYS_JA.test(rest.trimEnd().replace(/[。.]$/, '')));
   return says && !SELF_REPORT.test(rest) ? 'reporter' : undefined;
+}
+
+/**
+ * A Japanese organisation the document names in full once and short elsewhere (つるぎ町立半田病院, then 半田病院) is one
+ * organisation: a name found by its shape that ends another such name of the same kind takes the longer one's entity.
+ */
+function fullNames<T extends { entity: KbEntity }>(mentions: readonly T[]): T[] {
+  const found = new Map<string, KbEntity>();
+  for (const m of mentions) if (m.entity.sources.includes('kizashi-pattern')) found.set(m.entity.key, m.entity);
+  if (found.size < 2) return [...mentions];
+  const longer = new Map<string, KbEntity>();
+  for (const short of found.values()) {
+    let best: KbEntity | undefined;
+    for (const long of found.values())
+      if (
+        long.kind === short.kind &&
+        long.name.length > short.name.length &&
+        long.name.endsWith(short.name) &&
+        /^[^\p{ASCII}]/u.test(short.name)
+      )
+        if (!best || long.name.length > best.name.length) best = long;
+    if (best) longer.set(short.key, best);
+  }
+  return mentions.map((m) => {
+    const full = longer.get(m.entity.key);
+    return full ? { ...m, entity: full } : m;
+  });
 }
 
 /** The mention of an entity named earlier, placed where a sentence refers back to it ("the group", 同グループ). */
@@ -701,8 +741,11 @@ function findRelations(
         !DEMONYM_OF_OTHER_AFTER.test(text.slice(x.m.end, x.m.end + 16)) &&
         actors.some((a) => a.m.start >= x.m.end && a.m.start - x.m.end <= 40);
       const modifiesActor = actors.some((a) => a.m.start >= x.m.end && ACTOR_MODIFIER_GAP.test(text.slice(x.m.end, a.m.start)));
+      // 親ロシア派の, "pro-Russian": the side an actor takes (no victim), named as other ties are ("Russia-aligned").
+      const allegiance = /(?:\bpro-|親)$/i.test(before) && (x.e.entity.demonyms?.includes(x.m.alias) || after.startsWith('派'));
       if (
         ORIGIN_AFTER.test(after) ||
+        allegiance ||
         demonymOfActor ||
         modifiesActor ||
         (actors.length > 0 && ORIGIN_BEFORE.test(before) && !TARGET_CUE.test(before)) ||
@@ -711,7 +754,9 @@ function findRelations(
         origins.add(x.e.entity.key);
         // "China-linked APT41", 中国関連のSparklingGoblin: the modifier precedes the actors it describes.
         const [first, ...following] = [...actors, ...software].filter((a) => a.m.start >= x.m.end).sort((a, b) => a.m.start - b.m.start);
-        const described = first ? listRun(text, first, following) : [];
+        // Only an actor close after it: in "Zservers, a Russia-based bulletproof hosting provider, … for supporting
+        // LockBit affiliates" the place describes the provider, not LockBit.
+        const described = first && first.m.start - x.m.end <= ORIGIN_REACH ? listRun(text, first, following) : [];
         const nearestBefore = [...actors, ...software].filter((a) => a.m.end <= x.m.start).sort((a, b) => b.m.end - a.m.end)[0];
         for (const a of described.length > 0 ? described : nearestBefore ? [nearestBefore] : []) {
           add('originates-from', a.e.entity, x.e.entity, index, 60);
