@@ -422,6 +422,27 @@ describe('English extraction', () => {
     ]);
   });
 
+  it('reads a vendor that speaks of the intrusion into its own systems as the victim, and not when it reports on others', () => {
+    const own = extractDocument(
+      starter,
+      doc('Microsoft said Midnight Blizzard gained access to email accounts of its senior leadership team and staff.', 'en'),
+    );
+    expect(relationsOf(own)).toContain('APT29 targets Microsoft');
+    expect(rolesOf(own)).toEqual(['Microsoft: victim']);
+    const others = extractDocument(
+      starter,
+      doc('Microsoft said Midnight Blizzard gained access to email accounts at European ministries.', 'en'),
+    );
+    expect(rolesOf(others)).toEqual([]);
+    const sectors = extractDocument(starter, doc('攻撃グループは日本の金融や物流、小売の組織に侵入していた。'));
+    expect(names(sectors, 'sector')).toEqual(['Financial Services', 'Transportation', 'Retail']);
+    expect(names(extractDocument(starter, doc('Marks & Spencer, the Co-op and Harrods reported attacks.', 'en')), 'identity')).toEqual([
+      'Marks & Spencer',
+      'Co-op',
+      'Harrods',
+    ]);
+  });
+
   it('reads a Japanese botnet named in brackets, and a hospital named short after its full name as one', () => {
     const botnet = extractDocument(starter, doc('一連の攻撃にはボットネット「Aisuru」が使われ、三菱UFJ銀行やりそな銀行も被害を受けた。'));
     expect(names(botnet, 'malware')).toEqual(['Aisuru']);

@@ -489,6 +489,12 @@ const EXPLOIT_CUE = /\bexploit(?:s|ed|ing|ation)?\b|悪用/i;
 /** "the treaty", 同条約, 条約案: a sentence that refers back to the last policy instrument named. */
 const INSTRUMENT_ANAPHOR =
   /\b(?:the|this|that) (?:draft |new )?(?:treaty|convention|order|executive order|process|accord|agreement|list|law|act|directive|statement|pledge|code(?: of (?:practice|conduct))?)\b|同条約|条約案|本条約|同大統領令|同プロセス|同協定|同法|同リスト|同声明/i;
+/**
+ * A vendor or an agency that speaks of the intrusion into its own systems ("Microsoft said … gained access to email
+ * accounts of its senior leadership", 自社のサーバーに不正アクセス) is that intrusion's victim after all.
+ */
+const OWN_SYSTEMS =
+  /\b(?:its|our) (?:own )?(?:\w+ ){0,2}(?:systems?|networks?|email|mailboxes|accounts?|staff|employees|leadership|source code|servers?|infrastructure|environments?)\b|自社の(?:システム|サーバー|ネットワーク|従業員|社員|メール)|同社の(?:システム|サーバー|ネットワーク|従業員|社員|メール)/;
 /** Roles of organisations that report, regulate, sponsor or sell in threat news: named beside an attack, they are no victim. */
 const REPORTER_ROLES = new Set([
   'security-vendor',
@@ -814,7 +820,10 @@ function findRelations(
         const victim =
           (kind === 'location' && !origins.has(t.e.entity.key) && !modifiesOrg && !demonym && !issuer && !lawOrNationality) ||
           kind === 'sector' ||
-          (kind === 'identity' && !t.e.entity.roles.some((r) => REPORTER_ROLES.has(r)) && !bystanders.has(t.e.entity.key));
+          (kind === 'identity' &&
+            (!t.e.entity.roles.some((r) => REPORTER_ROLES.has(r)) ||
+              OWN_SYSTEMS.test(text.slice(t.m.end, Math.min(sentence.end, t.m.end + 400)))) &&
+            !bystanders.has(t.e.entity.key));
         if (!victim) continue;
         // The attacker is the nearest one named before the victim (the sentence's subject), else the first.
         const before = attackers.filter((a) => a.m.start < t.m.start);
