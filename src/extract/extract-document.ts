@@ -585,18 +585,18 @@ function fullNames<T extends { entity: KbEntity }>(mentions: readonly T[]): T[] 
   const found = new Map<string, KbEntity>();
   for (const m of mentions) if (m.entity.sources.includes('kizashi-pattern')) found.set(m.entity.key, m.entity);
   if (found.size < 2) return [...mentions];
+  // Every proper suffix of every name, to its longest owner: linear in the names, however many a hostile text holds.
+  const bySuffix = new Map<string, KbEntity>();
+  for (const long of found.values())
+    for (let i = 1; i < long.name.length - 1; i++) {
+      const key = `${long.kind}|${long.name.slice(i)}`;
+      const owner = bySuffix.get(key);
+      if (!owner || long.name.length > owner.name.length) bySuffix.set(key, long);
+    }
   const longer = new Map<string, KbEntity>();
   for (const short of found.values()) {
-    let best: KbEntity | undefined;
-    for (const long of found.values())
-      if (
-        long.kind === short.kind &&
-        long.name.length > short.name.length &&
-        long.name.endsWith(short.name) &&
-        /^[^\p{ASCII}]/u.test(short.name)
-      )
-        if (!best || long.name.length > best.name.length) best = long;
-    if (best) longer.set(short.key, best);
+    const long = /^[^\p{ASCII}]/u.test(short.name) ? bySuffix.get(`${short.kind}|${short.name}`) : undefined;
+    if (long) longer.set(short.key, long);
   }
   return mentions.map((m) => {
     const full = longer.get(m.entity.key);

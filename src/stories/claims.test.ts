@@ -128,66 +128,47 @@ describe('the claims ledger', () => {
   });
 });
 
+/** The claims of one document written to a fresh SQLite store: "claimant: subject relation object (confidence)". */
+async function claimsOfText(markdown: string): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'kizashi-claims-'));
+  await writeFile(join(dir, 'a.md'), markdown);
+  const store = openSqliteStore(join(dir, 'c.db'));
+  try {
+    await ingestFiles([join(dir, 'a.md')], createExtractor(await loadKnowledgeBase({ ignoreHome: true })), store);
+    const doc = (await store.listDocuments({ limit: 1 }))[0];
+    if (!doc) throw new Error('not stored');
+    return (await claimsOf(store, doc)).map((c) => `${c.claimant}: ${c.subject} ${c.relation} ${c.object} (${c.confidence})`);
+  } finally {
+    await store.close();
+  }
+}
+
 describe('claims naming a state service', () => {
   it('records an attribution to an intelligence or military service, and no claimant as its object', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kizashi-claims-gru-'));
-    await writeFile(
-      join(dir, 'apt44.md'),
-      '---\ntitle: APT44\npublished: 2024-04-17\nlang: en\n---\nMandiant attributed the APT44 operations to GRU Unit 74455 with high confidence, CISA said.\n',
-    );
-    const store = openSqliteStore(join(dir, 'c.db'));
-    try {
-      await ingestFiles([join(dir, 'apt44.md')], createExtractor(await loadKnowledgeBase({ ignoreHome: true })), store);
-      const doc = (await store.listDocuments({ limit: 1 }))[0];
-      if (!doc) throw new Error('not stored');
-      const claims = await claimsOf(store, doc);
-      expect(claims.map((c) => `${c.claimant}: ${c.subject} ${c.relation} ${c.object} (${c.confidence})`)).toEqual([
-        'Mandiant: Sandworm Team attributed-to GRU (90)',
-      ]);
-    } finally {
-      await store.close();
-    }
+    expect(
+      await claimsOfText(
+        '---\ntitle: APT44\npublished: 2024-04-17\nlang: en\n---\nMandiant attributed the APT44 operations to GRU Unit 74455 with high confidence, CISA said.\n',
+      ),
+    ).toEqual(['Mandiant: Sandworm Team attributed-to GRU (90)']);
   });
 });
 
 describe('claims in a headline', () => {
   it('are claims when the body does not make them', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kizashi-claims-title-'));
-    await writeFile(
-      join(dir, 'a.md'),
-      '---\ntitle: Mandiant links APT44 to GRU Unit 74455\npublished: 2024-04-17\nlang: en\n---\nThe group hit Ukrainian energy firms.\n',
-    );
-    const store = openSqliteStore(join(dir, 'c.db'));
-    try {
-      await ingestFiles([join(dir, 'a.md')], createExtractor(await loadKnowledgeBase({ ignoreHome: true })), store);
-      const doc = (await store.listDocuments({ limit: 1 }))[0];
-      if (!doc) throw new Error('not stored');
-      expect((await claimsOf(store, doc)).map((c) => `${c.claimant}: ${c.subject} ${c.relation} ${c.object}`)).toEqual([
-        'Mandiant: Sandworm Team attributed-to GRU',
-      ]);
-    } finally {
-      await store.close();
-    }
+    expect(
+      await claimsOfText(
+        '---\ntitle: Mandiant links APT44 to GRU Unit 74455\npublished: 2024-04-17\nlang: en\n---\nThe group hit Ukrainian energy firms.\n',
+      ),
+    ).toEqual(['Mandiant: Sandworm Team attributed-to GRU (80)']);
   });
 });
 
 describe('claims of an attack', () => {
   it('name the actor given for an attack on an organisation the graph says it targets, not a sector', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kizashi-claims-attack-'));
-    await writeFile(
-      join(dir, 'a.md'),
-      '---\ntitle: JAL DDoS\npublished: 2024-12-27\nsource: Example News\nlang: en\n---\nNoName057(16) targeted Japan Airlines and banks with DDoS attacks. Japanese media said NoName057(16) was behind the attack on Japan Airlines and the banks.\n',
-    );
-    const store = openSqliteStore(join(dir, 'c.db'));
-    try {
-      await ingestFiles([join(dir, 'a.md')], createExtractor(await loadKnowledgeBase({ ignoreHome: true })), store);
-      const doc = (await store.listDocuments({ limit: 1 }))[0];
-      if (!doc) throw new Error('not stored');
-      expect((await claimsOf(store, doc)).map((c) => `${c.claimant}: ${c.subject} ${c.relation} ${c.object}`)).toEqual([
-        'Example News: Japan Airlines attack-attributed-to NoName057(16)',
-      ]);
-    } finally {
-      await store.close();
-    }
+    expect(
+      await claimsOfText(
+        '---\ntitle: JAL DDoS\npublished: 2024-12-27\nsource: Example News\nlang: en\n---\nNoName057(16) targeted Japan Airlines and banks with DDoS attacks. Japanese media said NoName057(16) was behind the attack on Japan Airlines and the banks.\n',
+      ),
+    ).toEqual(['Example News: Japan Airlines attack-attributed-to NoName057(16) (80)']);
   });
 });

@@ -1,6 +1,8 @@
 // The claims ledger: who claims what about whom. From each sentence that names an actor, an attribution target
 // (a country or another actor) and a claimant (a vendor, agency or outlet, or the document's source), with an
-// attribution cue, record the claim and map its hedging words to a confidence.
+// attribution cue, record the claim and map its hedging words to a confidence. A sentence that names an actor with
+// an organisation it attacks (by the knowledge graph) and an attribution cue or the actor's own claim (犯行声明)
+// records who is named for that attack.
 import { isTitleSentence } from '../core/document.js';
 import type { GraphStore, StoredDocument } from '../store/graph-store.js';
 
