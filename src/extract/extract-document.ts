@@ -178,8 +178,9 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
   const knownInstruments = [...byKey.values()].filter((slot) => slot.entity.kind === 'policy-instrument');
   const namedInFull = (name: string): KbEntity | undefined =>
     knownInstruments.find((slot) => slot.mentions.some((m) => m.surface.length > name.length && m.surface.endsWith(name)))?.entity;
-  for (const p of findNewInstruments(text)) {
-    if (overlaps(p.start, p.end) || patternCover.overlaps(p.start, p.end)) continue;
+  for (const found of findNewInstruments(text)) {
+    if (overlaps(found.start, found.end) || patternCover.overlaps(found.start, found.end)) continue;
+    const p = found.measure ? { ...found, name: measureName(found, kbMentions, sentenceOf(found.start), extractor.kb) } : found;
     patternCover.cover(p.start, p.end);
     add(
       extractor.kb.lookup(p.name).find((e) => e.kind === 'policy-instrument') ??
@@ -488,7 +489,7 @@ const ARREST_BEFORE =
 const EXPLOIT_CUE = /\bexploit(?:s|ed|ing|ation)?\b|悪用/i;
 /** "the treaty", 同条約, 条約案: a sentence that refers back to the last policy instrument named. */
 const INSTRUMENT_ANAPHOR =
-  /\b(?:the|this|that) (?:draft |new )?(?:treaty|convention|order|executive order|process|accord|agreement|list|law|act|directive|statement|pledge|code(?: of (?:practice|conduct))?)\b|同条約|条約案|本条約|同大統領令|同プロセス|同協定|同法|同リスト|同声明/i;
+  /\b(?:the|this|that) (?:draft |new )?(?:treaty|convention|order|executive order|process|accord|agreement|list|law|act|directive|statement|pledge|ban|proposal|measure|code(?: of (?:practice|conduct))?)\b|同条約|条約案|本条約|同大統領令|同プロセス|同協定|同法|同リスト|同声明/i;
 /**
  * A vendor or an agency that speaks of the intrusion into its own systems ("Microsoft said … gained access to email
  * accounts of its senior leadership", 自社のサーバーに不正アクセス) is that intrusion's victim after all.
@@ -575,6 +576,26 @@ function bystanderRole(text: string, sentence: Sentence, m: Mention): BystanderR
   if (SPEAKER_BEFORE_EN.test(before) || SPEAKER_AFTER_JA.test(after)) return 'reporter';
   const says = SPEAKER_AFTER_EN.test(after) || (TOPIC_AFTER_JA.test(after) && SAYS_JA.test(rest.trimEnd().replace(/[。.]$/, '')));
   return says && !SELF_REPORT.test(rest) ? 'reporter' : undefined;
+}
+
+/**
+ * A measure's name with the country that takes it ("Ransom payment ban (United Kingdom)"): the country named nearest
+ * before it in its sentence, or the country of a government agency named there; the bare name when none is.
+ */
+function measureName(
+  measure: { name: string; start: number },
+  mentions: readonly { entity: KbEntity; start: number }[],
+  sentence: { start: number; end: number },
+  kb: KnowledgeBase,
+): string {
+  const inSentence = mentions.filter((m) => m.start >= sentence.start && m.start < sentence.end);
+  const before = inSentence.filter((m) => m.start < measure.start).reverse();
+  const country =
+    [...before, ...inSentence].find((m) => m.entity.kind === 'location' && m.entity.country !== undefined)?.entity ??
+    [...before, ...inSentence]
+      .map((m) => (m.entity.roles.includes('government-agency') && m.entity.country ? kb.country(m.entity.country) : undefined))
+      .find((e) => e !== undefined);
+  return country ? `${measure.name} (${country.name})` : measure.name;
 }
 
 /**

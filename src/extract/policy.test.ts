@@ -138,13 +138,34 @@ describe('policy instruments in STIX', () => {
   });
 });
 
+/** "Intellexa listed-under Entity List", "United States NOT signs …": every relationship of a text, by entity name. */
+const relations = (text: string, lang: 'ja' | 'en'): string[] => {
+  const x = extractDocument(extractor, { id: 'report--00000000-0000-4000-8000-000000000001', title: 't', text, lang, origin: 't' });
+  const name = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
+  return x.relations.map((r) => `${name.get(r.source)} ${r.negated ? 'NOT ' : ''}${r.type} ${name.get(r.target)}`);
+};
+
+describe('ransom payment measures, which news names by what they do', () => {
+  it('are instruments named with the country that takes them, in English and Japanese, proposed by that country', () => {
+    // The NHS is what the ban covers, not who proposes it.
+    expect(
+      relations('The UK government said it will ban public sector bodies, such as the NHS and local councils, from paying ransoms.', 'en'),
+    ).toEqual(['United Kingdom proposes Ransom payment ban (United Kingdom)']);
+    expect(relations('英国政府は、公的機関による身代金の支払いを禁止する方針を発表した。', 'ja')).toEqual([
+      'United Kingdom proposes Ransom payment ban (United Kingdom)',
+    ]);
+    expect(relations('The UK decided not to ban ransom payments by companies.', 'en')).toEqual([
+      'United Kingdom NOT proposes Ransom payment ban (United Kingdom)',
+    ]);
+    expect(relations('Australia will require businesses to report ransomware payments within 72 hours.', 'en')).toEqual([
+      'Australia proposes Ransom payment reporting requirement (Australia)',
+    ]);
+    // A ban on something else, or ransom without a measure, is none.
+    expect(relations('The UK will ban the sale of default passwords. Victims paid a ransom.', 'en')).toEqual([]);
+  });
+});
+
 describe('designations by an agency that keeps a sanctions list', () => {
-  /** "Intellexa listed-under Entity List": every relationship of a text, by entity name. */
-  const relations = (text: string, lang: 'ja' | 'en'): string[] => {
-    const x = extractDocument(extractor, { id: 'report--00000000-0000-4000-8000-000000000001', title: 't', text, lang, origin: 't' });
-    const name = new Map(x.entities.map((e) => [e.entity.key, e.entity.name]));
-    return x.relations.map((r) => `${name.get(r.source)} ${r.type} ${name.get(r.target)}`);
-  };
   const stances = (text: string, lang: 'ja' | 'en'): string[] => relations(text, lang).filter((r) => r.includes(' listed-under '));
 
   it('lists the designated on the list the agency keeps, though the text does not name it', () => {

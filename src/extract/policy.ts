@@ -106,11 +106,32 @@ export interface FoundInstrument {
   readonly kind: InstrumentKind;
   readonly start: number;
   readonly end: number;
+  /** A measure named by what it does (a ransom payment ban): the country that takes it completes its name. */
+  readonly measure?: boolean;
 }
+
+/**
+ * Ransom payment measures, which news reports without a name ("the UK will ban public bodies from paying ransoms",
+ * 身代金の支払いを禁止する方針): the mention is the measure's verb, the name says what it does, and the extraction
+ * adds the country that takes it (one ban per country, in any language).
+ */
+const RANSOM_MEASURES: readonly { name: string; re: RegExp }[] = [
+  {
+    name: 'Ransom payment ban',
+    re: /\bban(?:s|ned|ning)?\b(?=[^.。\n]{1,200}?\b(?:paying|making|pay) (?:a |any )?ransom| (?:on )?(?:paying |making )?ransom)|\bprohibition on (?:paying |making )?ransom|\bransom(?:ware)? payments? ban|身代金の?支払い?を?禁止/g,
+  },
+  {
+    name: 'Ransom payment reporting requirement',
+    re: /\b(?:require|requires|required|requiring|oblige|obliges|obliged|mandatory)\b(?=[^.。\n]{1,120}?\breport(?:ing)?(?: of)? (?:any |their |a )?ransom(?:ware)? payment)|\bransom(?:ware)? payment reporting|身代金の?支払い?の?(?:報告|届け出)を?義務/g,
+  },
+];
 
 /** Instruments named in the text by their shape (the KB's known instruments are found by the gazetteer). */
 export function findNewInstruments(text: string): FoundInstrument[] {
   const out: FoundInstrument[] = [];
+  if (/ransom|身代金/i.test(text))
+    for (const { name, re } of RANSOM_MEASURES)
+      for (const m of execAll(re, text)) out.push({ name, kind: 'law', start: m.index, end: m.index + m[0].length, measure: true });
   for (const m of execAll(EXECUTIVE_ORDER, text)) {
     const number = m[1] ?? m[2] ?? '';
     out.push({ name: `Executive Order ${number}`, kind: 'executive-order', start: m.index, end: m.index + m[0].length });
@@ -156,7 +177,7 @@ const CUES: readonly (readonly [StanceType, RegExp])[] = [
   ['joins', /\b(?:join(?:s|ed|ing)?|participat(?:e|es|ed|ing)|adher(?:e|es|ed)|withdr(?:ew|aw|awn) from)\b|参加|加盟|加わ|加入|離脱/gi],
   [
     'proposes',
-    /\b(?:propos(?:e|es|ed|ing)|launch(?:es|ed|ing)?|introduc(?:e|es|ed|ing)|issu(?:e|es|ed|ing)|convene[sd]?|spearhead(?:s|ed)?|initiat(?:e|es|ed)|publish(?:es|ed)?|revis(?:e|es|ed))\b|提唱|発足|立ち上げ|主導|提案|発出|発令|策定|改訂|公表/gi,
+    /\b(?:propos(?:e|es|ed|ing)|launch(?:es|ed|ing)?|introduc(?:e|es|ed|ing)|issu(?:e|es|ed|ing)|convene[sd]?|spearhead(?:s|ed)?|initiat(?:e|es|ed)|publish(?:es|ed)?|revis(?:e|es|ed)|ban(?:s|ned|ning)?|will require)\b|提唱|発足|立ち上げ|主導|提案|発出|発令|策定|改訂|公表|方針|義務付け|義務化/gi,
   ],
 ];
 /** Negation before an English verb ("did not sign", "declined to join") … */
@@ -176,7 +197,12 @@ function isParty(text: string, item: PolicyItem): boolean {
   const e = item.entity;
   if (e.kind === 'location') {
     // 日本弁護士連合会: a country name inside a Japanese compound noun is part of another name, not a party.
-    if (e.country === undefined || /[\p{Script=Han}\p{Script=Katakana}]/u.test(text[item.end] ?? '')) return false;
+    // (英国政府は, 米当局が: the state's government or authorities are the state.)
+    if (
+      e.country === undefined ||
+      (/[\p{Script=Han}\p{Script=Katakana}]/u.test(text[item.end] ?? '') && !/^(?:政府|当局)/.test(text.slice(item.end, item.end + 2)))
+    )
+      return false;
     return (
       !VENUE_AFTER_JA.test(text.slice(item.end, item.end + 12)) &&
       !VENUE_BEFORE_EN.test(text.slice(Math.max(0, item.start - 30), item.start))
@@ -289,7 +315,16 @@ export function findStances(
           )
         );
       };
-      const sorted = candidates.filter((c) => ownSubject(c) && !aboutAnother(c)).sort((a, b) => distance(a) - distance(b));
+      // A measure's own verb ("will ban … from paying ransoms") is taken by a party before it; those after are its
+      // objects. (A designation's verb, "sanctioned Intellexa", lists the party after it.)
+      const objectOfMeasure = (c: { start: number; end: number }): boolean =>
+        instrument.entity.policy?.kind !== 'sanctions-listing' &&
+        c.start >= instrument.start &&
+        c.end <= instrument.end &&
+        party.start >= instrument.end;
+      const sorted = candidates
+        .filter((c) => ownSubject(c) && !aboutAnother(c) && !objectOfMeasure(c))
+        .sort((a, b) => distance(a) - distance(b));
       const best = sorted[0];
       if (!best || distance(best) > 60) continue;
       // The nearest cue, and any stated negation close by (ロシアは…に反対しており、署名していない).
