@@ -443,6 +443,24 @@ describe('English extraction', () => {
     ]);
   });
 
+  it('reads a gang’s claim of an attack with no victim named as targeting the victims named before, and makers listed', () => {
+    const claimed = extractDocument(
+      starter,
+      doc(
+        'アサヒグループホールディングスは、ランサムウェア攻撃で出荷が停止したと発表した。ランサムウェア集団「Qilin」が犯行声明を出した。',
+      ),
+    );
+    expect(relationsOf(claimed)).toContain('Qilin targets Asahi Group Holdings');
+    const makers = extractDocument(
+      starter,
+      doc(
+        'The KV botnet was built from outdated Cisco and Netgear routers that Volt Typhoon used while targeting US infrastructure.',
+        'en',
+      ),
+    );
+    expect(rolesOf(makers)).toEqual([]);
+  });
+
   it('reads a Japanese botnet named in brackets, and a hospital named short after its full name as one', () => {
     const botnet = extractDocument(starter, doc('一連の攻撃にはボットネット「Aisuru」が使われ、三菱UFJ銀行やりそな銀行も被害を受けた。'));
     expect(names(botnet, 'malware')).toEqual(['Aisuru']);

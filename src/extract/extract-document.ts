@@ -436,6 +436,9 @@ const ACTOR_MODIFIER_GAP =
   /^(?:['’]s\s+|\s+|の|の[「『]|の(?:サイバー|国家支援型?の?|政府系の?)?(?:攻撃|スパイ|サイバースパイ|ハッカー|APT|脅威|犯罪)?(?:グループ|集団|アクター|組織)[「『“"]?)$/;
 /** "DanaBot, which was run from Russia": where an actor's or a malware's operators work from. */
 const RUN_FROM_BEFORE = /\b(?:run|operated|controlled|managed|developed|maintained) (?:out of|from) (?:the )?$/;
+/** An actor's own claim of an attack (the claims ledger reads the same words). */
+export const CLAIMED_ATTACK =
+  /\bclaim(?:s|ed|ing)? (?:responsibility|credit)\b|\bclaim(?:s|ed|ing)? (?:the |an |a )?(?:\w+ )?(?:attack|hack|breach|intrusion)|犯行声明|犯行を主張/i;
 /** How far after a place the actor it describes may start ("China-based group, tracked by Microsoft as Volt Typhoon"). */
 const ORIGIN_REACH = 40;
 const ORIGIN_BEFORE =
@@ -538,6 +541,8 @@ const FLAW_AFTER_EN = /^(?:['’]s)?(?: [A-Z][\w.-]{0,24}| \([^()]{1,24}\)){0,5}
 const PRODUCT_AFTER_EN =
   /^(?:['’]s)?(?: [A-Z][\w.-]{0,24}){0,4}(?: (?:programmable|logic|industrial|network|edge|remote|management|security|storage|file|email|web))?(?: (?:programmable|logic|industrial|network|edge|remote|management|security|storage|file|email|web))? (?:appliances?|devices?|servers?|firewalls?|routers?|gateways?|products?|software|instances?|endpoints?|controllers?|PLCs?)\b/;
 const PRODUCT_AFTER_JA = /^(?:社)?製/;
+/** The other makers listed before a product: " and Netgear" in "Cisco and Netgear routers". */
+const MAKER_LIST_REST = /^(?:,? (?:and |or )?[A-Z][\w-]{0,24}){1,4}(?=\s)/;
 const FLAW_BEFORE_EN = /\b(?:zero-days?|vulnerabilit(?:y|ies)|flaws?|bugs?) in (?:the |its )?$/;
 const FLAW_AFTER_JA = /^(?:[ A-Za-z0-9.ァ-ヴー・-]|（[^（）]{1,24}）){0,40}?の?(?:脆弱性|ゼロデイ)/;
 const SAYS_JA =
@@ -546,7 +551,7 @@ const SAYS_JA =
 const SELF_REFERENCE = /\b(?:its|it|itself|our|we|us)\b|自社|同社|当社|自ら/;
 /** What a victim says of its own attack (攻撃を受けた, ランサムウェア感染, "suffered"): said by an organisation, about itself. */
 const SELF_REPORT =
-  /\bsuffered\b|\b(?:customer|employee|user|patient)s?(?:'|’)? (?:data|records|information|details) (?:was|were|had been|have been) (?:taken|stolen|exposed|leaked)\b|を受け|被害|感染|障害が発生|流出|不正に引き出され|不正アクセス/;
+  /\bsuffered\b|\b(?:customer|employee|user|patient)s?(?:'|’)? (?:data|records|information|details) (?:was|were|had been|have been) (?:taken|stolen|exposed|leaked)\b|を受け|被害|感染|障害が発生|流出|不正に引き出され|不正アクセス|攻撃(?:で|により|によって)/;
 
 /**
  * What the organisation named at `m` is to the sentence when it does not suffer the attack:
@@ -566,6 +571,7 @@ function bystanderRole(text: string, sentence: Sentence, m: Mention): BystanderR
     FLAW_AFTER_JA.test(after) ||
     FLAW_BEFORE_EN.test(before) ||
     PRODUCT_AFTER_EN.test(after) ||
+    PRODUCT_AFTER_EN.test(after.replace(MAKER_LIST_REST, '')) ||
     PRODUCT_AFTER_JA.test(after)
   )
     return 'maker';
@@ -854,6 +860,17 @@ function findRelations(
           targeted.add(t.e.entity.key);
         }
       }
+    }
+    // "Qilin claimed the attack" / 「Qilin」が犯行声明を出した, with no victim named in the sentence: the gang claims
+    // the attack on the organisations the document has named as its victims so far.
+    if ((actors.length > 0 || software.length > 0) && CLAIMED_ATTACK.test(sentence.text)) {
+      const claimant = (actors.length > 0 ? actors : software)[0];
+      const victims = [...roles.values()].filter((r) => r.role === 'victim' && r.sentence < index).map((r) => r.entity);
+      if (claimant && !items.some((x) => victims.includes(x.e.entity.key)))
+        for (const victim of new Set(victims)) {
+          const entity = entities.find((e) => e.entity.key === victim)?.entity;
+          if (entity) add('targets', claimant.e.entity, entity, index, 50);
+        }
     }
     // Policy: stances on instruments, and the roles of the organisations named. A sentence that takes a stance
     // without naming the instrument ("the treaty", 同条約, 「米国は署名しなかった」) is about the last one named.

@@ -351,7 +351,7 @@ const CONTRACTOR_CUE = /\b(?:contractors?|contracted|hack-for-hire|hackers?-for-
 const SPONSOR_CUE =
   /\b(?:on behalf of|for (?:the )?(?:Chinese |Russian |Iranian )?(?:government|ministry|state|police)|contracted by|hired by|work(?:s|ed|ing)? for|customers? (?:include|included|in|such as)|clients? (?:include|included|in)|sold (?:\w+ ){0,3}to|sells (?:\w+ ){0,3}to|suppl(?:y|ies|ied) (?:\w+ ){0,3}to)\b|の依頼|の委託|から委託|のために|の顧客|顧客|に販売|に提供/i;
 const VICTIM_CUE =
-  /\b(?:was|were|had been|has been) (?:hit|breached|hacked|compromised|attacked|targeted)\b|\b(?:suffered|disclosed) an? (?:\w+ ){0,2}(?:breach|attack|cyberattack|incident)\b|\bvictims? (?:include|included|were)\b|\bamong (?:the )?victims\b|\b(?:data|records|information|details) (?:was|were|had been|have been) (?:taken|stolen|exposed|leaked)\b|被害を受け|不正アクセスを受け|攻撃を受け|サイバー攻撃を受け|ランサムウェア被害|被害に遭|感染被害|情報が流出|流出した|ランサムウェア(?:に)?感染|不正に引き出され|サイバー攻撃による(?:システム)?障害/i;
+  /\b(?:was|were|had been|has been) (?:hit|breached|hacked|compromised|attacked|targeted)\b|\b(?:suffered|disclosed) an? (?:\w+ ){0,2}(?:breach|attack|cyberattack|incident)\b|\bvictims? (?:include|included|were)\b|\bamong (?:the )?victims\b|\b(?:data|records|information|details) (?:was|were|had been|have been) (?:taken|stolen|exposed|leaked)\b|被害を受け|不正アクセスを受け|攻撃を受け|サイバー攻撃を受け|ランサムウェア被害|被害に遭|感染被害|情報が流出|流出した|ランサムウェア(?:に)?感染|不正に引き出され|サイバー攻撃による(?:システム)?障害|攻撃(?:で|により|によって)[^。]{0,30}?(?:停止|障害|暗号化)/i;
 const ABUSE_CUE_ALL =
   /\b(?:abus(?:e|es|ed|ing)|hosted on|host(?:s|ed)? (?:\w+ ){0,2}on|relay(?:s|ed)? through|through (?:the )?(?:accounts?|services?|infrastructure)|misus(?:e|es|ed|ing))\b|悪用|経由|踏み台|を介し/gi;
 const PROVIDER_ROLES = new Set(['technology-company', 'platform']);

@@ -171,4 +171,12 @@ describe('claims of an attack', () => {
       ),
     ).toEqual(['Example News: Japan Airlines attack-attributed-to NoName057(16) (80)']);
   });
+
+  it('take a gang’s own claim that names no victim as a claim of the attack the document reports', async () => {
+    expect(
+      await claimsOfText(
+        '---\ntitle: アサヒ\npublished: 2025-10-08\nlang: ja\n---\nアサヒグループホールディングスは、ランサムウェア攻撃でシステムが停止したと発表した。ランサムウェア集団「Qilin」がリークサイトで犯行声明を出した。\n',
+      ),
+    ).toEqual(['Qilin: Asahi Group Holdings attack-attributed-to Qilin (80)']);
+  });
 });

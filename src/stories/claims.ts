@@ -4,6 +4,7 @@
 // an organisation it attacks (by the knowledge graph) and an attribution cue or the actor's own claim (犯行声明)
 // records who is named for that attack.
 import { isTitleSentence } from '../core/document.js';
+import { CLAIMED_ATTACK } from '../extract/extract-document.js';
 import type { GraphStore, StoredDocument } from '../store/graph-store.js';
 
 export interface Claim {
@@ -53,9 +54,6 @@ const NEGATION = /\b(?:not|no|denied|denies|rejected|did not|didn't|cannot)\b|�
 const ACTOR_TYPES = new Set(['intrusion-set', 'threat-actor', 'campaign']);
 /** Who can be named for an attack: actors, and ransomware, whose family names its gang ("BlackSuit claimed the attack"). */
 const ATTACKER_TYPES = new Set([...ACTOR_TYPES, 'malware']);
-/** An actor's own claim for an attack. */
-const SELF_CLAIM =
-  /\bclaim(?:s|ed|ing)? (?:responsibility|credit)\b|\bclaim(?:s|ed|ing)? (?:the |an |a )?(?:\w+ )?(?:attack|hack|breach|intrusion)|犯行声明|犯行を主張/i;
 const CLAIMANT_ROLES = new Set(['security-vendor', 'government-agency', 'media', 'ngo', 'international-body']);
 
 /** Hedging word and confidence of a sentence (plain assertions count as 80). */
@@ -102,11 +100,12 @@ export async function claimsOf(store: GraphStore, doc: StoredDocument): Promise<
     }
     return victims;
   };
+  const documentOrganisations = [...objects].filter(([, o]) => o.type === 'identity' && !o.sector).map(([id, o]) => ({ id, name: o.name }));
   const claims: Claim[] = [];
   for (const [start, items] of bySentence) {
     const sentence = items[0]?.sentence ?? '';
     const attribution = ATTRIBUTION.test(sentence);
-    const selfClaim = SELF_CLAIM.test(sentence);
+    const selfClaim = CLAIMED_ATTACK.test(sentence);
     if (!attribution && !selfClaim) continue;
     const typed = items.map((m) => ({ m, o: objects.get(m.objectId) })).filter((x) => x.o !== undefined);
     const claimantIn = (exclude: string): string =>
@@ -132,15 +131,20 @@ export async function claimsOf(store: GraphStore, doc: StoredDocument): Promise<
     // An attack on an organisation the graph says the actor targets, claimed by the actor itself (犯行声明, "claimed
     // responsibility") or attributed by somebody ("FBI attributes the DMM Bitcoin theft to TraderTraitor").
     const attackers = typed.filter((x) => ATTACKER_TYPES.has(x.o?.type ?? ''));
-    const organisations = typed.filter((x) => x.o?.type === 'identity' && !x.o.sector);
+    const organisations = typed
+      .filter((x) => x.o?.type === 'identity' && !x.o.sector)
+      .map((x) => ({ id: x.m.objectId, name: x.o?.name ?? '' }));
     for (const attacker of attackers) {
-      if (organisations.length === 0 || !attacker.o) break;
+      if (!attacker.o) continue;
       const victims = await attackedBy(attacker.m.objectId);
-      for (const victim of organisations) {
-        if (!victim.o || !victims.has(victim.m.objectId)) continue;
-        const claimant = selfClaim ? attacker.o.name : claimantIn(victim.o.name);
-        if (claims.some((c) => c.subject === victim.o?.name && c.object === attacker.o?.name && c.start === start)) continue;
-        claims.push(claim(claimant, victim.o.name, 'attack-attributed-to', attacker.o.name));
+      // A gang's own claim names no victim when the story already has ("Qilin claimed the attack"): it claims the
+      // attacks on the organisations of the document it targets.
+      const named = organisations.filter((o) => victims.has(o.id));
+      const claimed = named.length > 0 || !selfClaim ? named : documentOrganisations.filter((o) => victims.has(o.id));
+      for (const victim of claimed) {
+        const claimant = selfClaim ? attacker.o.name : claimantIn(victim.name);
+        if (claims.some((c) => c.subject === victim.name && c.object === attacker.o?.name && c.start === start)) continue;
+        claims.push(claim(claimant, victim.name, 'attack-attributed-to', attacker.o.name));
       }
     }
     if (!attribution) continue;
