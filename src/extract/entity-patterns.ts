@@ -77,8 +77,8 @@ const NEW_SOFTWARE_JA = /([A-Za-z][A-Za-z0-9.-]{2,24})(?:ランサムウェア|�
 /** 「Voidlinkと呼ばれるバックドア」: a Latin name, a naming phrase, then the kind noun. */
 const CALLED_SOFTWARE_JA =
   /(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9._-]{2,24})(?:と呼ばれる|という|と名付けられた)(?:新たな|新しい|独自の)?(?:マルウェア|バックドア|ランサムウェア|ローダー|スティーラー|ワイパー)/g;
-/** "government, technology, media and telecommunication sectors": the sectors of a list before the noun. */
-const SECTOR_LIST_EN = /\b((?:[a-z]{3,20},? (?:and |or )?){1,8})(?:sectors|industries|verticals)\b/g;
+/** "government, technology, media and telecommunication sectors" (or networks): the sectors of a list before the noun. */
+const SECTOR_LIST_EN = /\b((?:[a-z]{3,20},? (?:and |or )?){1,8})(?:sectors|industries|verticals|networks)\b/g;
 const NEW_SOFTWARE_JA_QUOTED =
   /(?:ランサムウェア|マルウェア|バックドア|スティーラー|スパイウェア|ローダー|ボットネット|ワイパー)「([^」\n]{2,40})」/g;
 const NEW_ACTOR_JA_QUOTED =
@@ -510,7 +510,7 @@ export function findPatternEntities(
   for (const m of execAll(SECTOR_LIST_EN, text)) {
     for (const w of execAll(/[a-z]{3,20}/g, m[1] ?? '')) {
       if (w[0] === 'and') continue;
-      const sector = [w[0], `${w[0]}s`, `${w[0]} services`].flatMap((n) => kb.lookup(n)).find((e) => e.kind === 'sector');
+      const sector = [w[0], `${w[0]}s`, `${w[0]} services`, `${w[0]}ation`].flatMap((n) => kb.lookup(n)).find((e) => e.kind === 'sector');
       const start = m.index + w.index;
       if (sector && !known(start, start + w[0].length))
         out.push({ entity: sector, start, end: start + w[0].length, surface: w[0], confidence: 80 });

@@ -461,6 +461,26 @@ describe('English extraction', () => {
     expect(rolesOf(makers)).toEqual([]);
   });
 
+  it('reads a state "responsible" for what an actor did as its origin, and the sectors of a list of networks', () => {
+    const state = extractDocument(
+      starter,
+      doc(
+        'The FBI said North Korea was responsible for the theft of $1.5 billion from the exchange, which it attributed to the TraderTraitor cluster.',
+        'en',
+      ),
+    );
+    expect(relationsOf(state)).toEqual(['TraderTraitor originates-from North Korea']);
+    const networks = extractDocument(
+      starter,
+      doc('Salt Typhoon breached telecommunications, government and transport networks in 80 countries.', 'en'),
+    );
+    expect(relationsOf(networks)).toEqual([
+      'Salt Typhoon targets Government',
+      'Salt Typhoon targets Telecommunications',
+      'Salt Typhoon targets Transportation',
+    ]);
+  });
+
   it('reads a Japanese botnet named in brackets, and a hospital named short after its full name as one', () => {
     const botnet = extractDocument(starter, doc('一連の攻撃にはボットネット「Aisuru」が使われ、三菱UFJ銀行やりそな銀行も被害を受けた。'));
     expect(names(botnet, 'malware')).toEqual(['Aisuru']);

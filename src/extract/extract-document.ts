@@ -180,12 +180,16 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
     knownInstruments.find((slot) => slot.mentions.some((m) => m.surface.length > name.length && m.surface.endsWith(name)))?.entity;
   for (const found of findNewInstruments(text)) {
     if (overlaps(found.start, found.end) || patternCover.overlaps(found.start, found.end)) continue;
-    const p = found.measure ? { ...found, name: measureName(found, kbMentions, sentenceOf(found.start), extractor.kb) } : found;
+    const named = found.measure ? measureNames(found, found.measure.nameJa, kbMentions, sentenceOf(found.start), extractor.kb) : undefined;
+    const p = named ? { ...found, name: named.name } : found;
     patternCover.cover(p.start, p.end);
     add(
       extractor.kb.lookup(p.name).find((e) => e.kind === 'policy-instrument') ??
         namedInFull(p.name) ??
-        patternEntity('policy-instrument', p.name, { policy: { kind: p.kind } }),
+        patternEntity('policy-instrument', p.name, {
+          policy: { kind: p.kind },
+          ...(named ? { aliases: [p.name, named.nameJa].map((value) => ({ value, sources: ['kizashi-pattern'] })) } : {}),
+        }),
       {
         start: p.start,
         end: p.end,
@@ -439,6 +443,8 @@ const RUN_FROM_BEFORE = /\b(?:run|operated|controlled|managed|developed|maintain
 /** An actor's own claim of an attack (the claims ledger reads the same words). */
 export const CLAIMED_ATTACK =
   /\bclaim(?:s|ed|ing)? (?:responsibility|credit)\b|\bclaim(?:s|ed|ing)? (?:the |an |a )?(?:\w+ )?(?:attack|hack|breach|intrusion)|犯行声明|犯行を主張/i;
+/** After a state: that it is behind what the sentence reports ("North Korea was responsible for"; 北朝鮮が関与 is in ORIGIN_AFTER). */
+const STATE_RESPONSIBLE_AFTER = /^ (?:was|is|were|is believed to be|was found to be) (?:responsible|behind)\b/;
 /** How far after a place the actor it describes may start ("China-based group, tracked by Microsoft as Volt Typhoon"). */
 const ORIGIN_REACH = 40;
 const ORIGIN_BEFORE =
@@ -585,15 +591,17 @@ function bystanderRole(text: string, sentence: Sentence, m: Mention): BystanderR
 }
 
 /**
- * A measure's name with the country that takes it ("Ransom payment ban (United Kingdom)"): the country named nearest
- * before it in its sentence, or the country of a government agency named there; the bare name when none is.
+ * A measure's names with the country that takes it ("Ransom payment ban (United Kingdom)", 身代金支払い禁止（英国）):
+ * the country named nearest before it in its sentence, or the country of a government agency named there; the bare
+ * names when none is.
  */
-function measureName(
+function measureNames(
   measure: { name: string; start: number },
+  nameJa: string,
   mentions: readonly { entity: KbEntity; start: number }[],
   sentence: { start: number; end: number },
   kb: KnowledgeBase,
-): string {
+): { name: string; nameJa: string } {
   const inSentence = mentions.filter((m) => m.start >= sentence.start && m.start < sentence.end);
   const before = inSentence.filter((m) => m.start < measure.start).reverse();
   const country =
@@ -601,7 +609,9 @@ function measureName(
     [...before, ...inSentence]
       .map((m) => (m.entity.roles.includes('government-agency') && m.entity.country ? kb.country(m.entity.country) : undefined))
       .find((e) => e !== undefined);
-  return country ? `${measure.name} (${country.name})` : measure.name;
+  if (!country) return { name: measure.name, nameJa };
+  const countryJa = country.aliases.find((a) => /^[\p{Script=Han}\p{Script=Katakana}ー・]+$/u.test(a.value))?.value;
+  return { name: `${measure.name} (${country.name})`, nameJa: countryJa ? `${nameJa}（${countryJa}）` : nameJa };
 }
 
 /**
@@ -776,8 +786,12 @@ function findRelations(
       const modifiesActor = actors.some((a) => a.m.start >= x.m.end && ACTOR_MODIFIER_GAP.test(text.slice(x.m.end, a.m.start)));
       // 親ロシア派の, "pro-Russian": the side an actor takes (no victim), named as other ties are ("Russia-aligned").
       const allegiance = /(?:\bpro-|親)$/i.test(before) && (x.e.entity.demonyms?.includes(x.m.alias) || after.startsWith('派'));
+      // "North Korea was responsible for the theft …, which it attributed to the TraderTraitor cluster": the state
+      // behind what the sentence's actors did, wherever the sentence names them.
+      const responsible = actors.length > 0 && STATE_RESPONSIBLE_AFTER.test(after);
       if (
         ORIGIN_AFTER.test(after) ||
+        responsible ||
         allegiance ||
         demonymOfActor ||
         modifiesActor ||
@@ -791,7 +805,7 @@ function findRelations(
         // LockBit affiliates" the place describes the provider, not LockBit.
         const described = first && first.m.start - x.m.end <= ORIGIN_REACH ? listRun(text, first, following) : [];
         const nearestBefore = [...actors, ...software].filter((a) => a.m.end <= x.m.start).sort((a, b) => b.m.end - a.m.end)[0];
-        for (const a of described.length > 0 ? described : nearestBefore ? [nearestBefore] : []) {
+        for (const a of responsible ? actors : described.length > 0 ? described : nearestBefore ? [nearestBefore] : []) {
           add('originates-from', a.e.entity, x.e.entity, index, 60);
         }
       }

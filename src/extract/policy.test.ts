@@ -160,6 +160,18 @@ describe('ransom payment measures, which news names by what they do', () => {
     expect(relations('Australia will require businesses to report ransomware payments within 72 hours.', 'en')).toEqual([
       'Australia proposes Ransom payment reporting requirement (Australia)',
     ]);
+    // Its Japanese name carries the country too, for a Japanese digest.
+    const ja = extractDocument(extractor, {
+      id: 'report--00000000-0000-4000-8000-000000000001',
+      title: 't',
+      text: '英国政府は、公的機関による身代金の支払いを禁止する方針を発表した。',
+      lang: 'ja',
+      origin: 't',
+    });
+    expect(ja.entities.find((e) => e.entity.kind === 'policy-instrument')?.entity.aliases.map((a) => a.value)).toEqual([
+      'Ransom payment ban (United Kingdom)',
+      '身代金支払い禁止（英国）',
+    ]);
     // A ban on something else, or ransom without a measure, is none.
     expect(relations('The UK will ban the sale of default passwords. Victims paid a ransom.', 'en')).toEqual([]);
   });

@@ -106,8 +106,8 @@ export interface FoundInstrument {
   readonly kind: InstrumentKind;
   readonly start: number;
   readonly end: number;
-  /** A measure named by what it does (a ransom payment ban): the country that takes it completes its name. */
-  readonly measure?: boolean;
+  /** A measure named by what it does (a ransom payment ban), with its Japanese name: the country that takes it completes both. */
+  readonly measure?: { readonly nameJa: string };
 }
 
 /**
@@ -115,13 +115,15 @@ export interface FoundInstrument {
  * 身代金の支払いを禁止する方針): the mention is the measure's verb, the name says what it does, and the extraction
  * adds the country that takes it (one ban per country, in any language).
  */
-const RANSOM_MEASURES: readonly { name: string; re: RegExp }[] = [
+const RANSOM_MEASURES: readonly { name: string; nameJa: string; re: RegExp }[] = [
   {
     name: 'Ransom payment ban',
+    nameJa: '身代金支払い禁止',
     re: /\bban(?:s|ned|ning)?\b(?=[^.。\n]{1,200}?\b(?:paying|making|pay) (?:a |any )?ransom| (?:on )?(?:paying |making )?ransom)|\bprohibition on (?:paying |making )?ransom|\bransom(?:ware)? payments? ban|身代金の?支払い?を?禁止/g,
   },
   {
     name: 'Ransom payment reporting requirement',
+    nameJa: '身代金支払い報告義務',
     re: /\b(?:require|requires|required|requiring|oblige|obliges|obliged|mandatory)\b(?=[^.。\n]{1,120}?\breport(?:ing)?(?: of)? (?:any |their |a )?ransom(?:ware)? payment)|\bransom(?:ware)? payment reporting|身代金の?支払い?の?(?:報告|届け出)を?義務/g,
   },
 ];
@@ -130,8 +132,8 @@ const RANSOM_MEASURES: readonly { name: string; re: RegExp }[] = [
 export function findNewInstruments(text: string): FoundInstrument[] {
   const out: FoundInstrument[] = [];
   if (/ransom|身代金/i.test(text))
-    for (const { name, re } of RANSOM_MEASURES)
-      for (const m of execAll(re, text)) out.push({ name, kind: 'law', start: m.index, end: m.index + m[0].length, measure: true });
+    for (const { name, nameJa, re } of RANSOM_MEASURES)
+      for (const m of execAll(re, text)) out.push({ name, kind: 'law', start: m.index, end: m.index + m[0].length, measure: { nameJa } });
   for (const m of execAll(EXECUTIVE_ORDER, text)) {
     const number = m[1] ?? m[2] ?? '';
     out.push({ name: `Executive Order ${number}`, kind: 'executive-order', start: m.index, end: m.index + m[0].length });

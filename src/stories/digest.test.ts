@@ -68,6 +68,13 @@ describe('the daily digest', () => {
     expect(fact(mirrorFaceEn, 'Sectors: ')).toContain('Government');
     expect(fact(mirrorFaceEn, 'Organisations: ')).toContain('National Police Agency (Japan)');
     expect(mirrorFaceEn?.claims).toEqual(expect.arrayContaining([expect.objectContaining({ object: 'China' })]));
+    // Policy instruments too: 能動的サイバー防御法 in Japanese, its English name in English.
+    const law = (digest: typeof ja): string =>
+      digest.stories.flatMap((s) => s.facts).find((f) => f.startsWith('政策・制度：') || f.startsWith('Policy')) ?? '';
+    expect(law(await buildDigest(store, { date: '2025-05-16', lang: 'ja', tz: 'Asia/Tokyo' }))).toContain('能動的サイバー防御法');
+    expect(law(await buildDigest(store, { date: '2025-05-16', lang: 'en', tz: 'Asia/Tokyo' }))).toContain(
+      'Active Cyber Defense Act (Japan)',
+    );
     const html = digestToHtml({ ...ja, stories: [{ ...ja.stories[0]!, title: '<script>alert(1)</script>' }] });
     expect(html).not.toContain('<script>alert(1)');
     expect(html).toContain('&lt;script&gt;');

@@ -30,10 +30,11 @@ export interface ClusteredStory extends StoryListing {
 }
 
 /**
- * Japanese reporting writes countries, organisations and sectors in Japanese (中国, 警察庁, 政府機関), but keeps
- * actor, malware and technique names, and acronyms (CISA, FBI), as the industry writes them.
+ * Japanese reporting writes countries, organisations, sectors and policy instruments in Japanese (中国, 警察庁,
+ * 政府機関, 能動的サイバー防御法), but keeps actor, malware and technique names, and acronyms (CISA, FBI), as the
+ * industry writes them.
  */
-const LOCALISED = new Set(['location', 'identity']);
+const LOCALISED = new Set(['location', 'identity', 'x-kizashi-policy-instrument']);
 const ACRONYM = /^[A-Z]{2,6}$/;
 
 /**
