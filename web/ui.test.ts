@@ -150,6 +150,14 @@ describe.skipIf(!HAS_CHROMIUM)('web workspace in Chromium', () => {
     await shot(page, 'story');
   });
 
+  it('shows an attack’s attribution in the claims ledger, with a gang’s own claim marked as such', async () => {
+    const blackSuit = (await store.listObjects({ type: 'malware', limit: 200 })).find((o) => o.name === 'BlackSuit');
+    await open(page, `#/entity/${blackSuit?.id ?? ''}`);
+    const ledger = (await page.locator('[data-testid=claims]').textContent()) ?? '';
+    expect(ledger).toMatch(/KADOKAWAへの攻撃|attack on KADOKAWA/);
+    expect(ledger).toMatch(/BlackSuit(?:自身| itself)/);
+  });
+
   it('highlights a document’s mentions; confirming and rejecting a mention is stored and changes the extraction', async () => {
     const [hit] = await store.search('MirrorFace', { kind: 'document' });
     await open(page, `#/doc/${hit?.id ?? ''}`);
