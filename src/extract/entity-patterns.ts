@@ -129,6 +129,9 @@ const VENDOR_ACTOR_ID =
 
 const ORG_SUFFIX_EN =
   /\b((?:[A-Z][A-Za-z0-9&'-]{1,24} ){0,3}[A-Z][A-Za-z0-9&'-]{1,24}),? (?:Inc\.|Corp\.|Corporation|Ltd\.|LLC|GmbH|Co\., Ltd\.|S\.A\.|AG|PLC)(?=\W|$)/g;
+/** Universities and hospitals, often in the news as victims: "Harvard University", "University of Manchester". */
+const INSTITUTION_EN =
+  /\b(?:(?!(?:The|A|An|This|Its|Our|Their) )(?:[A-Z][A-Za-z'-]{1,24} ){1,3}(?:University|Hospital|College|Medical Cent(?:er|re)|Health System)|University of [A-Z][a-z]{2,20}(?: [A-Z][a-z]{2,20}){0,2})\b/g;
 const MINISTRY_EN =
   /\b(?:Ministry|Department) of (?:(?:the|and|for) )?[A-Z][a-z]{2,20}(?: (?:and|of|the) [A-Z][a-z]{2,20}| [A-Z][a-z]{2,20}){0,3}/g;
 const ORG_JA_SHA =
@@ -496,7 +499,12 @@ export function findPatternEntities(
       if (name) add('intrusion-set', name, m.index + m[0].indexOf(name), 60);
     }
   }
-  for (const re of [ORG_SUFFIX_EN, MINISTRY_EN, ...ifJapanese([ORG_JA_SHA, AGENCY_JA, POLICE_JA, HOLDINGS_JA, ORG_AFTER_NOUN_JA])]) {
+  for (const re of [
+    ORG_SUFFIX_EN,
+    MINISTRY_EN,
+    INSTITUTION_EN,
+    ...ifJapanese([ORG_JA_SHA, AGENCY_JA, POLICE_JA, HOLDINGS_JA, ORG_AFTER_NOUN_JA]),
+  ]) {
     for (const m of execAll(re, text)) {
       const raw = (m[1] ?? m[0]).trim();
       const name = /[A-Za-z]/.test(raw) ? cleanName(raw) : raw;

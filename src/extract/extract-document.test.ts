@@ -481,6 +481,18 @@ describe('English extraction', () => {
     ]);
   });
 
+  it('reads universities and hospitals named in English, and an organisation "among those affected" as a victim', () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        'Harvard University confirmed it was among the organisations affected. The University of Manchester was hit. The Hospital said nothing.',
+        'en',
+      ),
+    );
+    expect(names(x, 'identity')).toEqual(['Harvard University', 'University of Manchester']);
+    expect(rolesOf(x)).toEqual(['Harvard University: victim', 'University of Manchester: victim']);
+  });
+
   it('reads a Japanese botnet named in brackets, and a hospital named short after its full name as one', () => {
     const botnet = extractDocument(starter, doc('一連の攻撃にはボットネット「Aisuru」が使われ、三菱UFJ銀行やりそな銀行も被害を受けた。'));
     expect(names(botnet, 'malware')).toEqual(['Aisuru']);
