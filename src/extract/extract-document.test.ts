@@ -481,7 +481,7 @@ describe('English extraction', () => {
     ]);
   });
 
-  it('reads universities and hospitals named in English, and an organisation "among those affected" as a victim', () => {
+  it('reads universities and hospitals named in English, and organisations "among those affected" or attacked as victims', () => {
     const x = extractDocument(
       starter,
       doc(
@@ -491,6 +491,16 @@ describe('English extraction', () => {
     );
     expect(names(x, 'identity')).toEqual(['Harvard University', 'University of Manchester']);
     expect(rolesOf(x)).toEqual(['Harvard University: victim', 'University of Manchester: victim']);
+    // What an attack is on, with no attacker named; not the agency that acted, nor whom hackers worked for.
+    const on = extractDocument(
+      starter,
+      doc(
+        "The UK's National Crime Agency arrested four people over the cyberattacks on Marks & Spencer, the Co-op and Harrods. i-Soon hacked on behalf of the Ministry of Public Security.",
+        'en',
+      ),
+    );
+    expect(rolesOf(on)).toEqual(['Co-op: victim', 'Harrods: victim', 'Marks & Spencer: victim', 'i-Soon: cyber-mercenary']);
+    expect(rolesOf(extractDocument(starter, doc('アスクルへのランサムウェア攻撃で、出荷が止まった。')))).toEqual(['Askul: victim']);
   });
 
   it('reads a Japanese botnet named in brackets, and a hospital named short after its full name as one', () => {

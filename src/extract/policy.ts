@@ -354,6 +354,24 @@ const SPONSOR_CUE =
   /\b(?:on behalf of|for (?:the )?(?:Chinese |Russian |Iranian )?(?:government|ministry|state|police)|contracted by|hired by|work(?:s|ed|ing)? for|customers? (?:include|included|in|such as)|clients? (?:include|included|in)|sold (?:\w+ ){0,3}to|sells (?:\w+ ){0,3}to|suppl(?:y|ies|ied) (?:\w+ ){0,3}to)\b|の依頼|の委託|から委託|のために|の顧客|顧客|に販売|に提供/i;
 const VICTIM_CUE =
   /\b(?:was|were|had been|has been) (?:hit|breached|hacked|compromised|attacked|targeted)\b|\b(?:suffered|disclosed) an? (?:\w+ ){0,2}(?:breach|attack|cyberattack|incident)\b|\bvictims? (?:include|included|were)\b|\bamong (?:the )?(?:victims|(?:organi[sz]ations|companies|customers|firms|institutions) (?:affected|hit|breached|impacted|targeted))\b|\b(?:data|records|information|details) (?:was|were|had been|have been) (?:taken|stolen|exposed|leaked)\b|被害を受け|不正アクセスを受け|攻撃を受け|サイバー攻撃を受け|ランサムウェア被害|被害に遭|感染被害|情報が流出|流出した|ランサムウェア(?:に)?感染|不正に引き出され|サイバー攻撃による(?:システム)?障害|攻撃(?:で|により|によって)[^。]{0,30}?(?:停止|障害|暗号化)/i;
+/** Before the organisations an attack is on (with up to three describing words: "the June attack on Japanese publisher"). */
+const ATTACK_ON_BEFORE_EN =
+  /\b(?:cyber-?)?(?:attacks?|breach(?:es)?|intrusions?|hacks?) (?:on|at|against) (?!behalf\b)(?:the )?(?:[A-Za-z-]+ ){0,3}$/i;
+/** After an organisation an attack is on: KADOKAWAへのサイバー攻撃, 同社に対するランサムウェア攻撃. */
+const ATTACK_ON_AFTER_JA = /^(?:社|グループ)?(?:への|に対する)(?:サイバー|ランサムウェア|DDoS)?攻撃/;
+
+/** Whether `item` is among the organisations an attack in the sentence is on (see ATTACK_ON_BEFORE_EN). */
+function attackIsOn(text: string, sentence: Sentence, identities: readonly PolicyItem[], item: PolicyItem): boolean {
+  if (ATTACK_ON_AFTER_JA.test(text.slice(item.end, item.end + 16))) return true;
+  // The first of the list the organisation is in: "… on Marks & Spencer, the Co-op and Harrods".
+  const before = identities.filter((i) => i.end <= item.start).sort((a, b) => b.start - a.start);
+  let first = item;
+  for (const previous of before) {
+    if (!PARTY_LIST_GAP.test(text.slice(previous.end, first.start))) break;
+    first = previous;
+  }
+  return ATTACK_ON_BEFORE_EN.test(text.slice(Math.max(sentence.start, first.start - 60), first.start));
+}
 const ABUSE_CUE_ALL =
   /\b(?:abus(?:e|es|ed|ing)|hosted on|host(?:s|ed)? (?:\w+ ){0,2}on|relay(?:s|ed)? through|through (?:the )?(?:accounts?|services?|infrastructure)|misus(?:e|es|ed|ing))\b|悪用|経由|踏み台|を介し/gi;
 const PROVIDER_ROLES = new Set(['technology-company', 'platform']);
@@ -428,6 +446,16 @@ export function findActorRoles(
         roles.push({ entity: e.key, role: 'victim', sentence: index });
         continue;
       }
+    }
+    // "the cyberattacks on Marks & Spencer, the Co-op and Harrods", KADOKAWAへのサイバー攻撃: what an attack is on,
+    // though the sentence names no attacker.
+    if (
+      !bystanders.has(e.key) &&
+      !e.roles.some((r) => r === 'media' || r === 'security-vendor') &&
+      attackIsOn(text, sentence, identities, item)
+    ) {
+      roles.push({ entity: e.key, role: 'victim', sentence: index });
+      continue;
     }
     if (
       hasAttacker &&
