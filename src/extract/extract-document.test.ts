@@ -175,6 +175,22 @@ describe('Japanese extraction (our own texts)', () => {
     );
   });
 
+  it('reads the techniques Japanese reports describe after an intrusion', () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        '攻撃グループ「APT41」はVPN装置の脆弱性も悪用し、窃取した認証情報で社内ネットワークを横断していた。別の組織にはVPN機器から侵入した。',
+      ),
+    );
+    expect(names(x, 'attack-pattern')).toEqual([
+      'Exploit Public-Facing Application',
+      'Valid Accounts',
+      'Remote Services',
+      'External Remote Services',
+    ]);
+    expect(relationsOf(x)).toContain('APT41 uses Remote Services');
+  });
+
   it('reports no threat entity in ordinary Japanese prose', () => {
     const x = extractDocument(
       starter,
