@@ -175,7 +175,7 @@ describe('Japanese extraction (our own texts)', () => {
     );
   });
 
-  it('reads the techniques Japanese reports describe after an intrusion', () => {
+  it('reads the techniques Japanese reports describe after an intrusion, and attachments in English', () => {
     const x = extractDocument(
       starter,
       doc(
@@ -189,6 +189,8 @@ describe('Japanese extraction (our own texts)', () => {
       'External Remote Services',
     ]);
     expect(relationsOf(x)).toContain('APT41 uses Remote Services');
+    const en = extractDocument(starter, doc('MirrorFace sent emails attaching files that installed LODEINFO.', 'en'));
+    expect(names(en, 'attack-pattern')).toEqual(['Spearphishing Attachment']);
   });
 
   it('reports no threat entity in ordinary Japanese prose', () => {
