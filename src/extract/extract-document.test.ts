@@ -193,6 +193,22 @@ describe('Japanese extraction (our own texts)', () => {
     expect(names(en, 'attack-pattern')).toEqual(['Spearphishing Attachment']);
   });
 
+  it('reads a country before its agency as no origin of the actor named after it, and a Japanese insurer by name', () => {
+    // 韓国の国家情報院: の国家 is no 国家支援 (state backing).
+    const x = extractDocument(
+      starter,
+      doc('韓国の国家情報院は、北朝鮮の攻撃グループ「Kimsuky」が防衛産業の関係者を狙っていたと明らかにした。'),
+    );
+    expect(relationsOf(x)).toEqual(['Kimsuky originates-from North Korea', 'Kimsuky targets Defense']);
+    expect(names(x, 'identity')).toEqual(['National Intelligence Service (South Korea)']);
+    const insurer = extractDocument(
+      starter,
+      doc('日本生命保険は、委託先がランサムウェア攻撃を受け、顧客情報が流出した可能性があると発表した。'),
+    );
+    expect(names(insurer, 'identity')).toEqual(['Nippon Life Insurance']);
+    expect(names(insurer, 'location')).toEqual([]);
+  });
+
   it('reports no threat entity in ordinary Japanese prose', () => {
     const x = extractDocument(
       starter,

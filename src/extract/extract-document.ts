@@ -431,7 +431,7 @@ const LINK_CUE =
 /** Words that pin software or an attack on an actor. */
 const ATTRIBUTION_CUE = /\battribut(?:e|es|ed|ing)\b|\b(?:linked|tied) (?:it )?to\b|の仕業|によるもの|に帰属/i;
 const ORIGIN_AFTER =
-  /^(?:-|\s)?(?:linked|based|backed|sponsored|nexus|aligned|affiliated|state-sponsored|state sponsored)\b|^(?:系|関連|拠点の|を拠点とする|との関連|の支援|政府の支援|の国家支援|(?:政府|当局|軍)?(?:と関係|とつながり|とつながる|と繋がり)|に関連|に拠点|を背景|の関与|が関与|の国家|政府が支援)/i;
+  /^(?:-|\s)?(?:linked|based|backed|sponsored|nexus|aligned|affiliated|state-sponsored|state sponsored)\b|^(?:系|関連|拠点の|を拠点とする|との関連|の支援|政府の支援|の国家支援|(?:政府|当局|軍)?(?:と関係|とつながり|とつながる|と繋がり)|に関連|に拠点|を背景|の関与|が関与|の国家(?:系|主導|ハッカー|背景)|政府が支援)/i;
 /**
  * What lies between a country and the actor it describes: "North Korea's Lazarus Group", 中国のAPT41,
  * 北朝鮮の攻撃グループ「ラザルス」 (the actor follows at once, or after a group noun).
