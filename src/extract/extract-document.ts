@@ -175,29 +175,29 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
   // Policy instruments the KB does not know yet, from their shape ("the X Process", 〜条約, Executive Order 14110).
   // A short form of an instrument the document names in full is that instrument: a headline's サイバー犯罪条約 is the
   // 国連サイバー犯罪条約 of its body (and, alone, could as well be the Budapest Convention).
+  // (The first instrument named, in the document's order, whose mention ends with the short form.)
   const knownInstruments = [...byKey.values()].filter((slot) => slot.entity.kind === 'policy-instrument');
-  const namedInFull = (name: string): KbEntity | undefined =>
-    knownInstruments.find((slot) => slot.mentions.some((m) => m.surface.length > name.length && m.surface.endsWith(name)))?.entity;
+  const instrumentRank = new Map(knownInstruments.map((slot, rank) => [slot.entity.key, rank]));
+  const shortForms = new SuffixIndex(1);
+  for (const [rank, slot] of knownInstruments.entries()) for (const m of slot.mentions) shortForms.add(m.surface, slot.entity, rank);
   for (const found of findNewInstruments(text)) {
     if (overlaps(found.start, found.end) || patternCover.overlaps(found.start, found.end)) continue;
     const named = found.measure ? measureNames(found, found.measure.nameJa, kbMentions, sentenceOf(found.start), extractor.kb) : undefined;
     const p = named ? { ...found, name: named.name } : found;
     patternCover.cover(p.start, p.end);
-    add(
+    const entity =
       extractor.kb.lookup(p.name).find((e) => e.kind === 'policy-instrument') ??
-        namedInFull(p.name) ??
-        patternEntity('policy-instrument', p.name, {
-          policy: { kind: p.kind },
-          ...(named ? { aliases: [p.name, named.nameJa].map((value) => ({ value, sources: ['kizashi-pattern'] })) } : {}),
-        }),
-      {
-        start: p.start,
-        end: p.end,
-        surface: text.slice(p.start, p.end),
-        alias: p.name,
-        confidence: 55,
-      },
-    );
+      shortForms.owner('policy-instrument', p.name) ??
+      patternEntity('policy-instrument', p.name, {
+        policy: { kind: p.kind },
+        ...(named ? { aliases: [p.name, named.nameJa].map((value) => ({ value, sources: ['kizashi-pattern'] })) } : {}),
+      });
+    const surface = text.slice(p.start, p.end);
+    const kept = byKey.get(entity.key)?.mentions.length ?? 0;
+    add(entity, { start: p.start, end: p.end, surface, alias: p.name, confidence: 55 });
+    // A mention a known instrument gains here is one more full form to end with.
+    const rank = instrumentRank.get(entity.key);
+    if (rank !== undefined && (byKey.get(entity.key)?.mentions.length ?? 0) > kept) shortForms.add(surface, entity, rank);
   }
   // A designation by an agency that keeps a sanctions list lists there, though the text may not name the list
   // ("OFAC sanctioned Intellexa's founder", 米財務省は…を制裁対象に指定した): the designating words are its mention.
@@ -603,10 +603,11 @@ function measureNames(
   kb: KnowledgeBase,
 ): { name: string; nameJa: string } {
   const inSentence = mentions.filter((m) => m.start >= sentence.start && m.start < sentence.end);
-  const before = inSentence.filter((m) => m.start < measure.start).reverse();
+  // Nearest before the measure first, then the rest of the sentence in order.
+  const candidates = [...inSentence.filter((m) => m.start < measure.start).reverse(), ...inSentence];
   const country =
-    [...before, ...inSentence].find((m) => m.entity.kind === 'location' && m.entity.country !== undefined)?.entity ??
-    [...before, ...inSentence]
+    candidates.find((m) => m.entity.kind === 'location' && m.entity.country !== undefined)?.entity ??
+    candidates
       .map((m) => (m.entity.roles.includes('government-agency') && m.entity.country ? kb.country(m.entity.country) : undefined))
       .find((e) => e !== undefined);
   if (!country) return { name: measure.name, nameJa };
@@ -616,29 +617,45 @@ function measureNames(
 
 /**
  * A Japanese organisation the document names in full once and short elsewhere (つるぎ町立半田病院, then 半田病院) is one
- * organisation: a name found by its shape that ends another such name of the same kind takes the longer one's entity.
+ * organisation: a name found by its shape that ends another such name of the same kind takes the longest one's entity.
  */
 function fullNames<T extends { entity: KbEntity }>(mentions: readonly T[]): T[] {
   const found = new Map<string, KbEntity>();
   for (const m of mentions) if (m.entity.sources.includes('kizashi-pattern')) found.set(m.entity.key, m.entity);
   if (found.size < 2) return [...mentions];
-  // Every proper suffix of every name, to its longest owner: linear in the names, however many a hostile text holds.
-  const bySuffix = new Map<string, KbEntity>();
-  for (const long of found.values())
-    for (let i = 1; i < long.name.length - 1; i++) {
-      const key = `${long.kind}|${long.name.slice(i)}`;
-      const owner = bySuffix.get(key);
-      if (!owner || long.name.length > owner.name.length) bySuffix.set(key, long);
-    }
-  const longer = new Map<string, KbEntity>();
+  const longer = new SuffixIndex(2);
+  for (const long of found.values()) longer.add(long.name, long, -long.name.length);
+  const full = new Map<string, KbEntity>();
   for (const short of found.values()) {
-    const long = /^[^\p{ASCII}]/u.test(short.name) ? bySuffix.get(`${short.kind}|${short.name}`) : undefined;
-    if (long) longer.set(short.key, long);
+    const long = /^[^\p{ASCII}]/u.test(short.name) ? longer.owner(short.kind, short.name) : undefined;
+    if (long) full.set(short.key, long);
   }
   return mentions.map((m) => {
-    const full = longer.get(m.entity.key);
-    return full ? { ...m, entity: full } : m;
+    const entity = full.get(m.entity.key);
+    return entity ? { ...m, entity } : m;
   });
+}
+
+/**
+ * The names a short form can stand for: every proper suffix (at least `minLength` long) of the names added, to the
+ * entity of the lowest-ranked name that ends with it (the first added on a tie). Linear in what is added, however many
+ * names a hostile text holds, where comparing every short form with every name would be quadratic.
+ */
+class SuffixIndex {
+  private readonly owners = new Map<string, { entity: KbEntity; rank: number }>();
+  constructor(private readonly minLength: number) {}
+
+  add(name: string, entity: KbEntity, rank: number): void {
+    for (let i = 1; i <= name.length - this.minLength; i++) {
+      const key = `${entity.kind}|${name.slice(i)}`;
+      const owner = this.owners.get(key);
+      if (!owner || rank < owner.rank) this.owners.set(key, { entity, rank });
+    }
+  }
+
+  owner(kind: EntityKind, shortForm: string): KbEntity | undefined {
+    return this.owners.get(`${kind}|${shortForm}`)?.entity;
+  }
 }
 
 /** The mention of an entity named earlier, placed where a sentence refers back to it ("the group", 同グループ). */

@@ -436,10 +436,9 @@ export function findActorRoles(
       }
       continue;
     }
-    if (
-      targeted.has(e.key) ||
-      (VICTIM_CUE.test(sentence.text) && !bystanders.has(e.key) && !e.roles.some((r) => r === 'media' || r === 'security-vendor'))
-    ) {
+    // Neither who reports the attack or makes what it went through, nor the press and the vendors beside it.
+    const mayBeVictim = !bystanders.has(e.key) && !e.roles.some((r) => r === 'media' || r === 'security-vendor');
+    if (targeted.has(e.key) || (VICTIM_CUE.test(sentence.text) && mayBeVictim)) {
       const cue = VICTIM_CUE.exec(sentence.text);
       // The victim is the subject: named before the cue ("Casio was hit …", カシオが…被害を受けた).
       if (targeted.has(e.key) || (cue && sentence.start + cue.index >= item.end)) {
@@ -449,11 +448,7 @@ export function findActorRoles(
     }
     // "the cyberattacks on Marks & Spencer, the Co-op and Harrods", KADOKAWAへのサイバー攻撃: what an attack is on,
     // though the sentence names no attacker.
-    if (
-      !bystanders.has(e.key) &&
-      !e.roles.some((r) => r === 'media' || r === 'security-vendor') &&
-      attackIsOn(text, sentence, identities, item)
-    ) {
+    if (mayBeVictim && attackIsOn(text, sentence, identities, item)) {
       roles.push({ entity: e.key, role: 'victim', sentence: index });
       continue;
     }

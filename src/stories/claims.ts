@@ -170,10 +170,14 @@ export async function claimsOf(store: GraphStore, doc: StoredDocument): Promise<
   }
   // A headline states what its body says with the hedges cut ("links MirrorFace to China" over "is suspected to
   // involve China"): where the body makes the same claim, the body's words are the claim.
-  const inBody = new Set(
-    claims.filter((c) => !isTitleSentence(doc.title, c.sentence)).map((c) => `${c.subject}|${c.relation}|${c.object}`),
-  );
-  return claims.filter((c) => !isTitleSentence(doc.title, c.sentence) || !inBody.has(`${c.subject}|${c.relation}|${c.object}`));
+  const fromTitle = claims.map((c) => isTitleSentence(doc.title, c.sentence));
+  const inBody = new Set(claims.filter((_, i) => !fromTitle[i]).map(claimKey));
+  return claims.filter((c, i) => !fromTitle[i] || !inBody.has(claimKey(c)));
+}
+
+/** What a claim asserts, whoever claims it: "MirrorFace|attributed-to|China". */
+function claimKey(c: Claim): string {
+  return `${c.subject}|${c.relation}|${c.object}`;
 }
 
 /**
@@ -185,10 +189,7 @@ export function buildLedger(claims: readonly Claim[]): LedgerEntry[] {
     claims.filter((c) => c.relation === 'linked-to' && !c.negated).flatMap((c) => [`${c.subject}|${c.object}`, `${c.object}|${c.subject}`]),
   );
   const groups = new Map<string, Claim[]>();
-  for (const c of claims) {
-    const key = `${c.subject}|${c.relation}|${c.object}`;
-    groups.set(key, [...(groups.get(key) ?? []), c]);
-  }
+  for (const c of claims) groups.set(claimKey(c), [...(groups.get(claimKey(c)) ?? []), c]);
   return [...groups.values()].map((list) => {
     const first = list[0];
     const subject = first?.subject ?? '';
