@@ -18,13 +18,12 @@ const showErrors = args.includes('--errors');
 const pct = (n: number): string => n.toFixed(3);
 
 // Policy instruments, stances and roles: kizashi's own test texts (no shared data needed); rules tuned on dev.
+const POLICY_SPLITS = { dev: 'dev (tuned on)', test: 'test (held out)', test2: 'test, second batch (held out, written 2026-12-03)' };
 {
   const policyExtractor = await openExtractor({ ignoreHome: true });
-  for (const policySplit of ['dev', 'test'] as const) {
+  for (const policySplit of ['dev', 'test', 'test2'] as const) {
     const policy = evaluatePolicy(policyExtractor, loadPolicyCases(policySplit));
-    console.log(
-      `\nPolicy — ${policySplit === 'dev' ? 'dev (tuned on)' : 'test (held out)'}: ${policy.cases} own texts (ja + en), starter KB`,
-    );
+    console.log(`\nPolicy — ${POLICY_SPLITS[policySplit]}: ${policy.cases} own texts (ja + en), starter KB`);
     const line = (label: string, c: Counts): void => {
       const m = prf(c);
       console.log(`${label.padEnd(26)} P ${pct(m.p)}  R ${pct(m.r)}  F1 ${pct(m.f1)}  (tp ${c.tp}, fp ${c.fp}, fn ${c.fn})`);

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { extractDocument, type Extractor } from '../../src/extract/extract-document.js';
 
 interface Case {
-  split: 'dev' | 'test';
+  split: PolicySplit;
   id: string;
   lang: 'ja' | 'en';
   text: string;
@@ -34,7 +34,10 @@ export interface PolicyEvaluation {
   readonly errors: { id: string; missed: string[]; spurious: string[] }[];
 }
 
-export function loadPolicyCases(split?: 'dev' | 'test'): Case[] {
+/** dev: tuned on; test: the first held-out batch; test2: the second, written 2026-12-03. */
+export type PolicySplit = 'dev' | 'test' | 'test2';
+
+export function loadPolicyCases(split?: PolicySplit): Case[] {
   const cases = (parse(readFileSync(join(import.meta.dirname, 'policy-cases.yaml'), 'utf8')) as { cases: Case[] }).cases;
   return split ? cases.filter((c) => c.split === split) : cases;
 }
