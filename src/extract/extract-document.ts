@@ -180,8 +180,20 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
   const instrumentRank = new Map(knownInstruments.map((slot, rank) => [slot.entity.key, rank]));
   const shortForms = new SuffixIndex(1);
   for (const [rank, slot] of knownInstruments.entries()) for (const m of slot.mentions) shortForms.add(m.surface, slot.entity, rank);
-  for (const found of findNewInstruments(text)) {
+  const newInstruments = findNewInstruments(text);
+  // A measure that a law or an order named before it in its sentence lays down is that instrument's provision, not
+  // one more instrument: "the Cyber Security Act … obliges businesses … to report ransomware payments".
+  const lawStarts = [
+    ...kbMentions.filter((m) => m.entity.kind === 'policy-instrument' && PROVIDING_KINDS.has(m.entity.policy?.kind ?? '')),
+    ...newInstruments.filter((f) => !f.measure && PROVIDING_KINDS.has(f.kind)),
+  ].map((m) => m.start);
+  const providedBy = (found: { start: number }): boolean => {
+    const sentence = sentenceOf(found.start);
+    return lawStarts.some((start) => start >= sentence.start && start < found.start);
+  };
+  for (const found of newInstruments) {
     if (overlaps(found.start, found.end) || patternCover.overlaps(found.start, found.end)) continue;
+    if (found.measure && providedBy(found)) continue;
     const named = found.measure ? measureNames(found, found.measure.nameJa, kbMentions, sentenceOf(found.start), extractor.kb) : undefined;
     const p = named ? { ...found, name: named.name } : found;
     patternCover.cover(p.start, p.end);
@@ -496,6 +508,8 @@ const ARREST_BEFORE =
   /\b(?:arrested|detained|apprehended|extradited|deported|charged|sentenced|indicted)(?: \w+){0,3} (?:in|from|to|by) (?:the )?$/;
 /** Exploiting a vulnerability: the actor or malware of the sentence targets it (STIX has no "exploits"). */
 const EXPLOIT_CUE = /\bexploit(?:s|ed|ing|ation)?\b|悪用/i;
+/** Instrument kinds that lay down measures: a measure one of them names is its provision. */
+const PROVIDING_KINDS = new Set(['law', 'executive-order']);
 /** "the treaty", 同条約, 条約案: a sentence that refers back to the last policy instrument named. */
 const INSTRUMENT_ANAPHOR =
   /\b(?:the|this|that) (?:draft |new )?(?:treaty|convention|order|executive order|process|accord|agreement|list|law|act|directive|statement|pledge|ban|proposal|measure|code(?: of (?:practice|conduct))?)\b|同条約|条約案|本条約|同大統領令|同プロセス|同協定|同法|同リスト|同声明/i;

@@ -32,6 +32,11 @@ describe('policy extraction on kizashi’s own test texts', () => {
     expect(f1(r.instruments)).toBeGreaterThanOrEqual(0.9);
     expect(f1(r.stances)).toBeGreaterThanOrEqual(0.7);
     expect(f1(r.roles)).toBeGreaterThanOrEqual(0.7);
+    // The second batch, written before the rules it measures.
+    const second = evaluatePolicy(extractor, loadPolicyCases('test2'));
+    expect(second.cases).toBe(16);
+    expect(f1(second.instruments)).toBeGreaterThanOrEqual(0.9);
+    expect(f1(second.stances)).toBeGreaterThanOrEqual(0.85);
   });
 
   it('covers every instrument kind and stance type, negation in both languages, and all three roles', () => {
@@ -172,6 +177,20 @@ describe('ransom payment measures, which news names by what they do', () => {
       'Ransom payment ban (United Kingdom)',
       '身代金支払い禁止（英国）',
     ]);
+    // A measure that a named law or order lays down is that instrument's provision, not one more instrument.
+    const instruments = (text: string, lang: 'ja' | 'en'): string[] =>
+      extractDocument(extractor, { id: 'report--00000000-0000-4000-8000-000000000001', title: 't', text, lang, origin: 't' })
+        .entities.filter((e) => e.entity.kind === 'policy-instrument')
+        .map((e) => e.entity.name);
+    expect(instruments('The Cyber Security Act obliges large businesses to report ransomware payments within 72 hours.', 'en')).toEqual([
+      'Cyber Security Act',
+    ]);
+    expect(instruments('ランサムウェア対策推進法は、企業に身代金の支払いの報告を義務付ける。', 'ja')).toEqual(['ランサムウェア対策推進法']);
+    expect(instruments('Executive Order 14999 requires agencies to report ransom payments.', 'en')).toEqual(['Executive Order 14999']);
+    // Named after the measure, or in another sentence, the law leaves the measure its own.
+    expect(
+      instruments('Australia will require businesses to report ransomware payments. The Cyber Security Act passed later.', 'en').sort(),
+    ).toEqual(['Cyber Security Act', 'Ransom payment reporting requirement (Australia)']);
     // A ban on something else, or ransom without a measure, is none.
     expect(relations('The UK will ban the sale of default passwords. Victims paid a ransom.', 'en')).toEqual([]);
   });
@@ -214,6 +233,16 @@ describe('actor roles of contractors', () => {
     };
     expect(roles('業務委託先のイセトーは、ランサムウェア「8Base」による攻撃を受け、委託元の情報が流出したと発表した。', 'ja')).toEqual([
       'Iseto: victim',
+    ]);
+    // The victim is the subject of the clause that says it was hit, not an organisation of an earlier clause.
+    expect(roles('攻撃者はAmazon Web Servicesのサーバーを経由して通信を隠し、アスクルはランサムウェア攻撃を受けた。', 'ja')).toEqual([
+      'Askul: victim',
+    ]);
+    expect(
+      roles('The attackers relayed their traffic through Cloudflare, while Asahi Group Holdings was hit by ransomware.', 'en'),
+    ).toEqual(['Asahi Group Holdings: victim']);
+    expect(roles('Asahi Group Holdings and its brewer Asahi Breweries were hit by ransomware.', 'en')).toEqual([
+      'Asahi Group Holdings: victim',
     ]);
     expect(roles('i-Soon, a contractor hired by the Ministry of Public Security, ran APT41-style intrusions.', 'en')).toContain(
       'i-Soon: cyber-mercenary (offensive-contractor)',

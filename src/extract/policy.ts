@@ -217,6 +217,28 @@ function isParty(text: string, item: PolicyItem): boolean {
 const PARTY_LIST_GAP = /^[\s,、・/]*(?:(?:and|or|および|や|と)[\s,、・/]*)?(?:the\s+)?$/i;
 /** A Japanese party written as the subject or topic of its clause: 米国は, 日本が, 日本も, 日本と米国は. */
 const JA_SUBJECT_AFTER = /^(?:社|政府|当局)?(?:は|が|も|と|や|、|・)/;
+/** Between a state and its instrument: 欧州連合のNIS2指令, "the EU's NIS2 Directive". */
+const JURISDICTION_GAP = /^(?:の|['’]s\s+)$/;
+/** A Japanese party that its clause's verb follows (米国は, 日本が, 日本も): no verb before it is its own. */
+const JA_CLAUSE_SUBJECT = /^(?:社|政府|当局)?(?:は|が|も)/;
+/**
+ * The party's own object between it and a Japanese verb (米国は…修正案を支持した): the verb is about that, not an
+ * instrument named in an earlier clause. An elided object (日本も参加した) or one that refers back (同条約に, これに) is
+ * the instrument; times and adverbs (2024年に, 正式に, 新たに) are no object.
+ */
+const JA_OWN_OBJECT =
+  /(?<![\p{Script=Han}\p{Script=Katakana}ー・A-Za-z0-9]|この|その)(?!同|本|当該)[\p{Script=Han}\p{Script=Katakana}ー・A-Za-z0-9]{2,}(?<![年月日時頃際後前内中間的式]|新た|同時|既|共)(?:を|に|へ)(?!よう)/u;
+/**
+ * The object right after an English verb, when it is not the instrument ("while the United States supported
+ * amendments", "backed a parallel process"): not "it", "the treaty", a preposition or an adverb.
+ */
+const EN_OWN_OBJECT =
+  /^\s+(?:(?:a|an|another|other|separate|parallel|its own|their own)\s+[a-z]|(?:the|new)\s+(?!(?:draft\s+|new\s+)?(?:treaty|convention|process|initiative|statement|pledge|accord|agreement|act|law|order|directive|list|declaration|code|call|framework|regime)\b)[a-z]|(?!(?:it|them|this|that|these|those|as|in|on|at|with|by|for|from|to|later|too|also|soon|and|but|which|after|before|during|when|while|the|its|their|his|her|alongside|early|again|publicly|formally|jointly)\b)[a-z]+s\b)/i;
+/** A request that others not act is the requester's opposition: "urged governments not to ratify", 署名しないよう呼びかけた. */
+const REQUEST_NOT_BEFORE_EN =
+  /\b(?:urg(?:e|es|ed|ing)|call(?:s|ed|ing)? (?:on|upon)|ask(?:s|ed|ing)?|press(?:es|ed|ing)?|encourag(?:e|es|ed|ing)|appeal(?:s|ed|ing)? to)\b[^.;]{1,60}?\bnot\s+(?:to\s+)?$/i;
+const REQUEST_NOT_AFTER_JA =
+  /^(?:を|に|へ)?(?:しない|せず)よう(?:に)?(?:、)?(?:各国|政府|各国政府)?(?:に)?(?:求め|呼びかけ|呼び掛け|要請|促|訴え|要求)/;
 /** A negative ending in the clause after a Japanese cue: 賛同国に含まれていなかった, 参加していないと. */
 const JA_CLAUSE_NEGATION = /(?:てい|せ|さ|し|ら|れ|か|わ)な(?:い|かった)(?:と|$)/;
 
@@ -248,6 +270,14 @@ export function findStances(
       const before = text.slice(Math.max(sentence.start, start - 30), start);
       const after = text.slice(end, Math.min(sentence.end, end + 8));
       const clause = /^[a-z]/i.test(m[0]) ? '' : (text.slice(end, Math.min(sentence.end, end + 24)).split(/[、。]/)[0] ?? '');
+      const request =
+        (type === 'signs' || type === 'joins' || type === 'supports') &&
+        (REQUEST_NOT_BEFORE_EN.test(text.slice(Math.max(sentence.start, start - 90), start)) ||
+          REQUEST_NOT_AFTER_JA.test(text.slice(end, Math.min(sentence.end, end + 24))));
+      if (request) {
+        cues.push({ type: 'opposes', start, end, negated: false });
+        continue;
+      }
       const negated =
         NEGATING_CUE.test(m[0]) || NEGATION_BEFORE.test(before) || NEGATION_AFTER.test(after) || JA_CLAUSE_NEGATION.test(clause);
       cues.push({ type, start, end, negated });
@@ -257,6 +287,9 @@ export function findStances(
   const out: PolicyRelation[] = [];
   for (const instrument of instruments) {
     for (const party of parties) {
+      // The state whose instrument it is (欧州連合のNIS2指令は…義務付けている, "the EU's NIS2 Directive requires") is
+      // not the subject of what the instrument does.
+      if (instrument.start >= party.end && JURISDICTION_GAP.test(text.slice(party.end, instrument.start))) continue;
       // An instrument only implied has no place in the sentence (it stands at its start): the party alone places the cue.
       const implied = options.implicitInstrument === true && instrument.end - instrument.start === 0;
       const lo = implied ? party.start : Math.min(party.start, instrument.start);
@@ -324,8 +357,24 @@ export function findStances(
         c.start >= instrument.start &&
         c.end <= instrument.end &&
         party.start >= instrument.end;
+      // A Japanese party that its clause's verb follows takes no verb before it: in 米国は…イニシアティブを主導し、日本も
+      // 参加した, Japan led nothing.
+      const jaSubject = JA_CLAUSE_SUBJECT.test(text.slice(party.end, party.end + 3));
+      const beforeJaSubject = (c: { start: number; end: number }): boolean =>
+        jaSubject && c.end <= party.start && !/[a-z]/i.test(text[c.start] ?? '');
+      // A verb of a later clause, after the party, with its own object is about that object, not an instrument
+      // named before the party: "Russia championed the treaty, while the United States supported amendments".
+      // (An instrument only implied, with no word for it, is the object the later sentence leaves out or words anew:
+      // "The EFF opposed the draft as well", 日本もこのプロセスに参加している.)
+      const ownObject = (c: { start: number; end: number }): boolean =>
+        !implied &&
+        instrument.end <= party.start &&
+        c.start >= party.end &&
+        (/[a-z]/i.test(text[c.start] ?? '')
+          ? EN_OWN_OBJECT.test(text.slice(c.end, Math.min(sentence.end, c.end + 40)))
+          : JA_OWN_OBJECT.test(text.slice(party.end, c.start)));
       const sorted = candidates
-        .filter((c) => ownSubject(c) && !aboutAnother(c) && !objectOfMeasure(c))
+        .filter((c) => ownSubject(c) && !aboutAnother(c) && !objectOfMeasure(c) && !beforeJaSubject(c) && !ownObject(c))
         .sort((a, b) => distance(a) - distance(b));
       const best = sorted[0];
       if (!best || distance(best) > 60) continue;
@@ -359,6 +408,24 @@ const ATTACK_ON_BEFORE_EN =
   /\b(?:cyber-?)?(?:attacks?|breach(?:es)?|intrusions?|hacks?) (?:on|at|against) (?!behalf\b)(?:the )?(?:[A-Za-z-]+ ){0,3}$/i;
 /** After an organisation an attack is on: KADOKAWAへのサイバー攻撃, 同社に対するランサムウェア攻撃. */
 const ATTACK_ON_AFTER_JA = /^(?:社|グループ)?(?:への|に対する)(?:サイバー|ランサムウェア|DDoS)?攻撃/;
+
+/** A clause boundary: 隠し、, "…, while", "; ". */
+const CLAUSE_BOUNDARY = /[しでて]、|[,;]\s*(?:while|whereas|but|and)\b|;/;
+/**
+ * Whether another organisation, in a clause of its own after `item`'s, is the subject of the verb at `at`: a
+ * Japanese subject (日本航空は) or the one named right before an English verb.
+ */
+function subjectOfLaterClause(text: string, identities: readonly PolicyItem[], item: PolicyItem, at: number): boolean {
+  return identities.some(
+    (other) =>
+      other.entity.key !== item.entity.key &&
+      other.start >= item.end &&
+      other.end <= at &&
+      CLAUSE_BOUNDARY.test(text.slice(item.end, other.start)) &&
+      (JA_CLAUSE_SUBJECT.test(text.slice(other.end, other.end + 3)) ||
+        /^\s+(?:was|were|had|has|is)\b/.test(text.slice(other.end, other.end + 6))),
+  );
+}
 
 /** Whether `item` is among the organisations an attack in the sentence is on (see ATTACK_ON_BEFORE_EN). */
 function attackIsOn(text: string, sentence: Sentence, identities: readonly PolicyItem[], item: PolicyItem): boolean {
@@ -440,8 +507,10 @@ export function findActorRoles(
     const mayBeVictim = !bystanders.has(e.key) && !e.roles.some((r) => r === 'media' || r === 'security-vendor');
     if (targeted.has(e.key) || (VICTIM_CUE.test(sentence.text) && mayBeVictim)) {
       const cue = VICTIM_CUE.exec(sentence.text);
-      // The victim is the subject: named before the cue ("Casio was hit …", カシオが…被害を受けた).
-      if (targeted.has(e.key) || (cue && sentence.start + cue.index >= item.end)) {
+      // The victim is the subject: named before the cue ("Casio was hit …", カシオが…被害を受けた), and in the cue's
+      // clause (in 攻撃者はCloudflareを経由して通信を隠し、日本航空はDDoS攻撃を受けた, only Japan Airlines was hit).
+      const cueAt = cue ? sentence.start + cue.index : -1;
+      if (targeted.has(e.key) || (cue && cueAt >= item.end && !subjectOfLaterClause(text, identities, item, cueAt))) {
         roles.push({ entity: e.key, role: 'victim', sentence: index });
         continue;
       }
