@@ -65,6 +65,9 @@ const VICTIM_AFTER = /^ (?:attacks?|incidents?|breach(?:es)?|victims?|outbreak)\
 const DUBBED_EN = /\b(?:dubbed|named|nicknamed|christened) ["“‘']?([A-Z][A-Za-z0-9_-]{2,24})\b/g;
 const CODE_NOUN_BEFORE =
   /\b(?:class|function|method|module|file|folder|directory|variable|parameter|field|key|value|process|service|task|mutex|string|section|resource|export|account|user)(?:e?s)? $/i;
+/** Things besides software that a naming verb names: "an operation named Cronos", "a task force dubbed …". */
+const NOT_SOFTWARE_NOUN_BEFORE =
+  /\b(?:operation|campaign|investigation|takedown|crackdown|effort|initiative|program(?:me)?|project|exercise|event|conference|report|task force|persona|suspect|forum|site|channel|marketplace|company|firm)s? $/i;
 /** "We assessed ReconHellcat as a high-capability APT group". */
 const ASSESSED_ACTOR_EN =
   /\b(?:assess(?:ed)?|consider(?:ed)?|believe[sd]?|judge[sd]?) ([A-Z][A-Za-z0-9]{2,24}) (?:as|to be) (?:a|an|the) (?:[\w-]{2,24} ){0,3}(?:group|actor|gang|crew)\b/g;
@@ -78,7 +81,8 @@ const NEW_SOFTWARE_JA = /([A-Za-z][A-Za-z0-9.-]{2,24})(?:ランサムウェア|�
 const CALLED_SOFTWARE_JA =
   /(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9._-]{2,24})(?:と呼ばれる|という|と名付けられた)(?:新たな|新しい|独自の)?(?:マルウェア|バックドア|ランサムウェア|ローダー|スティーラー|ワイパー)/g;
 /** "government, technology, media and telecommunication sectors" (or networks): the sectors of a list before the noun. */
-const SECTOR_LIST_EN = /\b((?:[a-z]{3,20},? (?:and |or )?){1,8})(?:sectors|industries|verticals|networks)\b/g;
+const SECTOR_LIST_EN =
+  /\b((?:[a-z]{3,20},? (?:and |or )?){1,8})(?:sectors|industries|verticals|networks|systems|companies|firms|organi[sz]ations|operators|providers|facilities)\b/g;
 const NEW_SOFTWARE_JA_QUOTED =
   /(?:ランサムウェア|マルウェア|バックドア|スティーラー|スパイウェア|ローダー|ボットネット|ワイパー)「([^」\n]{2,40})」/g;
 const NEW_ACTOR_JA_QUOTED =
@@ -420,7 +424,9 @@ export function findPatternEntities(
   }
   for (const m of execAll(DUBBED_EN, text)) {
     // "three classes named “ChromiumProvider”" names code, not software.
-    if (CODE_NOUN_BEFORE.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
+    // "an operation named Cronos" names the police operation against the ransomware named before.
+    const head = text.slice(Math.max(0, m.index - 24), m.index);
+    if (CODE_NOUN_BEFORE.test(head) || NOT_SOFTWARE_NOUN_BEFORE.test(head)) continue;
     const raw = m[1] ?? '';
     const name = cleanName(raw, /["“‘']$/.test(m[0].slice(0, m[0].indexOf(raw))));
     const noun = name ? lastKindNoun(text.slice(Math.max(0, m.index - 40), m.index)) : undefined;
@@ -518,7 +524,9 @@ export function findPatternEntities(
   for (const m of execAll(SECTOR_LIST_EN, text)) {
     for (const w of execAll(/[a-z]{3,20}/g, m[1] ?? '')) {
       if (w[0] === 'and') continue;
-      const sector = [w[0], `${w[0]}s`, `${w[0]} services`, `${w[0]}ation`].flatMap((n) => kb.lookup(n)).find((e) => e.kind === 'sector');
+      const sector = [w[0], `${w[0]}s`, `${w[0]} services`, `${w[0]}ation`, `${w[0]} providers`, `${w[0]} utilities`]
+        .flatMap((n) => kb.lookup(n))
+        .find((e) => e.kind === 'sector');
       const start = m.index + w.index;
       if (sector && !known(start, start + w[0].length))
         out.push({ entity: sector, start, end: start + w[0].length, surface: w[0], confidence: 80 });

@@ -193,6 +193,87 @@ describe('Japanese extraction (our own texts)', () => {
     expect(names(en, 'attack-pattern')).toEqual(['Spearphishing Attachment']);
   });
 
+  it('reads router firmware rewrites, forged tokens and read mailboxes as techniques, and 手口 as the last actor’s', () => {
+    const ja = extractDocument(
+      starter,
+      doc('中国政府を背景とする攻撃グループ「BlackTech」が活動している。ルーターのファームウェアを書き換えて痕跡を消す手口も確認された。'),
+    );
+    expect(relationsOf(ja).sort()).toEqual([
+      'BlackTech originates-from China',
+      'BlackTech uses Indicator Removal',
+      'BlackTech uses Modify System Image',
+    ]);
+    const en = extractDocument(
+      starter,
+      doc('Storm-0558 used a stolen signing key to forge authentication tokens and read the mailboxes of officials.', 'en'),
+    );
+    expect(relationsOf(en).sort()).toEqual(['Storm-0558 uses Email Collection', 'Storm-0558 uses Forge Web Credentials']);
+  });
+
+  it('reads the attack a later sentence says was by an actor or malware as that one’s, on the victims named before', () => {
+    const ja = extractDocument(
+      starter,
+      doc(
+        '英国の小売大手マークス・アンド・スペンサーやCo-opへのサイバー攻撃が相次いだ。攻撃はハッカー集団「Scattered Spider」によるものとみられている。',
+      ),
+    );
+    expect(
+      relationsOf(ja)
+        .filter((r) => r.includes('targets'))
+        .sort(),
+    ).toEqual(['Scattered Spider targets Co-op', 'Scattered Spider targets Marks & Spencer']);
+    const infected = extractDocument(
+      starter,
+      doc('名古屋港のシステムがランサムウェアに感染した。感染したのはLockBitのランサムウェアだった。'),
+    );
+    expect(relationsOf(infected)).toContain('LockBit targets Port of Nagoya');
+    const en = extractDocument(
+      starter,
+      doc('Marks & Spencer was hit by ransomware in April. The attack was carried out by Scattered Spider, police said.', 'en'),
+    );
+    expect(relationsOf(en)).toContain('Scattered Spider targets Marks & Spencer');
+    // A sentence that names another attack of the actor's claims nothing about this one.
+    const other = extractDocument(
+      starter,
+      doc('Marks & Spencer was hit by ransomware in April. Scattered Spider has also hit casinos.', 'en'),
+    );
+    expect(relationsOf(other).filter((r) => r.includes('Marks'))).toEqual([]);
+  });
+
+  it('reads victims listed after "among the victims was", staff data taken as a self-report, and no operation as malware', () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        'Cl0p exploited a flaw in MOVEit Transfer. Among the victims was the payroll provider Zellis, whose clients British Airways and Boots said staff details had been taken.',
+        'en',
+      ),
+    );
+    expect(rolesOf(x).sort()).toEqual(['Boots: victim', 'British Airways: victim', 'Zellis: victim']);
+    // "victims of Snowflake account breaches" lists no victim.
+    const of = extractDocument(starter, doc('Ticketmaster and AT&T were among victims of Snowflake account breaches.', 'en'));
+    expect(rolesOf(of).sort()).toEqual(['AT&T: victim', 'Ticketmaster: victim']);
+    const cronos = extractDocument(
+      starter,
+      doc('Police seized the infrastructure of the LockBit ransomware gang in an operation named Cronos.', 'en'),
+    );
+    expect(names(cronos, 'malware')).toEqual(['LockBit']);
+  });
+
+  it('reads sectors listed before systems, companies or organisations, and 設置 as installing software', () => {
+    const en = extractDocument(
+      starter,
+      doc('Volt Typhoon targeted communications, energy and water systems, and government organisations.', 'en'),
+    );
+    expect(relationsOf(en).sort()).toEqual([
+      'Volt Typhoon targets Energy',
+      'Volt Typhoon targets Government',
+      'Volt Typhoon targets Telecommunications',
+      'Volt Typhoon targets Utilities',
+    ]);
+    const ja = extractDocument(starter, doc('攻撃グループ「UNC5337」は侵入後、マルウェア「SPAWN」を設置した。'));
+    expect(relationsOf(ja)).toContain('UNC5337 uses SPAWN');
+  });
+
   it('reads a country before its agency as no origin of the actor named after it, and a Japanese insurer by name', () => {
     // 韓国の国家情報院: の国家 is no 国家支援 (state backing).
     const x = extractDocument(

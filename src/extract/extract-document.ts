@@ -435,7 +435,7 @@ const KIND_SUFFIX =
   /^(.{3,40}?)[ -](?:stealer|infostealer|loader|RAT|ransomware|malware|botnet|backdoor|trojan|banker|bot|miner|wiper|spyware|keylogger|downloader|dropper)$/i;
 const SOFTWARE = new Set<EntityKind>(['malware', 'tool']);
 const USE_CUE =
-  /\b(?:use[sd]?|using|deploy(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|employ(?:s|ed|ing)?|drop(?:s|ped|ping)?|deliver(?:s|ed|ing)?|distribut(?:e|es|ed|ing)|install(?:s|ed|ing)?|relies on|wielding)\b|使用|利用|展開|用い|使っ|使う|使い|配布|悪用|感染させ|実行させ|仕込/i;
+  /\b(?:use[sd]?|using|deploy(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|employ(?:s|ed|ing)?|drop(?:s|ped|ping)?|deliver(?:s|ed|ing)?|distribut(?:e|es|ed|ing)|install(?:s|ed|ing)?|relies on|wielding)\b|使用|利用|展開|用い|使っ|使う|使い|配布|悪用|感染させ|実行させ|仕込|設置|埋め込/i;
 const TARGET_CUE =
   /\b(?:target(?:s|ed|ing)?|(?:cyber-?)?attack(?:s|ed|ing)?|(?<!\b(?:charges|charged|case|cases|lawsuit|action|measures|sanctions|warrants?|indictment|complaint) )against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|stolen|steal(?:s|ing)?|theft|accessed|gain(?:s|ed|ing)? access to|broke into|break(?:s|ing)? into|hack(?:s|ed|ing)?|extort(?:s|ed|ing)?)\b|標的|窃取|盗|狙|への攻撃|攻撃を(?:行|仕掛|実行|加え)|攻撃(?:を受け|し|され)|被害|侵害|侵入|流出|犯行/i;
 const LINK_CUE =
@@ -443,7 +443,7 @@ const LINK_CUE =
 /** Words that pin software or an attack on an actor. */
 const ATTRIBUTION_CUE = /\battribut(?:e|es|ed|ing)\b|\b(?:linked|tied) (?:it )?to\b|の仕業|によるもの|に帰属/i;
 const ORIGIN_AFTER =
-  /^(?:-|\s)?(?:linked|based|backed|sponsored|nexus|aligned|affiliated|state-sponsored|state sponsored)\b|^(?:系|関連|拠点の|を拠点とする|との関連|の支援|政府の支援|の国家支援|(?:政府|当局|軍)?(?:と関係|とつながり|とつながる|と繋がり)|に関連|に拠点|を背景|の関与|が関与|の国家(?:系|主導|ハッカー|背景)|政府が支援)/i;
+  /^(?:-|\s)?(?:linked|based|backed|sponsored|nexus|aligned|affiliated|state-sponsored|state sponsored)\b|^(?:系|関連|拠点の|を拠点とする|との関連|の支援|政府の支援|の国家支援|(?:政府|当局|軍)?(?:と関係|とつながり|とつながる|と繋がり)|に関連|に拠点|(?:政府|当局|軍)?を背景|の関与|が関与|の国家(?:系|主導|ハッカー|背景)|政府が支援)/i;
 /**
  * What lies between a country and the actor it describes: "North Korea's Lazarus Group", 中国のAPT41,
  * 北朝鮮の攻撃グループ「ラザルス」 (the actor follows at once, or after a group noun).
@@ -455,6 +455,9 @@ const RUN_FROM_BEFORE = /\b(?:run|operated|controlled|managed|developed|maintain
 /** An actor's own claim of an attack (the claims ledger reads the same words). */
 export const CLAIMED_ATTACK =
   /\bclaim(?:s|ed|ing)? (?:responsibility|credit)\b|\bclaim(?:s|ed|ing)? (?:the |an |a )?(?:\w+ )?(?:attack|hack|breach|intrusion)|犯行声明|犯行を主張/i;
+/** The attack a document reports, said to be by the actor or malware its sentence names. */
+const ATTACK_BY =
+  /感染したのは|(?:攻撃|犯行|侵入)は[^。]{0,40}?(?:によるもの|の犯行|が実行)|使われたのは|\b(?:the|this) (?:cyber-?)?(?:attack|breach|intrusion|incident|hack)s? (?:was|were|has been|had been|is) (?:(?:believed|thought|said) to (?:be|have been) )?(?:carried out|conducted|launched|perpetrated|attributed|blamed on|the work)\b|\bbehind (?:the|this) (?:cyber-?)?(?:attack|breach|intrusion|incident|hack)\b/i;
 /** After a state: that it is behind what the sentence reports ("North Korea was responsible for"; 北朝鮮が関与 is in ORIGIN_AFTER). */
 const STATE_RESPONSIBLE_AFTER = /^ (?:was|is|were|is believed to be|was found to be) (?:responsible|behind)\b/;
 /** How far after a place the actor it describes may start ("China-based group, tracked by Microsoft as Volt Typhoon"). */
@@ -466,7 +469,7 @@ const ORIGIN_BEFORE =
  * news names a gang by its ransomware) to the last malware when no actor has been named.
  */
 const ACTOR_ANAPHOR =
-  /\b(?:the|this) (?:same )?(?:ransomware )?(?:group|actors?|gang|crew|operators|affiliates|hackers|attackers|threat actors?|hacking group)\b|同グループ|同アクター|同集団|攻撃者は/i;
+  /\b(?:the|this) (?:same )?(?:ransomware )?(?:group|actors?|gang|crew|operators|affiliates|hackers|attackers|threat actors?|hacking group)\b|同グループ|同アクター|同集団|攻撃者は|手口/i;
 /** A pronoun subject that can refer back to the attackers (only tried when the sentence names tools alone). */
 const THEY = /\b(?:they|the attackers|the intruders)\b|彼らは/i;
 const THEY_OPENING = /^\s*They\b/;
@@ -571,7 +574,7 @@ const SAYS_JA =
 const SELF_REFERENCE = /\b(?:its|it|itself|our|we|us)\b|自社|同社|当社|自ら/;
 /** What a victim says of its own attack (攻撃を受けた, ランサムウェア感染, "suffered"): said by an organisation, about itself. */
 const SELF_REPORT =
-  /\bsuffered\b|\b(?:customer|employee|user|patient)s?(?:'|’)? (?:data|records|information|details) (?:was|were|had been|have been) (?:taken|stolen|exposed|leaked)\b|を受け|被害|感染|障害が発生|流出|不正に引き出され|不正アクセス|攻撃(?:で|により|によって)/;
+  /\bsuffered\b|\b(?:customer|employee|user|patient|staff)s?(?:'|’)? (?:data|records|information|details) (?:was|were|had been|have been) (?:taken|stolen|exposed|leaked)\b|を受け|被害|感染|障害が発生|流出|不正に引き出され|不正アクセス|攻撃(?:で|により|によって)/;
 
 /**
  * What the organisation named at `m` is to the sentence when it does not suffer the attack:
@@ -908,7 +911,9 @@ function findRelations(
     }
     // "Qilin claimed the attack" / 「Qilin」が犯行声明を出した, with no victim named in the sentence: the gang claims
     // the attack on the organisations the document has named as its victims so far.
-    if ((actors.length > 0 || software.length > 0) && CLAIMED_ATTACK.test(sentence.text)) {
+    // So does the actor or malware a sentence says the attack was by: 攻撃は「Scattered Spider」によるものとみられ,
+    // 感染したのはLockBitのランサムウェア, "the attack was carried out by …".
+    if ((actors.length > 0 || software.length > 0) && (CLAIMED_ATTACK.test(sentence.text) || ATTACK_BY.test(sentence.text))) {
       const claimant = (actors.length > 0 ? actors : software)[0];
       const victims = [...roles.values()].filter((r) => r.role === 'victim' && r.sentence < index).map((r) => r.entity);
       if (claimant && !items.some((x) => victims.includes(x.e.entity.key)))

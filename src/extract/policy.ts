@@ -429,7 +429,13 @@ function subjectOfLaterClause(text: string, identities: readonly PolicyItem[], i
 
 /** Whether `item` is among the organisations an attack in the sentence is on (see ATTACK_ON_BEFORE_EN). */
 function attackIsOn(text: string, sentence: Sentence, identities: readonly PolicyItem[], item: PolicyItem): boolean {
-  if (ATTACK_ON_AFTER_JA.test(text.slice(item.end, item.end + 16))) return true;
+  // The last of the Japanese list it is in: マークス・アンド・スペンサーやCo-opへのサイバー攻撃.
+  let last = item;
+  for (const next of identities.filter((i) => i.start >= item.end).sort((a, b) => a.start - b.start)) {
+    if (!PARTY_LIST_GAP.test(text.slice(last.end, next.start))) break;
+    last = next;
+  }
+  if (ATTACK_ON_AFTER_JA.test(text.slice(last.end, last.end + 16))) return true;
   // The first of the list the organisation is in: "… on Marks & Spencer, the Co-op and Harrods".
   const before = identities.filter((i) => i.end <= item.start).sort((a, b) => b.start - a.start);
   let first = item;
@@ -509,8 +515,14 @@ export function findActorRoles(
       const cue = VICTIM_CUE.exec(sentence.text);
       // The victim is the subject: named before the cue ("Casio was hit …", カシオが…被害を受けた), and in the cue's
       // clause (in 攻撃者はCloudflareを経由して通信を隠し、日本航空はDDoS攻撃を受けた, only Japan Airlines was hit).
+      // After a cue that lists the victims ("Among the victims was Zellis", "victims included …"), they follow it.
       const cueAt = cue ? sentence.start + cue.index : -1;
-      if (targeted.has(e.key) || (cue && cueAt >= item.end && !subjectOfLaterClause(text, identities, item, cueAt))) {
+      const cueEnd = cueAt + (cue?.[0].length ?? 0);
+      const listed =
+        cue !== null &&
+        item.start >= cueEnd &&
+        (/^victims?\s/i.test(cue[0]) || (/^among/i.test(cue[0]) && /^\s+(?:was|were|are|is)\b/.test(text.slice(cueEnd, cueEnd + 6))));
+      if (targeted.has(e.key) || listed || (cue && cueAt >= item.end && !subjectOfLaterClause(text, identities, item, cueAt))) {
         roles.push({ entity: e.key, role: 'victim', sentence: index });
         continue;
       }
