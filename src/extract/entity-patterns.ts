@@ -62,7 +62,8 @@ const NAME_NOUN_TITLE = /^(?:Stealer|Infostealer|Loader|Botnet|Downloader|Droppe
 /** "… ransomware attack on", "… malware incident": the name before the kind noun is the victim's. */
 const VICTIM_AFTER = /^ (?:attacks?|incidents?|breach(?:es)?|victims?|outbreak)\b/;
 /** "another packer that Zscaler has dubbed BMPack": a naming verb with a kind noun shortly before it. */
-const DUBBED_EN = /\b(?:dubbed|named|nicknamed|christened) ["“‘']?([A-Z][A-Za-z0-9_-]{2,24})\b/g;
+const DUBBED_EN =
+  /\b(?:dubbed|named|nicknamed|christened) ["“‘']?([A-Z][A-Za-z0-9_-]{2,24}(?: [A-Z][a-z0-9]{2,15}(?=[\s,.;:”"’']|$))?)(?:[”"’']? and ["“‘']?([A-Z][A-Za-z0-9_-]{2,24}(?: [A-Z][a-z0-9]{2,15}(?=[\s,.;:”"’']|$))?))?/g;
 const CODE_NOUN_BEFORE =
   /\b(?:class|function|method|module|file|folder|directory|variable|parameter|field|key|value|process|service|task|mutex|string|section|resource|export|account|user)(?:e?s)? $/i;
 /** Things besides software that a naming verb names: "an operation named Cronos", "a task force dubbed …". */
@@ -95,7 +96,7 @@ const NEW_ACTOR_EN =
 
 /** "an APT group named “ReconHellcat”", "a gang dubbed Zorgon": a bare group noun, then a naming verb. */
 const NAMED_ACTOR_EN =
-  /\b(?:group|actor|gang|crew|cluster)s? (?:named|dubbed|called|known as|tracked as|calling itself|that calls itself) ["“‘']?((?:[A-Z][A-Za-z0-9]{1,20})(?: [A-Z][a-z]{2,15}){0,2})/g;
+  /\b(?:group|actor|gang|crew|cluster)s? (?:named|dubbed|called|known as|tracked as|calling itself|that calls itself|(?:(?:that|which) )?(?:it|we|they|[A-Z][A-Za-z]{2,20}) tracks? as) ["“‘']?((?:[A-Z][A-Za-z0-9]{1,20})(?: [A-Z][a-z]{2,15}){0,2})/g;
 
 /**
  * A list entry or line that defines a name: "MURKYSHELL: malware capable of scanning ports", "* **NiiJ Stealer -**
@@ -129,13 +130,22 @@ const NAMED_GROUP_EN =
 
 /** Vendors' tracking names for groups: TA505, UNC2452, DEV-0537, Storm-0558, APT41, FIN7. */
 const VENDOR_ACTOR_ID =
-  /\b(TA\d{3,4}|UNC\d{3,5}|DEV-\d{4}|Storm-\d{4}|APT ?\d{1,3}|FIN\d{1,2}|TAG-\d{2,3}|UAC-\d{4}|UNK_[A-Z][A-Za-z0-9]{2,30})\b/g;
+  /\b(TA\d{3,4}|UNC\d{3,5}|DEV-\d{4}|Storm-\d{4}|APT ?\d{1,3}|FIN\d{1,2}|TAG-\d{2,3}|UAC-\d{4}|UAT-?\d{3,4}|UNK_[A-Z][A-Za-z0-9]{2,30})\b/g;
 
 const ORG_SUFFIX_EN =
   /\b((?:[A-Z][A-Za-z0-9&'-]{1,24} ){0,3}[A-Z][A-Za-z0-9&'-]{1,24}),? (?:Inc\.|Corp\.|Corporation|Ltd\.|LLC|GmbH|Co\., Ltd\.|S\.A\.|AG|PLC)(?=\W|$)/g;
 /** Universities and hospitals, often in the news as victims: "Harvard University", "University of Manchester". */
 const INSTITUTION_EN =
   /\b(?:(?!(?:The|A|An|This|Its|Our|Their) )(?:[A-Z][A-Za-z'-]{1,24} ){1,3}(?:University|Hospital|College|Medical Cent(?:er|re)|Health System)|University of [A-Z][a-z]{2,20}(?: [A-Z][a-z]{2,20}){0,2})\b/g;
+/**
+ * A company named with what it is in apposition: "PowerSchool, a US provider of software for schools", "Ascension,
+ * one of the largest private health systems" (names the KB knows keep their kind).
+ */
+const ORG_APPOSITION_EN =
+  /\b((?:[A-Z][A-Za-z0-9&.'-]{1,24} ){0,2}[A-Z][A-Za-z0-9&.'-]{1,24}), (?:a|an|one of the) (?:[A-Za-z.-]{2,20} ){0,4}?(?:company|provider|maker|manufacturer|firm|vendor|retailer|bank|insurer|carrier|airline|publisher|broadcaster|conglomerate|supplier|distributor|giant|utility|hospital|health system|health systems|chain|exchange)\b/g;
+/** "The campaign, which Cisco calls ArcaneDoor", "a campaign dubbed Operation Dream Job". */
+const CAMPAIGN_EN =
+  /\bcampaigns?,? (?:(?:that|which) (?:it|we|researchers|[A-Z][A-Za-z]{2,20}) (?:calls?|dubbed|named|tracks? as)|dubbed|named|called|known as|tracked as) ["“]?([A-Z][A-Za-z0-9]{2,24}(?: [A-Z][A-Za-z0-9]{2,15}){0,3})/g;
 const MINISTRY_EN =
   /\b(?:Ministry|Department) of (?:(?:the|and|for) )?[A-Z][a-z]{2,20}(?: (?:and|of|the) [A-Z][a-z]{2,20}| [A-Z][a-z]{2,20}){0,3}/g;
 const ORG_JA_SHA =
@@ -427,10 +437,15 @@ export function findPatternEntities(
     // "an operation named Cronos" names the police operation against the ransomware named before.
     const head = text.slice(Math.max(0, m.index - 24), m.index);
     if (CODE_NOUN_BEFORE.test(head) || NOT_SOFTWARE_NOUN_BEFORE.test(head)) continue;
-    const raw = m[1] ?? '';
-    const name = cleanName(raw, /["“‘']$/.test(m[0].slice(0, m[0].indexOf(raw))));
-    const noun = name ? lastKindNoun(text.slice(Math.max(0, m.index - 40), m.index)) : undefined;
-    if (name && noun) add(softwareKind(noun), name, m.index + m[0].indexOf(raw), 55);
+    const noun = lastKindNoun(text.slice(Math.max(0, m.index - 40), m.index));
+    if (!noun) continue;
+    // "two implants named Line Dancer and Line Runner": both names.
+    for (const raw of [m[1], m[2]]) {
+      if (!raw) continue;
+      const at = m.index + m[0].indexOf(raw, raw === m[2] ? (m[1] ?? '').length : 0);
+      const name = cleanName(raw, /["“‘']$/.test(text.slice(Math.max(0, at - 1), at)));
+      if (name) add(softwareKind(noun), name, at, 55);
+    }
   }
   for (const m of execAll(ASSESSED_ACTOR_EN, text)) {
     const name = cleanName(m[1] ?? '');
@@ -504,6 +519,17 @@ export function findPatternEntities(
       const name = cleanName(m[1] ?? '');
       if (name) add('intrusion-set', name, m.index + m[0].indexOf(name), 60);
     }
+  }
+  for (const m of execAll(CAMPAIGN_EN, text)) {
+    const name = cleanName(m[1] ?? '');
+    if (name && kb.lookup(name).length === 0) add('campaign', name, m.index + m[0].lastIndexOf(name), 55);
+  }
+  for (const m of execAll(ORG_APPOSITION_EN, text)) {
+    const raw = m[1] ?? '';
+    const name = cleanName(raw.replace(/^(?:The|A|An|This|That|Its|Their|Our|But|And|Also|In|On|At|After|Before|When|While) /, ''));
+    // A name the KB knows keeps its kind ("LockBit, a ransomware …"); a possessive names something of another.
+    if (!name || kb.lookup(name).length > 0 || /['’]s?\b/.test(name)) continue;
+    add('identity', name, m.index + m[0].indexOf(name), 55);
   }
   for (const re of [
     ORG_SUFFIX_EN,

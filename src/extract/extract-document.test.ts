@@ -274,6 +274,72 @@ describe('Japanese extraction (our own texts)', () => {
     expect(relationsOf(ja)).toContain('UNC5337 uses SPAWN');
   });
 
+  it('reads an intrusion into the speaker’s own systems as its attack, and a company named in apposition', () => {
+    const treasury = extractDocument(
+      starter,
+      doc(
+        'The US Treasury Department told lawmakers that a state-sponsored group broke into its networks. The intrusion was later attributed to Silk Typhoon.',
+        'en',
+      ),
+    );
+    expect(rolesOf(treasury)).toEqual(['US Department of the Treasury: victim']);
+    expect(relationsOf(treasury)).toContain('Silk Typhoon targets US Department of the Treasury');
+    const apposition = extractDocument(
+      starter,
+      doc('Brightwave, a US provider of software for schools, said a hacker used stolen credentials to access its support portal.', 'en'),
+    );
+    expect(names(apposition, 'identity')).toEqual(['Brightwave']);
+    expect(rolesOf(apposition)).toEqual(['Brightwave: victim']);
+    // A name the KB knows keeps its kind.
+    expect(names(extractDocument(starter, doc('LockBit, a ransomware provider, hit hospitals.', 'en')), 'identity')).toEqual([]);
+    const ascension = extractDocument(
+      starter,
+      doc(
+        'The US health system Ascension diverted ambulances after a ransomware attack disrupted its health records. The Black Basta ransomware was used in the attack.',
+        'en',
+      ),
+    );
+    expect(relationsOf(ascension)).toContain('Black Basta targets Ascension');
+  });
+
+  it('reads an actor "it tracks as", Talos’s UAT names, a named campaign, two implants named in one phrase, and another vendor’s name', () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        'Cisco Talos said a state-sponsored actor it tracks as UAT4356 exploited Cisco firewalls. The campaign, which Cisco calls ArcaneDoor, installed two implants named Line Dancer and Line Runner. Microsoft tracks the same actor as Storm-1849.',
+        'en',
+      ),
+    );
+    expect(names(x, 'intrusion-set')).toEqual(['UAT4356', 'Storm-1849']);
+    expect(names(x, 'campaign')).toEqual(['ArcaneDoor']);
+    expect(names(x, 'malware').sort()).toEqual(['Line Dancer', 'Line Runner']);
+    expect(relationsOf(x)).toContain('UAT4356 related-to Storm-1849');
+  });
+
+  it('reads a newspaper that speaks of its own systems as a victim, and the service logged into with stolen credentials as none', () => {
+    const x = extractDocument(
+      starter,
+      doc('日本経済新聞社は、社内で利用するSlackに外部から不正ログインがあり、約1万7000人分の情報が流出した可能性があると発表した。'),
+    );
+    expect(rolesOf(x)).toEqual(['Nikkei: victim']);
+    expect(names(x, 'attack-pattern')).toEqual(['Valid Accounts']);
+    const reported = extractDocument(starter, doc('日本経済新聞社によると、KADOKAWAはランサムウェア攻撃を受けた。'));
+    expect(rolesOf(reported)).toEqual(['KADOKAWA: victim']);
+  });
+
+  it('reads who carried out an attack in Japanese (攻撃を行ったのは, による攻撃だ) as attacking the victim named before', () => {
+    const cdk = extractDocument(
+      starter,
+      doc('米CDKグローバルがランサムウェア攻撃を受けた。攻撃を行ったのはランサムウェアグループ「BlackSuit」とされる。'),
+    );
+    expect(relationsOf(cdk)).toContain('BlackSuit targets CDK Global');
+    const synnovis = extractDocument(
+      starter,
+      doc('血液検査を請け負うSynnovisがランサムウェア攻撃を受けた。専門家は、犯罪グループ「Qilin」による攻撃だと述べた。'),
+    );
+    expect(relationsOf(synnovis)).toContain('Qilin targets Synnovis');
+  });
+
   it('reads a country before its agency as no origin of the actor named after it, and a Japanese insurer by name', () => {
     // 韓国の国家情報院: の国家 is no 国家支援 (state backing).
     const x = extractDocument(

@@ -9,7 +9,16 @@ import { Warninglists } from '../kb/warninglists.js';
 import { findPatternEntities, institutionSpans, patternEntity } from './entity-patterns.js';
 import { Gazetteer, LIST_GAP } from './gazetteer.js';
 import { extractIndicators, hostOf, type IndicatorKind } from './indicators.js';
-import { findActorRoles, findNewInstruments, findStances, type ActorRole, type BystanderRole, type PolicyRelation } from './policy.js';
+import {
+  findActorRoles,
+  findNewInstruments,
+  findStances,
+  OWN_INTRUSION,
+  OWN_SYSTEMS,
+  type ActorRole,
+  type BystanderRole,
+  type PolicyRelation,
+} from './policy.js';
 import { TechniqueMapper } from './techniques.js';
 
 export interface Mention {
@@ -457,7 +466,7 @@ export const CLAIMED_ATTACK =
   /\bclaim(?:s|ed|ing)? (?:responsibility|credit)\b|\bclaim(?:s|ed|ing)? (?:the |an |a )?(?:\w+ )?(?:attack|hack|breach|intrusion)|犯行声明|犯行を主張/i;
 /** The attack a document reports, said to be by the actor or malware its sentence names. */
 const ATTACK_BY =
-  /感染したのは|(?:攻撃|犯行|侵入)は[^。]{0,40}?(?:によるもの|の犯行|が実行)|使われたのは|\b(?:the|this) (?:cyber-?)?(?:attack|breach|intrusion|incident|hack)s? (?:was|were|has been|had been|is) (?:(?:believed|thought|said) to (?:be|have been) )?(?:carried out|conducted|launched|perpetrated|attributed|blamed on|the work)\b|\bbehind (?:the|this) (?:cyber-?)?(?:attack|breach|intrusion|incident|hack)\b/i;
+  /感染したのは|攻撃を行ったのは|(?:攻撃|犯行|侵入)は[^。]{0,40}?(?:によるもの|の犯行|が実行)|による(?:サイバー|ランサムウェア)?攻撃(?:だ|であ)|使われたのは|\b(?:the|this) (?:cyber-?)?(?:attack|breach|intrusion|incident|hack)s? (?:was|were|has been|had been|is) (?:(?:later|also|since|now|widely|publicly) )?(?:(?:believed|thought|said) to (?:be|have been) )?(?:carried out|conducted|launched|perpetrated|attributed|blamed on|the work)\b|\bbehind (?:the|this) (?:cyber-?)?(?:attack|breach|intrusion|incident|hack)\b|\b(?:was|were) used in the (?:cyber-?)?(?:attack|breach|intrusion)\b/i;
 /** After a state: that it is behind what the sentence reports ("North Korea was responsible for"; 北朝鮮が関与 is in ORIGIN_AFTER). */
 const STATE_RESPONSIBLE_AFTER = /^ (?:was|is|were|is believed to be|was found to be) (?:responsible|behind)\b/;
 /** How far after a place the actor it describes may start ("China-based group, tracked by Microsoft as Volt Typhoon"). */
@@ -470,6 +479,9 @@ const ORIGIN_BEFORE =
  */
 const ACTOR_ANAPHOR =
   /\b(?:the|this) (?:same )?(?:ransomware )?(?:group|actors?|gang|crew|operators|affiliates|hackers|attackers|threat actors?|hacking group)\b|同グループ|同アクター|同集団|攻撃者は|手口/i;
+/** Another vendor's name for the actor named before: "tracks the same actor as Storm-1849", 同じグループを…と呼ぶ. */
+const SAME_ACTOR_AS =
+  /\b(?:tracks?|calls?|refers? to|names?) (?:the same|this|that) (?:threat )?(?:actor|group|cluster|activity)(?: \w+){0,2} as\b|同じ(?:グループ|攻撃者|アクター|集団)を/i;
 /** A pronoun subject that can refer back to the attackers (only tried when the sentence names tools alone). */
 const THEY = /\b(?:they|the attackers|the intruders)\b|彼らは/i;
 const THEY_OPENING = /^\s*They\b/;
@@ -516,12 +528,6 @@ const PROVIDING_KINDS = new Set(['law', 'executive-order']);
 /** "the treaty", 同条約, 条約案: a sentence that refers back to the last policy instrument named. */
 const INSTRUMENT_ANAPHOR =
   /\b(?:the|this|that) (?:draft |new )?(?:treaty|convention|order|executive order|process|accord|agreement|list|law|act|directive|statement|pledge|ban|proposal|measure|code(?: of (?:practice|conduct))?)\b|同条約|条約案|本条約|同大統領令|同プロセス|同協定|同法|同リスト|同声明/i;
-/**
- * A vendor or an agency that speaks of the intrusion into its own systems ("Microsoft said … gained access to email
- * accounts of its senior leadership", 自社のサーバーに不正アクセス) is that intrusion's victim after all.
- */
-const OWN_SYSTEMS =
-  /\b(?:its|our) (?:own )?(?:\w+ ){0,2}(?:systems?|networks?|email|mailboxes|accounts?|staff|employees|leadership|source code|servers?|infrastructure|environments?)\b|自社の(?:システム|サーバー|ネットワーク|従業員|社員|メール)|同社の(?:システム|サーバー|ネットワーク|従業員|社員|メール)/;
 /** Roles of organisations that report, regulate, sponsor or sell in threat news: named beside an attack, they are no victim. */
 const REPORTER_ROLES = new Set([
   'security-vendor',
@@ -546,6 +552,10 @@ const REPORTING_UNIT_AFTER =
 const POSTED_ON_BEFORE_EN =
   /\b(?:posted|claimed|announced|said|wrote|published|boasted|shared|bragged)\s+(?:\w+\s+){0,3}(?:on|via)\s+(?:its\s+|their\s+|a\s+|the\s+)?$/;
 const POSTED_ON_AFTER_JA = /^(?:上|の(?:チャンネル|アカウント|投稿|グループ))?で(?:主張|発表|公表|公開|投稿|声明|犯行)/;
+/** The service an intruder logged into with a user's credentials (Slackに不正ログイン, "logged into Slack"): no victim. */
+const LOGGED_INTO_AFTER_JA = /^」?(?:に(?:外部から|第三者から|何者かが)?不正(?:に)?ログイン|の(?:アカウント|認証情報)(?:が|に|を))/;
+const LOGGED_INTO_BEFORE_EN = /\b(?:logged (?:in)?to|signed in to|accounts? on|credentials? (?:for|to))\s+(?:its\s+|their\s+|the\s+)?$/;
+const LOGGED_INTO_AFTER_EN = /^ (?:accounts?|credentials|log-?ins?|passwords?|session tokens?)\b/;
 /** The platform that held the data taken from its customers ("organisations that stored it in Snowflake"). */
 const STORED_IN_BEFORE_EN = /\b(?:stored|kept|hosted|held)\s+(?:\w+\s+){0,2}(?:in|on|with)\s+$/;
 /** An organisation as the source of what a sentence reports: "Microsoft said", "Google's Mandiant attributes". */
@@ -590,6 +600,9 @@ function bystanderRole(text: string, sentence: Sentence, m: Mention): BystanderR
   if (REPORTING_UNIT_AFTER.test(after) || POSTED_ON_BEFORE_EN.test(before) || POSTED_ON_AFTER_JA.test(after)) return 'reporter';
   if (
     STORED_IN_BEFORE_EN.test(before) ||
+    LOGGED_INTO_AFTER_JA.test(after) ||
+    LOGGED_INTO_BEFORE_EN.test(before) ||
+    LOGGED_INTO_AFTER_EN.test(after) ||
     FLAW_AFTER_EN.test(after) ||
     FLAW_AFTER_JA.test(after) ||
     FLAW_BEFORE_EN.test(before) ||
@@ -604,7 +617,7 @@ function bystanderRole(text: string, sentence: Sentence, m: Mention): BystanderR
   if (SELF_REFERENCE.test(rest)) return undefined;
   if (SPEAKER_BEFORE_EN.test(before) || SPEAKER_AFTER_JA.test(after)) return 'reporter';
   const says = SPEAKER_AFTER_EN.test(after) || (TOPIC_AFTER_JA.test(after) && SAYS_JA.test(rest.trimEnd().replace(/[。.]$/, '')));
-  return says && !SELF_REPORT.test(rest) ? 'reporter' : undefined;
+  return says && !SELF_REPORT.test(rest) && !OWN_INTRUSION.test(rest) ? 'reporter' : undefined;
 }
 
 /**
@@ -766,6 +779,7 @@ function findRelations(
       });
   };
   let lastActor: { e: ExtractedEntity; m: Mention } | undefined;
+  let lastGroup: { e: ExtractedEntity; m: Mention } | undefined;
   let lastMalware: { e: ExtractedEntity; m: Mention } | undefined;
   let lastInstrument: { entity: KbEntity; sentence: number } | undefined;
   for (const index of [...bySentence.keys()].sort((a, b) => a - b)) {
@@ -776,6 +790,8 @@ function findRelations(
     const actors = items.filter((x) => ACTORS.has(x.e.entity.kind));
     const software = items.filter((x) => SOFTWARE.has(x.e.entity.kind));
     const referredActor = lastActor ?? lastMalware;
+    // "Microsoft tracks the same actor as Storm-1849": another name for the actor named before.
+    const sameActor = actors.length > 0 && lastGroup && SAME_ACTOR_AS.test(sentence.text) ? lastGroup : undefined;
     if (actors.length === 0 && referredActor) {
       const anaphor = ACTOR_ANAPHOR.exec(sentence.text);
       if (anaphor) actors.push(referTo(referredActor, anaphor, sentence.start, index));
@@ -804,6 +820,7 @@ function findRelations(
     // the first named on a tie), not the last: "TraderTraitor … is associated with the Lazarus Group. The attackers
     // later …" are TraderTraitor.
     if (named.length > 0) lastActor = named.reduce((best, a) => (a.e.mentions.length > best.e.mentions.length ? a : best));
+    lastGroup = named.filter((a) => a.e.entity.kind !== 'campaign').pop() ?? lastGroup;
     const namedMalware = items.filter((x) => x.e.entity.kind === 'malware');
     if (namedMalware.length > 0) lastMalware = namedMalware[namedMalware.length - 1];
     const origins = new Set<string>();
@@ -949,6 +966,7 @@ function findRelations(
     if (actors.length > 0 && software.length > 0 && ATTRIBUTION_CUE.test(sentence.text) && !USE_CUE.test(sentence.text)) {
       for (const a of actors) for (const x of software) add('uses', a.e.entity, x.e.entity, index, 50);
     }
+    if (sameActor) for (const a of actors) add('related-to', sameActor.e.entity, a.e.entity, index, 50);
     if (actors.length > 1 && LINK_CUE.test(sentence.text)) {
       const first = actors[0];
       if (first) for (const other of actors.slice(1)) add('related-to', first.e.entity, other.e.entity, index, 50);

@@ -401,6 +401,18 @@ const MERCENARY_CUE =
 const CONTRACTOR_CUE = /\b(?:contractors?|contracted|hack-for-hire|hackers?-for-hire)\b|請負|受託|委託/i;
 const SPONSOR_CUE =
   /\b(?:on behalf of|for (?:the )?(?:Chinese |Russian |Iranian )?(?:government|ministry|state|police)|contracted by|hired by|work(?:s|ed|ing)? for|customers? (?:include|included|in|such as)|clients? (?:include|included|in)|sold (?:\w+ ){0,3}to|sells (?:\w+ ){0,3}to|suppl(?:y|ies|ied) (?:\w+ ){0,3}to)\b|の依頼|の委託|から委託|のために|の顧客|顧客|に販売|に提供/i;
+/**
+ * A vendor or an agency that speaks of the intrusion into its own systems ("Microsoft said … gained access to email
+ * accounts of its senior leadership", 自社のサーバーに不正アクセス) is that intrusion's victim after all.
+ */
+export const OWN_SYSTEMS =
+  /\b(?:its|our) (?:own )?(?:\w+ ){0,2}(?:systems?|networks?|email|mailboxes|accounts?|staff|employees|leadership|source code|servers?|infrastructure|environments?)\b|自社の(?:システム|サーバー|ネットワーク|従業員|社員|メール)|社内(?:で(?:利用|使用)する|の(?:システム|サーバー|ネットワーク))|同社の(?:システム|サーバー|ネットワーク|従業員|社員|メール)/;
+/**
+ * An intrusion into the speaker's own systems ("broke into its networks", "access its customer support portal") or an
+ * attack that disrupted them: the organisation named before is the victim.
+ */
+export const OWN_INTRUSION =
+  /\b(?:(?:broke|break|broken|got) into|gain(?:ed)? access to|access(?:ed)?|breach(?:ed)?|compromis(?:e|ed)) (?:its|their|our) (?:own )?(?:[\w-]+ ){0,2}(?:networks?|systems?|servers?|email|workstations|portal|databases?|environment|infrastructure)\b|\b(?:attack|breach|incident|intrusion) (?:that )?(?:disrupted|crippled|knocked out|took down|shut down|encrypted|paralys[ei]d|paralyz[ei]d) (?:its|their)\b/i;
 const VICTIM_CUE =
   /\b(?:was|were|had been|has been) (?:hit|breached|hacked|compromised|attacked|targeted)\b|\b(?:suffered|disclosed) an? (?:\w+ ){0,2}(?:breach|attack|cyberattack|incident)\b|\bvictims? (?:include|included|were)\b|\bamong (?:the )?(?:victims|(?:organi[sz]ations|companies|customers|firms|institutions) (?:affected|hit|breached|impacted|targeted))\b|\b(?:data|records|information|details) (?:was|were|had been|have been) (?:taken|stolen|exposed|leaked)\b|被害を受け|不正アクセスを受け|攻撃を受け|サイバー攻撃を受け|ランサムウェア被害|被害に遭|感染被害|情報が流出|流出した|ランサムウェア(?:に)?感染|不正に引き出され|サイバー攻撃による(?:システム)?障害|攻撃(?:で|により|によって)[^。]{0,30}?(?:停止|障害|暗号化)/i;
 /** Before the organisations an attack is on (with up to three describing words: "the June attack on Japanese publisher"). */
@@ -510,9 +522,13 @@ export function findActorRoles(
       continue;
     }
     // Neither who reports the attack or makes what it went through, nor the press and the vendors beside it.
-    const mayBeVictim = !bystanders.has(e.key) && !e.roles.some((r) => r === 'media' || r === 'security-vendor');
-    if (targeted.has(e.key) || (VICTIM_CUE.test(sentence.text) && mayBeVictim)) {
-      const cue = VICTIM_CUE.exec(sentence.text);
+    // (Unless it speaks of its own systems: 日本経済新聞社は、社内で利用するSlackに不正ログインがあり….)
+    const mayBeVictim =
+      !bystanders.has(e.key) &&
+      (!e.roles.some((r) => r === 'media' || r === 'security-vendor') ||
+        OWN_SYSTEMS.test(text.slice(item.end, Math.min(sentence.end, item.end + 400))));
+    const cue = VICTIM_CUE.exec(sentence.text) ?? OWN_INTRUSION.exec(sentence.text);
+    if (targeted.has(e.key) || (cue && mayBeVictim)) {
       // The victim is the subject: named before the cue ("Casio was hit …", カシオが…被害を受けた), and in the cue's
       // clause (in 攻撃者はCloudflareを経由して通信を隠し、日本航空はDDoS攻撃を受けた, only Japan Airlines was hit).
       // After a cue that lists the victims ("Among the victims was Zellis", "victims included …"), they follow it.
