@@ -340,6 +340,41 @@ describe('Japanese extraction (our own texts)', () => {
     expect(relationsOf(synnovis)).toContain('Qilin targets Synnovis');
   });
 
+  it('reads 不正アクセスされ as a victim’s report, an organisation whose contractor was hit as none, and 委託先経由 as a trusted relationship', () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        'LINEヤフーは、韓国NAVER Cloudの委託先企業のパソコンがマルウェアに感染し、委託先経由で同社のシステムに不正アクセスされたと発表した。',
+      ),
+    );
+    expect(rolesOf(x)).toEqual(['LY Corporation: victim']);
+    expect(names(x, 'attack-pattern')).toEqual(['Trusted Relationship']);
+  });
+
+  it('reads help-desk calls and posing as staff as techniques, a ransomware affiliate as its user, a denial as no victim, and customer data copied as a theft', () => {
+    const mgm = extractDocument(
+      starter,
+      doc(
+        'The ALPHV ransomware gang said its affiliate Scattered Spider had gained access to MGM Resorts by calling the IT help desk while posing as an employee.',
+        'en',
+      ),
+    );
+    expect(relationsOf(mgm).sort()).toEqual([
+      'Scattered Spider targets MGM Resorts',
+      'Scattered Spider uses ALPHV',
+      'Scattered Spider uses Data Encrypted for Impact',
+      'Scattered Spider uses Impersonation',
+      'Scattered Spider uses Spearphishing Voice',
+    ]);
+    const denial = extractDocument(starter, doc('Oracle denied that its cloud had been breached.', 'en'));
+    expect(rolesOf(denial)).toEqual([]);
+    const coinbase = extractDocument(
+      starter,
+      doc('Coinbase said criminals had bribed support contractors to copy customer data, then demanded $20 million.', 'en'),
+    );
+    expect(rolesOf(coinbase)).toEqual(['Coinbase: victim']);
+  });
+
   it('reads a country before its agency as no origin of the actor named after it, and a Japanese insurer by name', () => {
     // 韓国の国家情報院: の国家 is no 国家支援 (state backing).
     const x = extractDocument(

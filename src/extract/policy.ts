@@ -412,15 +412,18 @@ export const OWN_SYSTEMS =
  * attack that disrupted them: the organisation named before is the victim.
  */
 export const OWN_INTRUSION =
-  /\b(?:(?:broke|break|broken|got) into|gain(?:ed)? access to|access(?:ed)?|breach(?:ed)?|compromis(?:e|ed)) (?:its|their|our) (?:own )?(?:[\w-]+ ){0,2}(?:networks?|systems?|servers?|email|workstations|portal|databases?|environment|infrastructure)\b|\b(?:attack|breach|incident|intrusion) (?:that )?(?:disrupted|crippled|knocked out|took down|shut down|encrypted|paralys[ei]d|paralyz[ei]d) (?:its|their)\b/i;
+  /\b(?:(?:broke|break|broken|got) into|gain(?:ed)? access to|access(?:ed)?|breach(?:ed)?|compromis(?:e|ed)) (?:its|their|our) (?:own )?(?:[\w-]+ ){0,2}(?:networks?|systems?|servers?|email|workstations|portal|databases?|environment|infrastructure)\b|\b(?:attack|breach|incident|intrusion) (?:that )?(?:disrupted|crippled|knocked out|took down|shut down|encrypted|paralys[ei]d|paralyz[ei]d) (?:its|their)\b|\b(?:steal|stole|stolen|copy|copied|take|took|taken|exfiltrate[ds]?) (?:\w+ ){0,2}(?:customer|user|employee|patient|client)s?(?:'|’)? (?:data|records|information|details)\b/i;
 const VICTIM_CUE =
-  /\b(?:was|were|had been|has been) (?:hit|breached|hacked|compromised|attacked|targeted)\b|\b(?:suffered|disclosed) an? (?:\w+ ){0,2}(?:breach|attack|cyberattack|incident)\b|\bvictims? (?:include|included|were)\b|\bamong (?:the )?(?:victims|(?:organi[sz]ations|companies|customers|firms|institutions) (?:affected|hit|breached|impacted|targeted))\b|\b(?:data|records|information|details) (?:was|were|had been|have been) (?:taken|stolen|exposed|leaked)\b|被害を受け|不正アクセスを受け|攻撃を受け|サイバー攻撃を受け|ランサムウェア被害|被害に遭|感染被害|情報が流出|流出した|ランサムウェア(?:に)?感染|不正に引き出され|サイバー攻撃による(?:システム)?障害|攻撃(?:で|により|によって)[^。]{0,30}?(?:停止|障害|暗号化)/i;
+  /\b(?:was|were|had been|has been) (?:hit|breached|hacked|compromised|attacked|targeted)\b|\b(?:suffered|disclosed) an? (?:\w+ ){0,2}(?:breach|attack|cyberattack|incident)\b|\bvictims? (?:include|included|were)\b|\bamong (?:the )?(?:victims|(?:organi[sz]ations|companies|customers|firms|institutions) (?:affected|hit|breached|impacted|targeted))\b|\b(?:data|records|information|details) (?:was|were|had been|have been) (?:taken|stolen|exposed|leaked)\b|被害を受け|不正アクセスを受け|不正アクセスされ|侵入され|攻撃を受け|サイバー攻撃を受け|ランサムウェア被害|被害に遭|感染被害|情報が流出|流出した|ランサムウェア(?:に)?感染|不正に引き出され|サイバー攻撃による(?:システム)?障害|攻撃(?:で|により|によって)[^。]{0,30}?(?:停止|障害|暗号化)/i;
 /** Before the organisations an attack is on (with up to three describing words: "the June attack on Japanese publisher"). */
 const ATTACK_ON_BEFORE_EN =
   /\b(?:cyber-?)?(?:attacks?|breach(?:es)?|intrusions?|hacks?) (?:on|at|against) (?!behalf\b)(?:the )?(?:[A-Za-z-]+ ){0,3}$/i;
 /** After an organisation an attack is on: KADOKAWAへのサイバー攻撃, 同社に対するランサムウェア攻撃. */
 const ATTACK_ON_AFTER_JA = /^(?:社|グループ)?(?:への|に対する)(?:サイバー|ランサムウェア|DDoS)?攻撃/;
 
+const CONTRACTOR_OF_AFTER_JA = /^(?: [A-Z][\w-]*){0,2}の(?:業務)?(?:委託先|取引先|外注先|委託業者)/;
+/** Denying what follows: "Oracle denied that its cloud had been breached", 同社は…を否定. */
+const DENIAL = /\b(?:denied|denies|deny|disputed|disputes|rejected|rejects) (?:that|claims|reports|any)\b|否定/;
 /** A clause boundary: 隠し、, "…, while", "; ". */
 const CLAUSE_BOUNDARY = /[しでて]、|[,;]\s*(?:while|whereas|but|and)\b|;/;
 /**
@@ -538,7 +541,15 @@ export function findActorRoles(
         cue !== null &&
         item.start >= cueEnd &&
         (/^victims?\s/i.test(cue[0]) || (/^among/i.test(cue[0]) && /^\s+(?:was|were|are|is)\b/.test(text.slice(cueEnd, cueEnd + 6))));
-      if (targeted.has(e.key) || listed || (cue && cueAt >= item.end && !subjectOfLaterClause(text, identities, item, cueAt))) {
+      // (Not when it denies it: "Oracle denied that its cloud had been breached".)
+      const denied = cue !== null && cueAt >= item.end && DENIAL.test(text.slice(item.end, cueAt));
+      // NAVER Cloudの委託先企業の…: an organisation whose contractor it is describes the contractor, which was hit.
+      const ofContractor = CONTRACTOR_OF_AFTER_JA.test(text.slice(item.end, item.end + 30));
+      if (
+        targeted.has(e.key) ||
+        listed ||
+        (cue && cueAt >= item.end && !denied && !ofContractor && !subjectOfLaterClause(text, identities, item, cueAt))
+      ) {
         roles.push({ entity: e.key, role: 'victim', sentence: index });
         continue;
       }
