@@ -52,7 +52,7 @@ const APPOSITIVE_SOFTWARE_EN = new RegExp(
  * malware …": a naming phrase with a kind noun just before or just after it.
  */
 const KNOWN_AS_EN =
-  /\b(?:known|referred to|called|named|dubbed)(?: (?:in|by|on|to|internally|the|underground|its|authors|developers|researchers)){0,3} as ["“‘']?([A-Z][A-Za-z0-9_-]{2,24})[,"”’']?/g;
+  /\b(?:known|referred to|called|named|dubbed|tracks|tracked)(?: (?:in|by|on|to|internally|the|underground|its|authors|developers|researchers)){0,3} as ["“‘']?([A-Z][A-Za-z0-9_-]{2,24})[,"”’']?/g;
 /** A person just before a naming phrase: "a developer known as …", "its administrator, known as …". */
 const PERSON_BEFORE =
   /\b(?:developer|author|coder|programmer|administrator|admin|operator|member|individual|person|hacker|seller|leader|founder|suspect|man|woman|user|persona)s?,? (?:(?:who is|who was|also|better|widely|publicly|online)\s)?$/;
@@ -462,7 +462,10 @@ export function findPatternEntities(
     const before = text.slice(Math.max(0, m.index - 60), m.index);
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 40);
     const noun = lastKindNoun(before) ?? KIND_NOUN_EN.exec(after)?.[1];
-    if (noun) add(softwareKind(noun), name, m.index + m[0].indexOf(raw), 55);
+    // "a backdoor used by the group Mandiant tracks as UNC3886": a group noun after the kind noun names the group.
+    const afterNoun = noun ? before.slice(before.lastIndexOf(noun) + noun.length) : '';
+    if (noun && !/\b(?:group|actor|cluster|gang|crew|team)s?\b/i.test(afterNoun))
+      add(softwareKind(noun), name, m.index + m[0].indexOf(raw), 55);
   }
   // Cued in several places, and at least once inside a sentence (not a heading or a sentence's first word).
   for (const [name, places] of wordNames) {

@@ -375,6 +375,27 @@ describe('Japanese extraction (our own texts)', () => {
     expect(rolesOf(coinbase)).toEqual(['Coinbase: victim']);
   });
 
+  it('reads a dropper "Mandiant tracks as", phishing sent to a country’s parties as targeting, and malware a Japanese passive says was loaded', () => {
+    const en = extractDocument(
+      starter,
+      doc('APT29 sent phishing emails to German political parties. The archive contained a dropper that Mandiant tracks as ROOTSAW.', 'en'),
+    );
+    expect(names(en, 'malware')).toEqual(['ROOTSAW']);
+    expect(
+      relationsOf(en)
+        .filter((r) => r.includes('targets'))
+        .sort(),
+    ).toEqual(['APT29 targets Germany', 'APT29 targets Government']);
+    // The group noun after the kind noun: the name is the group's.
+    const group = extractDocument(starter, doc('The backdoor was used by the espionage group Mandiant tracks as UNC3886.', 'en'));
+    expect(names(group, 'malware')).toEqual([]);
+    const ja = extractDocument(
+      starter,
+      doc('北朝鮮の攻撃グループ「ラザルス」は偽の求人を持ちかける。ファイルを開くとバックドア「ScoringMathTea」が読み込まれる。'),
+    );
+    expect(relationsOf(ja)).toContain('Lazarus Group uses ScoringMathTea');
+  });
+
   it('reads a country before its agency as no origin of the actor named after it, and a Japanese insurer by name', () => {
     // 韓国の国家情報院: の国家 is no 国家支援 (state backing).
     const x = extractDocument(

@@ -444,9 +444,9 @@ const KIND_SUFFIX =
   /^(.{3,40}?)[ -](?:stealer|infostealer|loader|RAT|ransomware|malware|botnet|backdoor|trojan|banker|bot|miner|wiper|spyware|keylogger|downloader|dropper)$/i;
 const SOFTWARE = new Set<EntityKind>(['malware', 'tool']);
 const USE_CUE =
-  /\b(?:use[sd]?|using|affiliates?|deploy(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|employ(?:s|ed|ing)?|drop(?:s|ped|ping)?|deliver(?:s|ed|ing)?|distribut(?:e|es|ed|ing)|install(?:s|ed|ing)?|relies on|wielding)\b|使用|利用|展開|用い|使っ|使う|使い|配布|悪用|感染させ|実行させ|仕込|設置|埋め込|アフィリエイト/i;
+  /\b(?:use[sd]?|using|affiliates?|download(?:s|ed|ing)?|load(?:s|ed|ing)?|deploy(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|employ(?:s|ed|ing)?|drop(?:s|ped|ping)?|deliver(?:s|ed|ing)?|distribut(?:e|es|ed|ing)|install(?:s|ed|ing)?|relies on|wielding)\b|使用|利用|展開|用い|使っ|使う|使い|配布|悪用|感染させ|実行させ|仕込|設置|埋め込|アフィリエイト|読み込ま|インストール|ダウンロード/i;
 const TARGET_CUE =
-  /\b(?:target(?:s|ed|ing)?|(?:cyber-?)?attack(?:s|ed|ing)?|(?<!\b(?:charges|charged|case|cases|lawsuit|action|measures|sanctions|warrants?|indictment|complaint) )against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|stolen|steal(?:s|ing)?|theft|accessed|gain(?:s|ed|ing)? access to|broke into|break(?:s|ing)? into|hack(?:s|ed|ing)?|extort(?:s|ed|ing)?)\b|標的|窃取|盗|狙|への攻撃|攻撃を(?:行|仕掛|実行|加え)|攻撃(?:を受け|し|され)|被害|侵害|侵入|流出|犯行/i;
+  /\b(?:target(?:s|ed|ing)?|(?:cyber-?)?attack(?:s|ed|ing)?|(?<!\b(?:charges|charged|case|cases|lawsuit|action|measures|sanctions|warrants?|indictment|complaint) )against|compromis(?:e|es|ed|ing)|breach(?:es|ed)?|hit|victims?|struck|infiltrat(?:e|ed|ing)|stole|stolen|steal(?:s|ing)?|theft|accessed|gain(?:s|ed|ing)? access to|broke into|break(?:s|ing)? into|hack(?:s|ed|ing)?|extort(?:s|ed|ing)?|(?:sent|sending|sends?) (?:[\w-]+ ){0,3}(?:emails?|messages|lures|invitations) to)\b|標的|窃取|盗|狙|への攻撃|攻撃を(?:行|仕掛|実行|加え)|攻撃(?:を受け|し|され)|被害|侵害|侵入|流出|犯行/i;
 const LINK_CUE =
   /\b(?:link(?:s|ed)?|overlap(?:s|ping)?|related|associated|connected|tied|ties|attribut(?:e|ed|es|ion)|part of|subgroup|also known as)\b|関連|重な|関与|同一/i;
 /** Words that pin software or an attack on an actor. */
@@ -482,6 +482,8 @@ const ACTOR_ANAPHOR =
 /** Another vendor's name for the actor named before: "tracks the same actor as Storm-1849", 同じグループを…と呼ぶ. */
 const SAME_ACTOR_AS =
   /\b(?:tracks?|calls?|refers? to|names?) (?:the same|this|that) (?:threat )?(?:actor|group|cluster|activity)(?: \w+){0,2} as\b|同じ(?:グループ|攻撃者|アクター|集団)を/i;
+/** Malware deployed, in the passive that Japanese reports use without naming the actor. */
+const DEPLOYED_JA = /」?(?:が|を)(?:読み込まれ|実行され|インストールされ|設置され|送り込まれ|展開され|ダウンロードされ)/;
 /** A pronoun subject that can refer back to the attackers (only tried when the sentence names tools alone). */
 const THEY = /\b(?:they|the attackers|the intruders)\b|彼らは/i;
 const THEY_OPENING = /^\s*They\b/;
@@ -509,7 +511,7 @@ const DESIGNATION =
   /\b(?:sanction(?:s|ed|ing)(?! (?:list|lists|regime|regimes|program|programs|programme|programmes)\b)|designat(?:es|ed|ing)|imposed sanctions on)\b|制裁対象に(?:指定|追加)|制裁(?:を科|を発動|指定)/;
 /** An organisation noun after a demonym, maybe after a word or two: "a Japanese electronics manufacturer". */
 const ORGANISATION_AFTER =
-  /^\s(?:[a-z-]{2,20}\s){0,2}(?:compan(?:y|ies)|firms?|manufacturers?|makers?|organi[sz]ations?|government|agenc(?:y|ies)|ministr(?:y|ies)|hospitals?|universit(?:y|ies)|banks?|retailers?|brewers?|carmakers?|automakers?|operators?|providers?|entities|businesses|networks?|targets?|victims?|exchanges?)\b/;
+  /^\s(?:[a-z-]{2,20}\s){0,2}(?:compan(?:y|ies)|firms?|manufacturers?|makers?|organi[sz]ations?|government|agenc(?:y|ies)|ministr(?:y|ies)|hospitals?|universit(?:y|ies)|banks?|retailers?|brewers?|carmakers?|automakers?|operators?|providers?|entities|businesses|networks?|targets?|victims?|exchanges?|parties|institutions?|officials|diplomats|embassies|missions|politicians|lawmakers|citizens|journalists|dissidents|activists)\b/;
 /** A demonym that describes a person ("a British man believed to lead Scattered Spider") names no actor's origin. */
 const PERSON_AFTER =
   /^\s(?:man|woman|men|women|national|nationals|citizen|citizens|teen|teenager|teenagers|youth|student|suspect|suspects)\b/;
@@ -804,6 +806,11 @@ function findRelations(
       if (!TOOL_AS_SUBJECT.test(text.slice(sentence.start, first))) {
         actors.push(referTo(referredActor, THEY.exec(sentence.text) ?? undefined, sentence.start, index));
       }
+    }
+    // ファイルを開くとバックドア「X」が読み込まれ…: a Japanese sentence that says malware was deployed, naming no
+    // actor, tells what the last actor named did.
+    if (actors.length === 0 && lastActor && software.length > 0 && DEPLOYED_JA.test(sentence.text)) {
+      actors.push(referTo(lastActor, undefined, sentence.start, index));
     }
     // "They cleared Windows event logs": a sentence opening with "they" that names no actor or software describes
     // what the last one named did.
