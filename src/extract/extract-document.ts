@@ -464,8 +464,8 @@ const RUN_FROM_BEFORE = /\b(?:run|operated|controlled|managed|developed|maintain
 /** An actor's own claim of an attack (the claims ledger reads the same words). */
 export const CLAIMED_ATTACK =
   /\bclaim(?:s|ed|ing)? (?:responsibility|credit)\b|\bclaim(?:s|ed|ing)? (?:the |an |a )?(?:\w+ )?(?:attack|hack|breach|intrusion)|犯行声明|犯行を主張/i;
-/** The attack a document reports, said to be by the actor or malware its sentence names. */
-const ATTACK_BY =
+/** The attack a document reports, said to be by the actor or malware its sentence names (the claims ledger reads it too). */
+export const ATTACK_BY =
   /感染したのは|攻撃を行ったのは|(?:攻撃|犯行|侵入)は[^。]{0,40}?(?:によるもの|の犯行|が実行)|による(?:サイバー|ランサムウェア)?攻撃(?:だ|であ)|使われたのは|\b(?:the|this) (?:cyber-?)?(?:attack|breach|intrusion|incident|hack)s? (?:was|were|has been|had been|is) (?:(?:later|also|since|now|widely|publicly) )?(?:(?:believed|thought|said) to (?:be|have been) )?(?:carried out|conducted|launched|perpetrated|attributed|blamed on|the work)\b|\bbehind (?:the|this) (?:cyber-?)?(?:attack|breach|intrusion|incident|hack)\b|\b(?:was|were) used in the (?:cyber-?)?(?:attack|breach|intrusion)\b/i;
 /** After a state: that it is behind what the sentence reports ("North Korea was responsible for"; 北朝鮮が関与 is in ORIGIN_AFTER). */
 const STATE_RESPONSIBLE_AFTER = /^ (?:was|is|were|is believed to be|was found to be) (?:responsible|behind)\b/;

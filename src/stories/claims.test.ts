@@ -179,4 +179,12 @@ describe('claims of an attack', () => {
       ),
     ).toEqual(['Qilin: Asahi Group Holdings attack-attributed-to Qilin (80)']);
   });
+
+  it('take an attribution of "the intrusion" that names no victim as one of the attack the document reports', async () => {
+    expect(
+      await claimsOfText(
+        '---\ntitle: Treasury\npublished: 2024-12-31\nsource: Example News\nlang: en\n---\nThe US Treasury Department said a state-sponsored group broke into its networks. The intrusion was later attributed to Silk Typhoon.\n',
+      ),
+    ).toEqual(['Example News: US Department of the Treasury attack-attributed-to Silk Typhoon (80)']);
+  });
 });

@@ -4,7 +4,7 @@
 // an organisation it attacks (by the knowledge graph) and an attribution cue or the actor's own claim (犯行声明)
 // records who is named for that attack.
 import { isTitleSentence } from '../core/document.js';
-import { CLAIMED_ATTACK } from '../extract/extract-document.js';
+import { ATTACK_BY, CLAIMED_ATTACK } from '../extract/extract-document.js';
 import type { GraphStore, StoredDocument } from '../store/graph-store.js';
 
 export interface Claim {
@@ -137,10 +137,12 @@ export async function claimsOf(store: GraphStore, doc: StoredDocument): Promise<
     for (const attacker of attackers) {
       if (!attacker.o) continue;
       const victims = await attackedBy(attacker.m.objectId);
-      // A gang's own claim names no victim when the story already has ("Qilin claimed the attack"): it claims the
+      // A gang's own claim names no victim when the story already has ("Qilin claimed the attack"), nor does one
+      // that says who the attack was by ("The intrusion was later attributed to Silk Typhoon"): either is about the
       // attacks on the organisations of the document it targets.
       const named = organisations.filter((o) => victims.has(o.id));
-      const claimed = named.length > 0 || !selfClaim ? named : documentOrganisations.filter((o) => victims.has(o.id));
+      const aboutTheAttack = selfClaim || (attribution && ATTACK_BY.test(sentence));
+      const claimed = named.length > 0 || !aboutTheAttack ? named : documentOrganisations.filter((o) => victims.has(o.id));
       for (const victim of claimed) {
         const claimant = selfClaim ? attacker.o.name : claimantIn(victim.name);
         if (claims.some((c) => c.subject === victim.name && c.object === attacker.o?.name && c.start === start)) continue;
