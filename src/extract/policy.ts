@@ -382,7 +382,8 @@ export function findStances(
       const chosen = [best, ...sorted.slice(1).filter((c) => c.negated && c.type !== best.type && distance(c) <= 30)];
       for (const c of chosen) {
         out.push({
-          type: c.type,
+          // A state or its leader signing an executive order issues it ("President Biden signed Executive Order 14093").
+          type: c.type === 'signs' && instrument.entity.policy?.kind === 'executive-order' ? 'proposes' : c.type,
           negated: c.negated,
           source: party.entity.key,
           target: instrument.entity.key,
