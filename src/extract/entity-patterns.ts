@@ -143,9 +143,9 @@ const INSTITUTION_EN =
  */
 const ORG_APPOSITION_EN =
   /\b((?:[A-Z][A-Za-z0-9&.'-]{1,24} ){0,2}[A-Z][A-Za-z0-9&.'-]{1,24}), (?:a|an|one of the) (?:[A-Za-z.-]{2,20} ){0,4}?(?:company|provider|maker|manufacturer|firm|vendor|retailer|bank|insurer|carrier|airline|publisher|broadcaster|conglomerate|supplier|distributor|giant|utility|hospital|health system|health systems|chain|exchange)\b/g;
-/** "The campaign, which Cisco calls ArcaneDoor", "a campaign dubbed Operation Dream Job". */
+/** "The campaign, which Cisco calls ArcaneDoor", "a campaign dubbed Operation Dream Job", "named the campaign Operation Triangulation". */
 const CAMPAIGN_EN =
-  /\bcampaigns?,? (?:(?:that|which) (?:it|we|researchers|[A-Z][A-Za-z]{2,20}) (?:calls?|dubbed|named|tracks? as)|dubbed|named|called|known as|tracked as) ["“]?([A-Z][A-Za-z0-9]{2,24}(?: [A-Z][A-Za-z0-9]{2,15}){0,3})/g;
+  /\b(?:(?:named|dubbed|called) (?:the|this) campaign|campaigns?,? (?:(?:that|which) (?:it|we|researchers|[A-Z][A-Za-z]{2,20}) (?:calls?|dubbed|named|tracks? as)|dubbed|named|called|known as|tracked as)) ["“]?([A-Z][A-Za-z0-9]{2,24}(?: [A-Z][A-Za-z0-9]{2,15}){0,3})/g;
 const MINISTRY_EN =
   /\b(?:Ministry|Department) of (?:(?:the|and|for) )?[A-Z][a-z]{2,20}(?: (?:and|of|the) [A-Z][a-z]{2,20}| [A-Z][a-z]{2,20}){0,3}/g;
 const ORG_JA_SHA =

@@ -396,6 +396,29 @@ describe('Japanese extraction (our own texts)', () => {
     expect(relationsOf(ja)).toContain('Lazarus Group uses ScoringMathTea');
   });
 
+  it('reads a plural kind noun as a cue ("botnets such as Mirai"), a campaign a vendor named, and a claim as no victim’s report', () => {
+    expect(names(extractDocument(starter, doc('Traffic came from botnets such as Mirai.', 'en')), 'malware')).toEqual(['Mirai']);
+    const x = extractDocument(
+      starter,
+      doc(
+        'Kaspersky said iPhones of its employees had been infected by spyware. The company named the campaign Operation Triangulation. The FSB claimed that thousands of iPhones had been compromised.',
+        'en',
+      ),
+    );
+    expect(names(x, 'campaign')).toEqual(['Operation Triangulation']);
+    expect(rolesOf(x)).toEqual(['Kaspersky: victim']);
+  });
+
+  it('reads USB worms and archives attached to targeted emails as techniques, and data taken by an insider as a victim’s report', () => {
+    const x = extractDocument(
+      starter,
+      doc('「Earth Preta」はUSBメモリを介して感染を広げ、標的型メールに添付したアーカイブから感染させる。'),
+    );
+    expect(names(x, 'attack-pattern').sort()).toEqual(['Phishing', 'Replication Through Removable Media', 'Spearphishing Attachment']);
+    const insider = extractDocument(starter, doc('NTT西日本は、元派遣社員が顧客情報約900万件を不正に持ち出していたと発表した。'));
+    expect(rolesOf(insider)).toEqual(['NTT West: victim']);
+  });
+
   it('reads a country before its agency as no origin of the actor named after it, and a Japanese insurer by name', () => {
     // 韓国の国家情報院: の国家 is no 国家支援 (state backing).
     const x = extractDocument(

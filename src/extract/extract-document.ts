@@ -195,10 +195,19 @@ export function extractDocument(extractor: Extractor, doc: KizashiDocument): Ext
   const lawStarts = [
     ...kbMentions.filter((m) => m.entity.kind === 'policy-instrument' && PROVIDING_KINDS.has(m.entity.policy?.kind ?? '')),
     ...newInstruments.filter((f) => !f.measure && PROVIDING_KINDS.has(f.kind)),
-  ].map((m) => m.start);
+  ]
+    .map((m) => m.start)
+    .sort((a, b) => a - b);
   const providedBy = (found: { start: number }): boolean => {
-    const sentence = sentenceOf(found.start);
-    return lawStarts.some((start) => start >= sentence.start && start < found.start);
+    // The last law named before the measure, found by bisection (a hostile text may name thousands of each).
+    let lo = 0;
+    let hi = lawStarts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((lawStarts[mid] ?? 0) < found.start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && (lawStarts[lo - 1] ?? -1) >= sentenceOf(found.start).start;
   };
   for (const found of newInstruments) {
     if (overlaps(found.start, found.end) || patternCover.overlaps(found.start, found.end)) continue;
@@ -562,7 +571,7 @@ const LOGGED_INTO_AFTER_EN = /^ (?:accounts?|credentials|log-?ins?|passwords?|se
 const STORED_IN_BEFORE_EN = /\b(?:stored|kept|hosted|held)\s+(?:\w+\s+){0,2}(?:in|on|with)\s+$/;
 /** An organisation as the source of what a sentence reports: "Microsoft said", "Google's Mandiant attributes". */
 const SPEAKER_AFTER_EN =
-  /^(?:['’]s?(?: [\w-]{1,24}){1,3})?,? (?:said|says|reported|reports|announced|announces|warned|warns|disclosed|discloses|observed|observes|assessed|assesses|believes|noted|wrote|confirmed|tracks|attributed|attributes|revealed|detailed)\b/;
+  /^(?:['’]s?(?: [\w-]{1,24}){1,3})?,? (?:said|says|reported|reports|announced|announces|warned|warns|disclosed|discloses|observed|observes|assessed|assesses|believes|noted|wrote|confirmed|tracks|attributed|attributes|revealed|detailed|claimed|claims|alleged|alleges|accused|accuses)\b/;
 const SPEAKER_BEFORE_EN = /\baccording to (?:the |a |an )?$/i;
 /** 警察庁によると; the topic of a sentence that ends by saying so: マイクロソフトは、…と発表した. */
 const SPEAKER_AFTER_JA = /^(?:の[^、。は]{0,24}?)?(?:によると|によれば)/;
@@ -586,7 +595,7 @@ const SAYS_JA =
 const SELF_REFERENCE = /\b(?:its|it|itself|our|we|us)\b|自社|同社|当社|自ら/;
 /** What a victim says of its own attack (攻撃を受けた, ランサムウェア感染, "suffered"): said by an organisation, about itself. */
 const SELF_REPORT =
-  /\bsuffered\b|\b(?:customer|employee|user|patient|staff)s?(?:'|’)? (?:data|records|information|details) (?:was|were|had been|have been) (?:taken|stolen|exposed|leaked)\b|を受け|被害|感染|障害が発生|流出|不正に引き出され|不正アクセス|攻撃(?:で|により|によって)/;
+  /\bsuffered\b|\b(?:customer|employee|user|patient|staff)s?(?:'|’)? (?:data|records|information|details) (?:was|were|had been|have been) (?:taken|stolen|exposed|leaked)\b|を受け|被害|感染|障害が発生|流出|不正に引き出され|不正アクセス|不正に持ち出|持ち出され|攻撃(?:で|により|によって)/;
 
 /**
  * What the organisation named at `m` is to the sentence when it does not suffer the attack:

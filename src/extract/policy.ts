@@ -289,7 +289,12 @@ export function findStances(
     for (const party of parties) {
       // The state whose instrument it is (欧州連合のNIS2指令は…義務付けている, "the EU's NIS2 Directive requires") is
       // not the subject of what the instrument does.
-      if (instrument.start >= party.end && JURISDICTION_GAP.test(text.slice(party.end, instrument.start))) continue;
+      if (
+        instrument.start >= party.end &&
+        instrument.start - party.end <= 4 &&
+        JURISDICTION_GAP.test(text.slice(party.end, instrument.start))
+      )
+        continue;
       // An instrument only implied has no place in the sentence (it stands at its start): the party alone places the cue.
       const implied = options.implicitInstrument === true && instrument.end - instrument.start === 0;
       const lo = implied ? party.start : Math.min(party.start, instrument.start);
@@ -372,7 +377,7 @@ export function findStances(
         c.start >= party.end &&
         (/[a-z]/i.test(text[c.start] ?? '')
           ? EN_OWN_OBJECT.test(text.slice(c.end, Math.min(sentence.end, c.end + 40)))
-          : JA_OWN_OBJECT.test(text.slice(party.end, c.start)));
+          : JA_OWN_OBJECT.test(text.slice(Math.max(party.end, c.start - 80), c.start)));
       const sorted = candidates
         .filter((c) => ownSubject(c) && !aboutAnother(c) && !objectOfMeasure(c) && !beforeJaSubject(c) && !ownObject(c))
         .sort((a, b) => distance(a) - distance(b));
@@ -415,7 +420,7 @@ export const OWN_SYSTEMS =
 export const OWN_INTRUSION =
   /\b(?:(?:broke|break|broken|got) into|gain(?:ed)? access to|access(?:ed)?|breach(?:ed)?|compromis(?:e|ed)) (?:its|their|our) (?:own )?(?:[\w-]+ ){0,2}(?:networks?|systems?|servers?|email|workstations|portal|databases?|environment|infrastructure)\b|\b(?:attack|breach|incident|intrusion) (?:that )?(?:disrupted|crippled|knocked out|took down|shut down|encrypted|paralys[ei]d|paralyz[ei]d) (?:its|their)\b|\b(?:steal|stole|stolen|copy|copied|take|took|taken|exfiltrate[ds]?) (?:\w+ ){0,2}(?:customer|user|employee|patient|client)s?(?:'|’)? (?:data|records|information|details)\b/i;
 const VICTIM_CUE =
-  /\b(?:was|were|had been|has been) (?:hit|breached|hacked|compromised|attacked|targeted)\b|\b(?:suffered|disclosed) an? (?:\w+ ){0,2}(?:breach|attack|cyberattack|incident)\b|\bvictims? (?:include|included|were)\b|\bamong (?:the )?(?:victims|(?:organi[sz]ations|companies|customers|firms|institutions) (?:affected|hit|breached|impacted|targeted))\b|\b(?:data|records|information|details) (?:was|were|had been|have been) (?:taken|stolen|exposed|leaked)\b|被害を受け|不正アクセスを受け|不正アクセスされ|侵入され|攻撃を受け|サイバー攻撃を受け|ランサムウェア被害|被害に遭|感染被害|情報が流出|流出した|ランサムウェア(?:に)?感染|不正に引き出され|サイバー攻撃による(?:システム)?障害|攻撃(?:で|により|によって)[^。]{0,30}?(?:停止|障害|暗号化)/i;
+  /\b(?:was|were|had been|has been|have been) (?:hit|breached|hacked|compromised|attacked|targeted|infected)\b|\b(?:suffered|disclosed) an? (?:\w+ ){0,2}(?:breach|attack|cyberattack|incident)\b|\bvictims? (?:include|included|were)\b|\bamong (?:the )?(?:victims|(?:organi[sz]ations|companies|customers|firms|institutions) (?:affected|hit|breached|impacted|targeted))\b|\b(?:data|records|information|details) (?:was|were|had been|have been) (?:taken|stolen|exposed|leaked)\b|被害を受け|不正アクセスを受け|不正アクセスされ|侵入され|不正に持ち出|持ち出され|攻撃を受け|サイバー攻撃を受け|ランサムウェア被害|被害に遭|感染被害|情報が流出|流出した|ランサムウェア(?:に)?感染|不正に引き出され|サイバー攻撃による(?:システム)?障害|攻撃(?:で|により|によって)[^。]{0,30}?(?:停止|障害|暗号化)/i;
 /** Before the organisations an attack is on (with up to three describing words: "the June attack on Japanese publisher"). */
 const ATTACK_ON_BEFORE_EN =
   /\b(?:cyber-?)?(?:attacks?|breach(?:es)?|intrusions?|hacks?) (?:on|at|against) (?!behalf\b)(?:the )?(?:[A-Za-z-]+ ){0,3}$/i;
@@ -437,6 +442,7 @@ function subjectOfLaterClause(text: string, identities: readonly PolicyItem[], i
       other.entity.key !== item.entity.key &&
       other.start >= item.end &&
       other.end <= at &&
+      other.start - item.end <= 400 &&
       CLAUSE_BOUNDARY.test(text.slice(item.end, other.start)) &&
       (JA_CLAUSE_SUBJECT.test(text.slice(other.end, other.end + 3)) ||
         /^\s+(?:was|were|had|has|is)\b/.test(text.slice(other.end, other.end + 6))),
@@ -496,6 +502,8 @@ export function findActorRoles(
   const roles: ActorRole[] = [];
   const relations: PolicyRelation[] = [];
   const identities = items.filter((i) => i.entity.kind === 'identity');
+  // The sentence's victim cue, found once (a hostile sentence may be long and name many organisations).
+  const cue = identities.length > 0 ? (VICTIM_CUE.exec(sentence.text) ?? OWN_INTRUSION.exec(sentence.text)) : null;
   for (const item of identities) {
     const e = item.entity;
     const near = text.slice(Math.max(sentence.start, item.start - 40), Math.min(sentence.end, item.end + 40));
@@ -531,7 +539,6 @@ export function findActorRoles(
       !bystanders.has(e.key) &&
       (!e.roles.some((r) => r === 'media' || r === 'security-vendor') ||
         OWN_SYSTEMS.test(text.slice(item.end, Math.min(sentence.end, item.end + 400))));
-    const cue = VICTIM_CUE.exec(sentence.text) ?? OWN_INTRUSION.exec(sentence.text);
     if (targeted.has(e.key) || (cue && mayBeVictim)) {
       // The victim is the subject: named before the cue ("Casio was hit …", カシオが…被害を受けた), and in the cue's
       // clause (in 攻撃者はCloudflareを経由して通信を隠し、日本航空はDDoS攻撃を受けた, only Japan Airlines was hit).
@@ -543,7 +550,7 @@ export function findActorRoles(
         item.start >= cueEnd &&
         (/^victims?\s/i.test(cue[0]) || (/^among/i.test(cue[0]) && /^\s+(?:was|were|are|is)\b/.test(text.slice(cueEnd, cueEnd + 6))));
       // (Not when it denies it: "Oracle denied that its cloud had been breached".)
-      const denied = cue !== null && cueAt >= item.end && DENIAL.test(text.slice(item.end, cueAt));
+      const denied = cue !== null && cueAt >= item.end && DENIAL.test(text.slice(Math.max(item.end, cueAt - 200), cueAt));
       // NAVER Cloudの委託先企業の…: an organisation whose contractor it is describes the contractor, which was hit.
       const ofContractor = CONTRACTOR_OF_AFTER_JA.test(text.slice(item.end, item.end + 30));
       if (
