@@ -72,6 +72,10 @@ describe('regular expressions', () => {
       // An organisation named by a word, inside one long sentence: quadratic (185 s for 1 MB) for one commit of
       // 2026-12-02, when each mention tested the whole sentence before it.
       'organisation word': 'a Google ',
+      'measure in act': 'The Zorb Act bans paying ransom. ',
+      'ja clauses': '米国はロシアの条約を主導し、日本は案を支持し、',
+      'ja victims': 'アスクルや無印良品やKADOKAWAへの攻撃、',
+      apposition: 'Zorb, a US provider, ',
     };
     const rows: string[] = [];
     let worstMs = 0;
@@ -93,7 +97,9 @@ describe('regular expressions', () => {
       rows.push(`${name} ${big.toFixed(0)} ms`);
     }
     expect(problems).toEqual([]);
-    expect(worstMs).toBeLessThan(2000);
+    // Catastrophic backtracking takes minutes; this machine's speed varies by half between phases (the slowest input
+    // took 1.5 s in one and 1.9 s in another), so the bound is loose and the growth is the sharper test.
+    expect(worstMs).toBeLessThan(4000);
     expect(worstGrowth).toBeLessThan(10); // linear is ×4; quadratic would be ×16
     recordFigure('regex', {
       area: 'Regex',
