@@ -141,8 +141,10 @@ const INSTITUTION_EN =
  * A company named with what it is in apposition: "PowerSchool, a US provider of software for schools", "Ascension,
  * one of the largest private health systems" (names the KB knows keep their kind).
  */
-const ORG_APPOSITION_EN =
-  /\b((?:[A-Z][A-Za-z0-9&.'-]{1,24} ){0,2}[A-Z][A-Za-z0-9&.'-]{1,24}), (?:a|an|one of the) (?:[A-Za-z.-]{2,20} ){0,4}?(?:company|provider|maker|manufacturer|firm|vendor|retailer|bank|insurer|carrier|airline|publisher|broadcaster|conglomerate|supplier|distributor|giant|utility|hospital|health system|health systems|chain|exchange)\b/g;
+const APPOSITION_COMMA_EN = /, (?:an?|one of the) /g;
+const APPOSITION_NAME_EN = /\b((?:[A-Z][A-Za-z0-9&.'-]{1,24} ){0,2}[A-Z][A-Za-z0-9&.'-]{1,24})$/;
+const APPOSITION_WHAT_EN =
+  /^(?:[A-Za-z.-]{2,20} ){0,4}?(?:company|provider|maker|manufacturer|firm|vendor|retailer|bank|insurer|carrier|airline|publisher|broadcaster|conglomerate|supplier|distributor|giant|utility|hospital|health system|health systems|chain|exchange)\b/;
 /** "The campaign, which Cisco calls ArcaneDoor", "a campaign dubbed Operation Dream Job", "named the campaign Operation Triangulation". */
 const CAMPAIGN_EN =
   /\b(?:(?:named|dubbed|called) (?:the|this) campaign|campaigns?,? (?:(?:that|which) (?:it|we|researchers|[A-Z][A-Za-z]{2,20}) (?:calls?|dubbed|named|tracks? as)|dubbed|named|called|known as|tracked as)) ["“]?([A-Z][A-Za-z0-9]{2,24}(?: [A-Z][A-Za-z0-9]{2,15}){0,3})/g;
@@ -527,12 +529,17 @@ export function findPatternEntities(
     const name = cleanName(m[1] ?? '');
     if (name && kb.lookup(name).length === 0) add('campaign', name, m.index + m[0].lastIndexOf(name), 55);
   }
-  for (const m of execAll(ORG_APPOSITION_EN, text)) {
+  // (Found from the comma and article, which are rare, and then read back and forth from there.)
+  for (const c of execAll(APPOSITION_COMMA_EN, text)) {
+    // (The window starts after a space, so that it never starts inside a word.)
+    const from = c.index <= 80 ? 0 : text.indexOf(' ', c.index - 80) + 1;
+    const m = from > 0 && from >= c.index ? null : APPOSITION_NAME_EN.exec(text.slice(from, c.index));
+    if (!m || !APPOSITION_WHAT_EN.test(text.slice(c.index + c[0].length, c.index + c[0].length + 120))) continue;
     const raw = m[1] ?? '';
     const name = cleanName(raw.replace(/^(?:The|A|An|This|That|Its|Their|Our|But|And|Also|In|On|At|After|Before|When|While) /, ''));
     // A name the KB knows keeps its kind ("LockBit, a ransomware …"); a possessive names something of another.
     if (!name || kb.lookup(name).length > 0 || /['’]s?\b/.test(name)) continue;
-    add('identity', name, m.index + m[0].indexOf(name), 55);
+    add('identity', name, c.index - raw.length + raw.indexOf(name), 55);
   }
   for (const re of [
     ORG_SUFFIX_EN,
