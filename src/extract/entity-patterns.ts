@@ -30,7 +30,7 @@ export function patternEntity(kind: EntityKind, name: string, extra: Partial<KbE
 }
 
 const SOFTWARE_NOUNS =
-  'ransomware|malware|backdoor|trojan|loader|stealer|infostealer|botnet|RAT|wiper|spyware|implant|downloader|dropper|keylogger|rootkit|web shell|webshell';
+  'ransomware|malware|backdoor|trojan|loader|stealer|infostealer|botnet|RAT|wiper|spyware|implant|downloader|dropper|keylogger|rootkit|bootkit|web shell|webshell';
 /** The kind nouns as a title writes them: "Ares Malware: …", "Taurus Stealer". */
 const SOFTWARE_NOUNS_TITLE = SOFTWARE_NOUNS.replace(/(^|\|)([a-z])/g, (_m: string, bar: string, c: string) => bar + c.toUpperCase());
 const NEW_SOFTWARE_EN = new RegExp(
@@ -41,7 +41,7 @@ const NEW_SOFTWARE_EN = new RegExp(
 const NEW_TOOL_EN = /\b([A-Z][A-Za-z0-9]{2,24}) (?:packer|crypter|obfuscator|(Packer|Crypter))s?\b/g;
 /** Nouns that say what a newly named piece of software is (tool, packer, crypter and builder make it a tool). */
 const KIND_NOUNS =
-  'malware|backdoor|trojan|RAT|stealer|infostealer|loader|ransomware|botnet|rootkit|implant|keylogger|downloader|dropper|wiper|spyware|tool|packer|crypter|builder';
+  'malware|backdoor|trojan|RAT|stealer|infostealer|loader|ransomware|botnet|rootkit|bootkit|implant|keylogger|downloader|dropper|wiper|spyware|tool|packer|crypter|builder';
 /** "WinspySuite, a remote access and information stealing malware": a name, then what it is. */
 const APPOSITIVE_SOFTWARE_EN = new RegExp(
   `\\b([A-Z][A-Za-z0-9]{2,24}), (?:a|an) (?:[a-z-]{2,20},? (?:and |or )?){0,5}?(${KIND_NOUNS})\\b`,
@@ -63,7 +63,7 @@ const NAME_NOUN_TITLE = /^(?:Stealer|Infostealer|Loader|Botnet|Downloader|Droppe
 const VICTIM_AFTER = /^ (?:attacks?|incidents?|breach(?:es)?|victims?|outbreak)\b/;
 /** "another packer that Zscaler has dubbed BMPack": a naming verb with a kind noun shortly before it. */
 const DUBBED_EN =
-  /\b(?:dubbed|named|nicknamed|christened) ["“‘']?([A-Z][A-Za-z0-9_-]{2,24}(?: [A-Z][a-z0-9]{2,15}(?=[\s,.;:”"’']|$))?)(?:[”"’']? and ["“‘']?([A-Z][A-Za-z0-9_-]{2,24}(?: [A-Z][a-z0-9]{2,15}(?=[\s,.;:”"’']|$))?))?/g;
+  /\b(?:dubbed|named|nicknamed|christened) ["“‘']?([A-Z][A-Za-z0-9_-]{2,24}(?: [A-Z][A-Za-z0-9]{2,15}(?=[\s,.;:”"’']|$))?)(?:[”"’']? and ["“‘']?([A-Z][A-Za-z0-9_-]{2,24}(?: [A-Z][A-Za-z0-9]{2,15}(?=[\s,.;:”"’']|$))?))?/g;
 const CODE_NOUN_BEFORE =
   /\b(?:class|function|method|module|file|folder|directory|variable|parameter|field|key|value|process|service|task|mutex|string|section|resource|export|account|user)(?:e?s)? $/i;
 /** Things besides software that a naming verb names: "an operation named Cronos", "a task force dubbed …". */
@@ -134,9 +134,9 @@ const VENDOR_ACTOR_ID =
 
 const ORG_SUFFIX_EN =
   /\b((?:[A-Z][A-Za-z0-9&'-]{1,24} ){0,3}[A-Z][A-Za-z0-9&'-]{1,24}),? (?:Inc\.|Corp\.|Corporation|Ltd\.|LLC|GmbH|Co\., Ltd\.|S\.A\.|AG|PLC)(?=\W|$)/g;
-/** Universities and hospitals, often in the news as victims: "Harvard University", "University of Manchester". */
+/** Universities, hospitals and airports, often in the news as victims: "Harvard University", "Brussels Airport". */
 const INSTITUTION_EN =
-  /\b(?:(?!(?:The|A|An|This|Its|Our|Their) )(?:[A-Z][A-Za-z'-]{1,24} ){1,3}(?:University|Hospital|College|Medical Cent(?:er|re)|Health System)|University of [A-Z][a-z]{2,20}(?: [A-Z][a-z]{2,20}){0,2})\b/g;
+  /\b(?:(?!(?:The|A|An|This|Its|Our|Their) )(?:[A-Z][A-Za-z'-]{1,24} ){1,3}(?:University|Hospital|College|Medical Cent(?:er|re)|Health System|Airport)|University of [A-Z][a-z]{2,20}(?: [A-Z][a-z]{2,20}){0,2})\b/g;
 /**
  * A company named with what it is in apposition: "PowerSchool, a US provider of software for schools", "Ascension,
  * one of the largest private health systems" (names the KB knows keep their kind).
@@ -148,6 +148,8 @@ const APPOSITION_WHAT_EN =
 /** "The campaign, which Cisco calls ArcaneDoor", "a campaign dubbed Operation Dream Job", "named the campaign Operation Triangulation". */
 const CAMPAIGN_EN =
   /\b(?:(?:named|dubbed|called) (?:the|this) campaign|campaigns?,? (?:(?:that|which) (?:it|we|researchers|[A-Z][A-Za-z]{2,20}) (?:calls?|dubbed|named|tracks? as)|dubbed|named|called|known as|tracked as)) ["“]?([A-Z][A-Za-z0-9]{2,24}(?: [A-Z][A-Za-z0-9]{2,15}){0,3})/g;
+/** "the ArcaneDoor campaign": a name of no other kind, before the noun (a word or a known name is none). */
+const NAME_BEFORE_CAMPAIGN_EN = /\bthe ([A-Z][A-Za-z0-9]{2,24}) campaign\b/g;
 const MINISTRY_EN =
   /\b(?:Ministry|Department) of (?:(?:the|and|for) )?[A-Z][a-z]{2,20}(?: (?:and|of|the) [A-Z][a-z]{2,20}| [A-Z][a-z]{2,20}){0,3}/g;
 const ORG_JA_SHA =
@@ -524,6 +526,10 @@ export function findPatternEntities(
       const name = cleanName(m[1] ?? '');
       if (name) add('intrusion-set', name, m.index + m[0].indexOf(name), 60);
     }
+  }
+  for (const m of execAll(NAME_BEFORE_CAMPAIGN_EN, text)) {
+    const name = cleanName(m[1] ?? '');
+    if (name && kb.lookup(name).length === 0) add('campaign', name, m.index + 4, 55);
   }
   for (const m of execAll(CAMPAIGN_EN, text)) {
     const name = cleanName(m[1] ?? '');

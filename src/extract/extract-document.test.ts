@@ -419,6 +419,27 @@ describe('Japanese extraction (our own texts)', () => {
     expect(rolesOf(insider)).toEqual(['NTT West: victim']);
   });
 
+  it('reads bootkits, two-word names in capitals, "the X campaign", airports, and no maker of the victims’ devices as a provider', () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        'CISA linked the activity to the ArcaneDoor campaign. The attackers installed a bootkit called RayInitiator and a loader named LINE VIPER.',
+        'en',
+      ),
+    );
+    expect(names(x, 'campaign')).toEqual(['ArcaneDoor']);
+    expect(names(x, 'malware').sort()).toEqual(['LINE VIPER', 'RayInitiator']);
+    // A word is no campaign's name ("the Christmas campaign").
+    expect(names(extractDocument(starter, doc('Phishers ran the Christmas campaign again.', 'en')), 'campaign')).toEqual([]);
+    expect(names(extractDocument(starter, doc('Brussels Airport cancelled flights.', 'en')), 'identity')).toEqual(['Brussels Airport']);
+    const akira = extractDocument(
+      starter,
+      doc('ランサムウェア「Akira」は、SonicWall製のSSL VPN機器を経由して企業ネットワークに侵入した。'),
+    );
+    expect(rolesOf(akira)).toEqual([]);
+    expect(relationsOf(akira).filter((r) => r.includes('abuses'))).toEqual([]);
+  });
+
   it('reads a country before its agency as no origin of the actor named after it, and a Japanese insurer by name', () => {
     // 韓国の国家情報院: の国家 is no 国家支援 (state backing).
     const x = extractDocument(

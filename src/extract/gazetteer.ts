@@ -188,7 +188,7 @@ export const LIST_GAP = /^[\s,、・/]*(?:(?:and|or|および|や|と)[\s,、・
 /** Kind nouns right next to a name that is also an ordinary word: "Royal ransomware", "the Equation group". */
 const ADJACENT_ACTOR = /\b(?:group|gang|apt|actor|team|crew|hackers|operators|affiliates|cluster)\b|グループ|集団|アクター|部隊|傘下/i;
 const ADJACENT_SOFTWARE =
-  /\b(?:(?:malware|ransomware|backdoor|trojan|rat|loader|stealer|infostealer|botnet|spyware|worm|wiper|implant|downloader|dropper|keylogger|rootkit|variant|strain|framework|exploit kit|EK)s?|family|families|(?:information|info|credential|password)[- ]?stealing)\b|マルウェア|ランサムウェア|バックドア|スパイウェア|ボットネット|亜種/i;
+  /\b(?:(?:malware|ransomware|backdoor|trojan|rat|loader|stealer|infostealer|botnet|spyware|worm|wiper|implant|downloader|dropper|keylogger|rootkit|bootkit|variant|strain|framework|exploit kit|EK)s?|family|families|(?:information|info|credential|password)[- ]?stealing)\b|マルウェア|ランサムウェア|バックドア|スパイウェア|ボットネット|亜種/i;
 
 const CUE_ACTOR =
   /\b(?:groups?|actors?|apt|gangs?|team|crew|hackers?|operators?|affiliates?|campaigns?|operations?|cluster|adversar(?:y|ies)|attackers?|intrusion set)\b|グループ|攻撃者|アクター|ハッカー|集団|組織|キャンペーン/i;

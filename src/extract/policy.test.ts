@@ -118,6 +118,13 @@ describe('policy instruments in STIX', () => {
     expect(
       stances('States signed the Pall Mall Process. Japan was among the signatories, while the United States did not sign the code.', 'en'),
     ).toEqual(['Japan signs', 'United States NOT signs']);
+    // A warning about something else in a later sentence criticises no instrument named before.
+    expect(
+      stances(
+        'CISA issued Emergency Directive 25-03. The UK National Cyber Security Centre also warned that the attackers installed a bootkit.',
+        'en',
+      ),
+    ).toEqual(['CISA proposes']);
   });
 
   it('gives a verb to the party before it, not to one named after the instrument', () => {
@@ -127,10 +134,15 @@ describe('policy instruments in STIX', () => {
       return x.relations.filter((r) => r.type === 'proposes').map((r) => `${name(r.source)} ${r.type} ${name(r.target)}`);
     };
     expect(stances("CISA issued Emergency Directive 24-01, ordering agencies to apply Ivanti's mitigations.")).toEqual([
-      'CISA proposes Emergency Directive',
+      'CISA proposes Emergency Directive 24-01',
+    ]);
+    // Each emergency directive is an instrument of its own.
+    expect(stances('CISA issued Emergency Directive 24-01 in January and Emergency Directive 25-03 in September.')).toEqual([
+      'CISA proposes Emergency Directive 24-01',
+      'CISA proposes Emergency Directive 25-03',
     ]);
     // With no party before the verb, the one after it is still its subject (a passive or fronted verb).
-    expect(stances('Issued in 2024, Emergency Directive 24-01 came from CISA.')).toEqual(['CISA proposes Emergency Directive']);
+    expect(stances('Issued in 2024, Emergency Directive 24-01 came from CISA.')).toEqual(['CISA proposes Emergency Directive 24-01']);
   });
 
   it('rejects a starter instrument without a kind, naming the file and entry', () => {

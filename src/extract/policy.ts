@@ -61,6 +61,8 @@ const EN_HEADS: Readonly<Record<string, InstrumentKind>> = {
 const NEW_INSTRUMENT_EN =
   /\b((?:[A-Z][A-Za-z0-9'’-]{0,30} (?:(?:of|on|for|against|and) )?){1,5})(Convention|Treaty|Agreement|Act|Directive|Regulation|Process|Declaration|Initiative|Accord|Pledge|Guidelines|Advisory)\b/g;
 const EXECUTIVE_ORDER = /\b(?:Executive Order|EO|E\.O\.) ?(1\d{4})\b|大統領令(?:第)?(1\d{4})号?/g;
+/** CISA's emergency directives, one instrument each: "Emergency Directive 25-03", ED 24-01. */
+const EMERGENCY_DIRECTIVE = /\b(?:Emergency Directive|ED) (\d{2}-\d{2})\b/g;
 const JA_HEADS: Readonly<Record<string, InstrumentKind>> = {
   条約: 'treaty',
   協定: 'treaty',
@@ -138,6 +140,8 @@ export function findNewInstruments(text: string): FoundInstrument[] {
     const number = m[1] ?? m[2] ?? '';
     out.push({ name: `Executive Order ${number}`, kind: 'executive-order', start: m.index, end: m.index + m[0].length });
   }
+  for (const m of execAll(EMERGENCY_DIRECTIVE, text))
+    out.push({ name: `Emergency Directive ${m[1] ?? ''}`, kind: 'law', start: m.index, end: m.index + m[0].length });
   for (const m of execAll(NEW_INSTRUMENT_EN, text)) {
     const words = (m[1] ?? '').trim().split(' ');
     while (words.length > 0 && NOT_A_NAME.test(words[0] ?? '')) words.shift();
@@ -318,6 +322,9 @@ export function findStances(
       // signed: in "OFAC designated Funnull. The FBI published a list of its domains", the FBI proposes no list.
       if (options.implicitInstrument && instrument.entity.policy?.kind === 'sanctions-listing')
         candidates = candidates.filter((c) => c.type !== 'proposes' && c.type !== 'signs');
+      // Nor is a warning about something else a criticism of an instrument named before: in "CISA issued Emergency
+      // Directive 25-03. The NCSC also warned that the attackers had installed a bootkit", the NCSC criticises nothing.
+      if (implied) candidates = candidates.filter((c) => !/^warn/i.test(text.slice(c.start, c.end)));
       // A verb before both whose own subject is another party named before it belongs to that party: in "CISA
       // issued Emergency Directive 24-01 … to apply Ivanti's mitigations", Ivanti issued nothing. (Listing verbs
       // take the listed party as their object: "Commerce added NSO Group to the Entity List".)
@@ -570,7 +577,9 @@ export function findActorRoles(
     }
     if (
       hasAttacker &&
-      bystanders.get(e.key) !== 'reporter' &&
+      // (Nor does the maker of the devices the attackers went through provide them: SonicWall製のSSL VPN機器を経由して
+      // 侵入 goes through the victims' own devices.)
+      !bystanders.has(e.key) &&
       e.roles.some((r) => PROVIDER_ROLES.has(r)) &&
       abusesProvider(sentence.text)
     ) {
