@@ -527,14 +527,6 @@ export function findPatternEntities(
       if (name) add('intrusion-set', name, m.index + m[0].indexOf(name), 60);
     }
   }
-  for (const m of execAll(NAME_BEFORE_CAMPAIGN_EN, text)) {
-    const name = cleanName(m[1] ?? '');
-    if (name && kb.lookup(name).length === 0) add('campaign', name, m.index + 4, 55);
-  }
-  for (const m of execAll(CAMPAIGN_EN, text)) {
-    const name = cleanName(m[1] ?? '');
-    if (name && kb.lookup(name).length === 0) add('campaign', name, m.index + m[0].lastIndexOf(name), 55);
-  }
   // (Found from the comma and article, which are rare, and then read back and forth from there.)
   for (const c of execAll(APPOSITION_COMMA_EN, text)) {
     // (The window starts after a space, so that it never starts inside a word.)
@@ -576,6 +568,17 @@ export function findPatternEntities(
   }
   // (Not inside a name the KB matched: 米連邦捜査局 is the FBI, not a mention of the US beside it.)
   if (japanese) out.push(...findCountryAbbreviations(text, kb).filter((m) => !known(m.start, m.end)));
+  // Campaigns last: a name the document gives another kind elsewhere ("an APT group named ReconHellcat … the
+  // ReconHellcat campaign") is that one's campaign, not a campaign entity of its own.
+  const named = new Set(out.map((m) => m.entity.name.toLowerCase()));
+  const campaign = (name: string | undefined, at: number): void => {
+    if (name && kb.lookup(name).length === 0 && !named.has(name.toLowerCase())) add('campaign', name, at, 55);
+  };
+  for (const m of execAll(NAME_BEFORE_CAMPAIGN_EN, text)) campaign(cleanName(m[1] ?? ''), m.index + 4);
+  for (const m of execAll(CAMPAIGN_EN, text)) {
+    const name = cleanName(m[1] ?? '');
+    campaign(name, m.index + m[0].lastIndexOf(name ?? ''));
+  }
   return out;
 }
 
