@@ -429,6 +429,13 @@ describe('Japanese extraction (our own texts)', () => {
     );
     expect(names(x, 'campaign')).toEqual(['ArcaneDoor']);
     expect(names(x, 'malware').sort()).toEqual(['LINE VIPER', 'RayInitiator']);
+    // A name the document gives a group is the group's campaign, no campaign of its own.
+    const group = extractDocument(
+      starter,
+      doc('The victims of the Zorbicat campaign are in line with the past. We assessed Zorbicat as a high-capability APT group.', 'en'),
+    );
+    expect(names(group, 'campaign')).toEqual([]);
+    expect(names(group, 'intrusion-set')).toEqual(['Zorbicat']);
     // A word is no campaign's name ("the Christmas campaign").
     expect(names(extractDocument(starter, doc('Phishers ran the Christmas campaign again.', 'en')), 'campaign')).toEqual([]);
     expect(names(extractDocument(starter, doc('Brussels Airport cancelled flights.', 'en')), 'identity')).toEqual(['Brussels Airport']);
