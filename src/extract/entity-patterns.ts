@@ -159,7 +159,7 @@ const AGENCY_JA = /(?<![一-龯])([一-龯]{2,10}(?:省|庁))(?![一-龯])/g;
 const POLICE_JA = /(?<![一-龯])([一-龯]{1,4}?(?:県警察本部|府警察本部|道警察本部|県警察|府警察|道警察|県警|府警|道警))(?![一-龯])/g;
 const POLICE_FACTS: Partial<KbEntity> = { roles: ['government-agency'], country: 'JP' };
 /** Hospitals, medical centres and universities, often in the news as ransomware victims: 岡山県精神科医療センター, 近畿大学. */
-const INSTITUTION_JA = /(?<![一-龯ァ-ヴー])([一-龯ァ-ヴー]{2,16}?(?:病院|医療センター|大学))(?![一-龯ァ-ヴー])/g;
+const INSTITUTION_JA = /(?<![一-龯ァ-ヴー・])([一-龯ァ-ヴー][一-龯ァ-ヴー・]{1,16}?(?:病院|医療センター|大学))(?![一-龯ァ-ヴー])/g;
 /** A name that only says which kind of institution (大学病院, 総合病院) or refers back to one (同病院, 各大学). */
 const GENERIC_INSTITUTION_JA =
   /^(?:[同当各本他両全某]|(?:大学|総合|民間|公立|私立|国立|地域|基幹|中核|一般|精神科|医療|複数|市内|県内|国内|海外)(?:病院|医療センター|大学)$)/;
@@ -176,6 +176,12 @@ export function institutionSpans(text: string): [number, number][] {
 /** A Latin-script name right after a Japanese noun for a business: 暗号資産交換業者Garantex, 米IT企業SolarWinds. */
 const ORG_AFTER_NOUN_JA =
   /(?:業者|企業|会社|事業者|取引所|ベンダー|メーカー)[「『]?([A-Z][A-Za-z0-9&.-]{1,24}(?: [A-Z][A-Za-z0-9&.-]{1,24}){0,2})(?![A-Za-z0-9])/g;
+/**
+ * Japanese companies by the words that end their names (小島プレス工業, 日立製作所, 三菱商事): a kanji or katakana stem
+ * of two to twelve characters that is not a generic one (大手建設, 国内化学).
+ */
+const COMPANY_SUFFIX_JA =
+  /(?<![一-龯ァ-ヴー・])((?![大中国海同各関地他][手堅内外連元社])[一-龯ァ-ヴー・]{2,12}?(?:工業|製作所|電機|商事|建設|化学工業|製薬|重工業|精機|食品|プレス))(?![一-龯ァ-ヴー])/g;
 /** Holding companies: アサヒグループホールディングス, Zホールディングス. */
 const HOLDINGS_JA = /(?<![ァ-ヴー・A-Za-z])((?:[ァ-ヴ][ァ-ヴー・]{1,20}?|[A-Z][A-Za-z0-9&.-]{0,24})ホールディングス)/g;
 
@@ -543,7 +549,7 @@ export function findPatternEntities(
     ORG_SUFFIX_EN,
     MINISTRY_EN,
     INSTITUTION_EN,
-    ...ifJapanese([ORG_JA_SHA, AGENCY_JA, POLICE_JA, HOLDINGS_JA, ORG_AFTER_NOUN_JA]),
+    ...ifJapanese([ORG_JA_SHA, AGENCY_JA, POLICE_JA, HOLDINGS_JA, ORG_AFTER_NOUN_JA, COMPANY_SUFFIX_JA]),
   ]) {
     for (const m of execAll(re, text)) {
       const raw = (m[1] ?? m[0]).trim();

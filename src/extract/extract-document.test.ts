@@ -447,6 +447,45 @@ describe('Japanese extraction (our own texts)', () => {
     expect(relationsOf(akira).filter((r) => r.includes('abuses'))).toEqual([]);
   });
 
+  it('reads the organisation that an attack hit, not the topic it affected, and Japanese companies by their name endings', () => {
+    const ja = extractDocument(
+      starter,
+      doc('トヨタ自動車は、取引先の小島プレス工業がサイバー攻撃を受けたため、国内14工場の稼働を停止すると発表した。'),
+    );
+    expect(rolesOf(ja)).toEqual(['小島プレス工業: victim']);
+    const en = extractDocument(
+      starter,
+      doc(
+        'Toyota Motor suspended its plants in Japan after Kojima Industries, a supplier of plastic parts, was hit by a cyberattack.',
+        'en',
+      ),
+    );
+    expect(rolesOf(en)).toEqual(['Kojima Industries: victim']);
+    // Listed together, they share the verb.
+    expect(rolesOf(extractDocument(starter, doc('三菱重工業と日立製作所が被害を受けた。'))).sort()).toEqual([
+      'Hitachi: victim',
+      'Mitsubishi Heavy Industries: victim',
+    ]);
+    // A generic stem names no company.
+    expect(names(extractDocument(starter, doc('国内の大手建設会社が狙われた。')), 'identity')).toEqual([]);
+  });
+
+  it('reads a hospital named with ・, the ransomware a later sentence says was used as the attacker, and VPN flaws exploited', () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        '大阪急性期・総合医療センターはランサムウェア攻撃を受けた。攻撃者は委託業者経由で、VPN機器の脆弱性を突いて侵入した。暗号化にはランサムウェア「Phobos」の亜種が使われたとみられる。',
+      ),
+    );
+    expect(rolesOf(x)).toEqual(['大阪急性期・総合医療センター: victim']);
+    expect(relationsOf(x)).toContain('Phobos targets 大阪急性期・総合医療センター');
+    expect(names(x, 'attack-pattern').sort()).toEqual([
+      'Data Encrypted for Impact',
+      'Exploit Public-Facing Application',
+      'Trusted Relationship',
+    ]);
+  });
+
   it('reads a country before its agency as no origin of the actor named after it, and a Japanese insurer by name', () => {
     // 韓国の国家情報院: の国家 is no 国家支援 (state backing).
     const x = extractDocument(

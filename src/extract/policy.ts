@@ -438,21 +438,33 @@ const CONTRACTOR_OF_AFTER_JA = /^(?: [A-Z][\w-]*){0,2}の(?:業務)?(?:委託先
 /** Denying what follows: "Oracle denied that its cloud had been breached", 同社は…を否定. */
 const DENIAL = /\b(?:denied|denies|deny|disputed|disputes|rejected|rejects) (?:that|claims|reports|any)\b|否定/;
 /** A clause boundary: 隠し、, "…, while", "; ". */
-const CLAUSE_BOUNDARY = /[しでて]、|[,;]\s*(?:while|whereas|but|and)\b|;/;
+const CLAUSE_BOUNDARY = /[しでて]、|[,;]\s*(?:while|whereas|but|and)\b|;|\b(?:after|because|when|since|following)\b/;
 /**
  * Whether another organisation, in a clause of its own after `item`'s, is the subject of the verb at `at`: a
  * Japanese subject (日本航空は) or the one named right before an English verb.
  */
 function subjectOfLaterClause(text: string, identities: readonly PolicyItem[], item: PolicyItem, at: number): boolean {
+  // The organisations listed with it (三菱重工業と日立製作所が…) share its verb.
+  const listed = new Set<PolicyItem>();
+  let last = item;
+  for (const next of identities.filter((i) => i.start >= item.end).sort((a, b) => a.start - b.start)) {
+    if (!PARTY_LIST_GAP.test(text.slice(last.end, next.start))) break;
+    listed.add(next);
+    last = next;
+  }
   return identities.some(
     (other) =>
       other.entity.key !== item.entity.key &&
+      !listed.has(other) &&
       other.start >= item.end &&
       other.end <= at &&
       other.start - item.end <= 400 &&
-      CLAUSE_BOUNDARY.test(text.slice(item.end, other.start)) &&
-      (JA_CLAUSE_SUBJECT.test(text.slice(other.end, other.end + 3)) ||
-        /^\s+(?:was|were|had|has|is)\b/.test(text.slice(other.end, other.end + 6))),
+      // (A Japanese subject marked with が is the verb's own, whatever clause the topic is in: トヨタ自動車は、取引先の
+      // 小島プレス工業がサイバー攻撃を受け….)
+      (/^(?:社|グループ)?が/.test(text.slice(other.end, other.end + 4)) ||
+        (CLAUSE_BOUNDARY.test(text.slice(item.end, other.start)) &&
+          (JA_CLAUSE_SUBJECT.test(text.slice(other.end, other.end + 3)) ||
+            /^(?:, [^,.;]{1,80},)?\s+(?:was|were|had|has|is)\b/.test(text.slice(other.end, other.end + 100))))),
   );
 }
 
