@@ -160,9 +160,12 @@ const POLICE_JA = /(?<![一-龯])([一-龯]{1,4}?(?:県警察本部|府警察本
 const POLICE_FACTS: Partial<KbEntity> = { roles: ['government-agency'], country: 'JP' };
 /** Hospitals, medical centres and universities, often in the news as ransomware victims: 岡山県精神科医療センター, 近畿大学. */
 const INSTITUTION_JA = /(?<![一-龯ァ-ヴー・])([一-龯ァ-ヴー][一-龯ァ-ヴー・]{1,16}?(?:病院|医療センター|大学))(?![一-龯ァ-ヴー])/g;
+/** A town's name in hiragana (つるぎ, いわき): no particle inside it, and no conjunction (また, なお). */
+const TOWN_IN_HIRAGANA =
+  /(?<![ぁ-ん])(?![ぁ-ん]*[のはがをにでともやへ])(?!(?:また|なお|ただし|しかし|および|ならびに|あるいは|もしくは)$)[ぁ-ん]{2,6}$/;
 /** A name that only says which kind of institution (大学病院, 総合病院) or refers back to one (同病院, 各大学). */
 const GENERIC_INSTITUTION_JA =
-  /^(?:[同当各本他両全某]|(?:大学|総合|民間|公立|私立|国立|地域|基幹|中核|一般|精神科|医療|複数|市内|県内|国内|海外)(?:病院|医療センター|大学)$)/;
+  /^(?:[同当各本他両全某]|(?:大学|総合|民間|公立|私立|国立|市立|町立|村立|県立|府立|都立|道立|地域|基幹|中核|一般|精神科|医療|複数|市内|県内|国内|海外)(?:病院|医療センター|大学)$)/;
 /**
  * Where a Japanese text names a hospital, medical centre or university in full (see INSTITUTION_JA). Such a name is
  * one mention: the sector or place words inside it (医療 in 岡山県精神科医療センター, 中国 in 中国労災病院) name nothing.
@@ -170,7 +173,12 @@ const GENERIC_INSTITUTION_JA =
 export function institutionSpans(text: string): [number, number][] {
   if (!text.includes('病院') && !text.includes('大学') && !text.includes('医療センター')) return [];
   const spans: [number, number][] = [];
-  for (const m of execAll(INSTITUTION_JA, text)) if (!GENERIC_INSTITUTION_JA.test(m[1] ?? '')) spans.push([m.index, m.index + m[0].length]);
+  for (const m of execAll(INSTITUTION_JA, text)) {
+    if (GENERIC_INSTITUTION_JA.test(m[1] ?? '')) continue;
+    // A town written in hiragana opens the name: つるぎ町立半田病院.
+    const town = /^[町市村]立/.test(m[1] ?? '') ? TOWN_IN_HIRAGANA.exec(text.slice(Math.max(0, m.index - 7), m.index)) : null;
+    spans.push([m.index - (town?.[0].length ?? 0), m.index + m[0].length]);
+  }
   return spans;
 }
 /** A Latin-script name right after a Japanese noun for a business: 暗号資産交換業者Garantex, 米IT企業SolarWinds. */

@@ -468,6 +468,11 @@ describe('Japanese extraction (our own texts)', () => {
     ]);
     // A generic stem names no company.
     expect(names(extractDocument(starter, doc('国内の大手建設会社が狙われた。')), 'identity')).toEqual([]);
+    // A town written in hiragana opens a hospital's name; a bare 市立病院 or a conjunction does not.
+    expect(names(extractDocument(starter, doc('徳島県つるぎ町立半田病院がランサムウェア攻撃を受けた。')), 'identity')).toEqual([
+      'つるぎ町立半田病院',
+    ]);
+    expect(names(extractDocument(starter, doc('そのうち市立病院が被害を受けた。')), 'identity')).toEqual([]);
   });
 
   it('reads a hospital named with ・, the ransomware a later sentence says was used as the attacker, and VPN flaws exploited', () => {
