@@ -491,6 +491,28 @@ describe('Japanese extraction (our own texts)', () => {
     ]);
   });
 
+  it('reads where stolen files were uploaded as a service abused, "It used …" as the actor’s, and an origin before a naming clause', () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        'The group Gamaredon targeted Ukrainian government institutions with PteroBox, which uploads stolen files to Dropbox. It used Cloudflare tunnels to hide its servers.',
+        'en',
+      ),
+    );
+    expect(rolesOf(x).sort()).toEqual(['Cloudflare: infrastructure-provider', 'Dropbox: infrastructure-provider']);
+    expect(relationsOf(x).filter((r) => r.includes('Dropbox'))).toEqual(['Gamaredon Group abuses Dropbox']);
+    const named = extractDocument(
+      starter,
+      doc(
+        'The Dutch intelligence services AIVD and MIVD said a previously unknown Russian state-sponsored group, which they named Laundry Bear, stole contact details of police employees.',
+        'en',
+      ),
+    );
+    expect(relationsOf(named).filter((r) => r.includes('originates-from'))).toEqual(['Laundry Bear originates-from Russia']);
+    // "Dutch services expose …": the demonym describes the services, not the actor.
+    expect(relationsOf(extractDocument(starter, doc('Dutch services expose Laundry Bear after police breach.', 'en')))).toEqual([]);
+  });
+
   it('reads a country before its agency as no origin of the actor named after it, and a Japanese insurer by name', () => {
     // 韓国の国家情報院: の国家 is no 国家支援 (state backing).
     const x = extractDocument(

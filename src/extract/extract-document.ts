@@ -478,6 +478,9 @@ export const ATTACK_BY =
   /感染したのは|(?:暗号化|攻撃|侵入)に(?:は)?[^。]{0,30}?が(?:使われ|使用され|用いられ)|攻撃を行ったのは|(?:攻撃|犯行|侵入)は[^。]{0,40}?(?:によるもの|の犯行|が実行)|による(?:サイバー|ランサムウェア)?攻撃(?:だ|であ)|使われたのは|\b(?:the|this) (?:cyber-?)?(?:attack|breach|intrusion|incident|hack)s? (?:was|were|has been|had been|is) (?:(?:later|also|since|now|widely|publicly) )?(?:(?:believed|thought|said) to (?:be|have been) )?(?:carried out|conducted|launched|perpetrated|attributed|blamed on|the work)\b|\bbehind (?:the|this) (?:cyber-?)?(?:attack|breach|intrusion|incident|hack)\b|\b(?:was|were) used in the (?:cyber-?)?(?:attack|breach|intrusion)\b/i;
 /** After a state: that it is behind what the sentence reports ("North Korea was responsible for"; 北朝鮮が関与 is in ORIGIN_AFTER). */
 const STATE_RESPONSIBLE_AFTER = /^ (?:was|is|were|is believed to be|was found to be) (?:responsible|behind)\b/;
+/** A group noun and a naming clause between a place and the actor: "state-sponsored group, which they named ". */
+const NAMED_GROUP_GAP =
+  /^[\s-](?:[\w-]+ ){0,3}(?:group|actor|gang|crew|cluster)s?,? (?:which|that|whom)? ?(?:\w+ ){0,3}(?:named|dubbed|calls?|called|tracks? as|refers? to as) ["“]?$/;
 /** How far after a place the actor it describes may start ("China-based group, tracked by Microsoft as Volt Typhoon"). */
 const ORIGIN_REACH = 40;
 const ORIGIN_BEFORE =
@@ -495,7 +498,9 @@ const SAME_ACTOR_AS =
 const DEPLOYED_JA = /」?(?:が|を)(?:読み込まれ|実行され|インストールされ|設置され|送り込まれ|展開され|ダウンロードされ)/;
 /** A pronoun subject that can refer back to the attackers (only tried when the sentence names tools alone). */
 const THEY = /\b(?:they|the attackers|the intruders)\b|彼らは/i;
-const THEY_OPENING = /^\s*They\b/;
+/** "They …", or "It used …" (an actor's verb: "It is unclear" refers to nobody). */
+const THEY_OPENING =
+  /^\s*(?:They\b|It (?:also )?(?:used|uses|deployed|deploys|relied|relies|sent|sends|targeted|targets|exploited|exploits|installed|installs|abused|abuses)\b)/;
 /** What may precede a tool that is the subject of its sentence: nothing, or an article ("The Mimikatz tool dumps …"). */
 const TOOL_AS_SUBJECT = /^\s*(?:(?:the|this|a|an)\s+)?$/i;
 /** "the malware", 同ランサムウェア: a sentence that names no software refers back to the last malware named. */
@@ -526,7 +531,7 @@ const PERSON_AFTER =
   /^\s(?:man|woman|men|women|national|nationals|citizen|citizens|teen|teenager|teenagers|youth|student|suspect|suspects)\b/;
 /** After a demonym: whom it describes when that is not an actor ("Japanese media said NoName057(16) …"). */
 const DEMONYM_OF_OTHER_AFTER =
-  /^\s(?:media|press|news|newspapers?|broadcasters?|outlets?|officials?|authorities|government|police|prosecutors?|ministry|researchers?|experts?|companies|company|firms?|organi[sz]ations?|victims?|users|customers|banks?|lawmakers|investigators)\b/;
+  /^\s(?:media|press|news|newspapers?|broadcasters?|outlets?|officials?|authorities|government|police|prosecutors?|ministry|researchers?|experts?|companies|company|firms?|organi[sz]ations?|victims?|users|customers|banks?|lawmakers|investigators|services|intelligence|agenc(?:y|ies)|spy|military|army|courts?|regulators?|watchdogs?)\b/;
 /** After a country: a nationality (ロシア国籍の, 中国籍の) or the place of an arrest (タイで逮捕). */
 const NATIONALITY_OR_ARREST_AFTER = /^(?:の)?(?:国籍|籍)|^で(?:逮捕|拘束|身柄を拘束|検挙|起訴)/;
 /** Before a country: where the law caught or sent someone ("arrested in Thailand", "extradited from South Korea"). */
@@ -567,6 +572,8 @@ const POSTED_ON_AFTER_JA = /^(?:上|の(?:チャンネル|アカウント|投稿
 const LOGGED_INTO_AFTER_JA = /^」?(?:に(?:外部から|第三者から|何者かが)?不正(?:に)?ログイン|の(?:アカウント|認証情報)(?:が|に|を))/;
 const LOGGED_INTO_BEFORE_EN = /\b(?:logged (?:in)?to|signed in to|accounts? on|credentials? (?:for|to))\s+(?:its\s+|their\s+|the\s+)?$/;
 const LOGGED_INTO_AFTER_EN = /^ (?:accounts?|credentials|log-?ins?|passwords?|session tokens?)\b/;
+/** Where stolen files went: "uploads stolen files to Dropbox". */
+const UPLOADED_TO_BEFORE_EN = /\b(?:upload(?:s|ed|ing)?|exfiltrat\w+|sen(?:d|ds|t)|sync(?:s|ed)?) (?:[\w-]+\s+){0,3}(?:to|via)\s+$/;
 /** The platform that held the data taken from its customers ("organisations that stored it in Snowflake"). */
 const STORED_IN_BEFORE_EN = /\b(?:stored|kept|hosted|held)\s+(?:\w+\s+){0,2}(?:in|on|with)\s+$/;
 /** An organisation as the source of what a sentence reports: "Microsoft said", "Google's Mandiant attributes". */
@@ -602,8 +609,10 @@ const SELF_REPORT =
  * - `reporter`: one of its research units, the source of a report ("according to X", Xによると) that does not speak
  *   of itself, or the subject of a speaking verb ("X said", Xは…と発表した) that tells neither of itself nor of an
  *   attack suffered; neither victim nor a provider the attackers abused;
+ * - `service`: the service the data was kept in, logged into or uploaded to ("stored it in Snowflake", Slackに
+ *   不正ログイン, "uploads stolen files to Dropbox"): no victim, though it may be a provider the attackers abused;
  * - `maker`: the maker of the product named ("a flaw in Citrix NetScaler", "SonicWall SSL VPN appliances",
- *   Oracle EBSの脆弱性): no victim, though attackers may abuse its service.
+ *   Oracle EBSの脆弱性): neither victim nor provider (the devices are the victims' own).
  */
 function bystanderRole(text: string, sentence: Sentence, m: Mention): BystanderRole | undefined {
   const after = text.slice(m.end, Math.min(sentence.end, m.end + 60));
@@ -611,9 +620,13 @@ function bystanderRole(text: string, sentence: Sentence, m: Mention): BystanderR
   if (REPORTING_UNIT_AFTER.test(after) || POSTED_ON_BEFORE_EN.test(before) || POSTED_ON_AFTER_JA.test(after)) return 'reporter';
   if (
     STORED_IN_BEFORE_EN.test(before) ||
+    UPLOADED_TO_BEFORE_EN.test(before) ||
     LOGGED_INTO_AFTER_JA.test(after) ||
     LOGGED_INTO_BEFORE_EN.test(before) ||
-    LOGGED_INTO_AFTER_EN.test(after) ||
+    LOGGED_INTO_AFTER_EN.test(after)
+  )
+    return 'service';
+  if (
     FLAW_AFTER_EN.test(after) ||
     FLAW_AFTER_JA.test(after) ||
     FLAW_BEFORE_EN.test(before) ||
@@ -870,7 +883,13 @@ function findRelations(
         const [first, ...following] = [...actors, ...software].filter((a) => a.m.start >= x.m.end).sort((a, b) => a.m.start - b.m.start);
         // Only an actor close after it: in "Zservers, a Russia-based bulletproof hosting provider, … for supporting
         // LockBit affiliates" the place describes the provider, not LockBit.
-        const described = first && first.m.start - x.m.end <= ORIGIN_REACH ? listRun(text, first, following) : [];
+        // (Or farther, after a group noun and a naming clause: "a Russian state-sponsored group, which they named
+        // Laundry Bear".)
+        const reaches =
+          first !== undefined &&
+          (first.m.start - x.m.end <= ORIGIN_REACH ||
+            (first.m.start - x.m.end <= 100 && NAMED_GROUP_GAP.test(text.slice(x.m.end, first.m.start))));
+        const described = first && reaches ? listRun(text, first, following) : [];
         const nearestBefore = [...actors, ...software].filter((a) => a.m.end <= x.m.start).sort((a, b) => b.m.end - a.m.end)[0];
         for (const a of responsible ? actors : described.length > 0 ? described : nearestBefore ? [nearestBefore] : []) {
           add('originates-from', a.e.entity, x.e.entity, index, 60);

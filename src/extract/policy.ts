@@ -9,8 +9,11 @@ import type { Sentence } from '../text/sentences.js';
 /** Instrument kinds nobody joins: one joins a treaty, a process or an accord. */
 const NOT_JOINED = new Set(['law', 'executive-order', 'guidance', 'sanctions-listing']);
 
-/** What an organisation named beside an attack is when it does not suffer it (see findActorRoles). */
-export type BystanderRole = 'reporter' | 'maker';
+/**
+ * What an organisation named beside an attack is when it does not suffer it (see findActorRoles): the source of the
+ * report, the maker of the product attacked, or the service the attackers used (which may be a provider they abused).
+ */
+export type BystanderRole = 'reporter' | 'maker' | 'service';
 
 export type StanceType = 'supports' | 'opposes' | 'criticizes' | 'signs' | 'joins' | 'proposes' | 'listed-under';
 export const STANCE_TYPES: readonly StanceType[] = ['supports', 'opposes', 'criticizes', 'signs', 'joins', 'proposes', 'listed-under'];
@@ -487,7 +490,7 @@ function attackIsOn(text: string, sentence: Sentence, identities: readonly Polic
   return ATTACK_ON_BEFORE_EN.test(text.slice(Math.max(sentence.start, first.start - 60), first.start));
 }
 const ABUSE_CUE_ALL =
-  /\b(?:abus(?:e|es|ed|ing)|hosted on|host(?:s|ed)? (?:\w+ ){0,2}on|relay(?:s|ed)? through|through (?:the )?(?:accounts?|services?|infrastructure)|misus(?:e|es|ed|ing))\b|悪用|経由|踏み台|を介し/gi;
+  /\b(?:abus(?:e|es|ed|ing)|hosted on|host(?:s|ed)? (?:\w+ ){0,2}on|relay(?:s|ed)? through|through (?:the )?(?:accounts?|services?|infrastructure)|misus(?:e|es|ed|ing)|(?:tunnels?|channels?|bots?) to (?:hide|conceal|mask|relay)|upload(?:s|ed|ing)? (?:\w+ ){0,3}to)\b|悪用|経由|踏み台|を介し/gi;
 const PROVIDER_ROLES = new Set(['technology-company', 'platform']);
 /** 脆弱性を悪用: exploiting a flaw (Japanese uses one verb for both) abuses no provider's service. */
 const EXPLOITED_FLAW_BEFORE = /(?:脆弱性|ゼロデイ|欠陥|不具合|CVE-\d{4}-\d{4,7})を$/i;
@@ -591,7 +594,7 @@ export function findActorRoles(
       hasAttacker &&
       // (Nor does the maker of the devices the attackers went through provide them: SonicWall製のSSL VPN機器を経由して
       // 侵入 goes through the victims' own devices.)
-      !bystanders.has(e.key) &&
+      (!bystanders.has(e.key) || bystanders.get(e.key) === 'service') &&
       e.roles.some((r) => PROVIDER_ROLES.has(r)) &&
       abusesProvider(sentence.text)
     ) {
