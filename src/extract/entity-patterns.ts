@@ -232,6 +232,7 @@ const ORG_AFTER_NOUN_JA =
  */
 const COMPANY_SUFFIX_JA =
   /(?<![一-龯ァ-ヴー・])((?![大中国海同各関地他][手堅内外連元社])[一-龯ァ-ヴー・]{2,12}?(?:工業|製作所|電機|商事|建設|化学工業|製薬|重工業|精機|食品|プレス))(?![一-龯ァ-ヴー])/g;
+const COMPANY_ENDINGS_JA = ['工業', '製作所', '電機', '商事', '建設', '製薬', '精機', '食品', 'プレス'];
 /** Holding companies: アサヒグループホールディングス, Zホールディングス. */
 const HOLDINGS_JA = /(?<![ァ-ヴー・A-Za-z])((?:[ァ-ヴ][ァ-ヴー・]{1,20}?|[A-Z][A-Za-z0-9&.-]{0,24})ホールディングス)/g;
 
@@ -599,7 +600,9 @@ export function findPatternEntities(
     ORG_SUFFIX_EN,
     MINISTRY_EN,
     INSTITUTION_EN,
-    ...ifJapanese([ORG_JA_SHA, AGENCY_JA, POLICE_JA, HOLDINGS_JA, ORG_AFTER_NOUN_JA, COMPANY_SUFFIX_JA]),
+    ...ifJapanese([ORG_JA_SHA, AGENCY_JA, POLICE_JA, HOLDINGS_JA, ORG_AFTER_NOUN_JA]),
+    // (Only where a company ending occurs: the pattern is tried at every run of kanji or katakana.)
+    ...(japanese && COMPANY_ENDINGS_JA.some((w) => text.includes(w)) ? [COMPANY_SUFFIX_JA] : []),
   ]) {
     for (const m of execAll(re, text)) {
       const raw = (m[1] ?? m[0]).trim();
