@@ -513,6 +513,18 @@ describe('Japanese extraction (our own texts)', () => {
     expect(relationsOf(extractDocument(starter, doc('Dutch services expose Laundry Bear after police breach.', 'en')))).toEqual([]);
   });
 
+  it('reads an attack that halted a company’s own factories as its report, and a gang’s leak-site listing as its claim', () => {
+    const x = extractDocument(
+      starter,
+      doc(
+        'Asahi Group Holdings said a ransomware attack that began on September 29 had halted shipments at most of its factories. The Qilin group later listed the company on its leak site and claimed to have stolen 27 gigabytes of data.',
+        'en',
+      ),
+    );
+    expect(rolesOf(x)).toEqual(['Asahi Group Holdings: victim']);
+    expect(relationsOf(x)).toContain('Qilin targets Asahi Group Holdings');
+  });
+
   it('reads a country before its agency as no origin of the actor named after it, and a Japanese insurer by name', () => {
     // 韓国の国家情報院: の国家 is no 国家支援 (state backing).
     const x = extractDocument(

@@ -472,7 +472,7 @@ const ACTOR_MODIFIER_GAP =
 const RUN_FROM_BEFORE = /\b(?:run|operated|controlled|managed|developed|maintained) (?:out of|from) (?:the )?$/;
 /** An actor's own claim of an attack (the claims ledger reads the same words). */
 export const CLAIMED_ATTACK =
-  /\bclaim(?:s|ed|ing)? (?:responsibility|credit)\b|\bclaim(?:s|ed|ing)? (?:the |an |a )?(?:\w+ )?(?:attack|hack|breach|intrusion)|犯行声明|犯行を主張/i;
+  /\bclaim(?:s|ed|ing)? (?:responsibility|credit)\b|\bclaim(?:s|ed|ing)? (?:the |an |a )?(?:\w+ )?(?:attack|hack|breach|intrusion)|\bclaim(?:s|ed|ing)? to have (?:stolen|taken|hacked|breached|encrypted)\b|\blist(?:s|ed|ing)? (?:[\w&-]+ ){0,3}on its (?:data )?(?:leak|extortion) (?:site|blog|page)\b|犯行声明|犯行を主張/i;
 /** The attack a document reports, said to be by the actor or malware its sentence names (the claims ledger reads it too). */
 export const ATTACK_BY =
   /感染したのは|(?:暗号化|攻撃|侵入)に(?:は)?[^。]{0,30}?が(?:使われ|使用され|用いられ)|攻撃を行ったのは|(?:攻撃|犯行|侵入)は[^。]{0,40}?(?:によるもの|の犯行|が実行)|による(?:サイバー|ランサムウェア)?攻撃(?:だ|であ)|使われたのは|\b(?:the|this) (?:cyber-?)?(?:attack|breach|intrusion|incident|hack)s? (?:was|were|has been|had been|is) (?:(?:later|also|since|now|widely|publicly) )?(?:(?:believed|thought|said) to (?:be|have been) )?(?:carried out|conducted|launched|perpetrated|attributed|blamed on|the work)\b|\bbehind (?:the|this) (?:cyber-?)?(?:attack|breach|intrusion|incident|hack)\b|\b(?:was|were) used in the (?:cyber-?)?(?:attack|breach|intrusion)\b/i;
