@@ -442,19 +442,28 @@ const CONTRACTOR_OF_AFTER_JA = /^(?: [A-Z][\w-]*){0,2}の(?:業務)?(?:委託先
 const DENIAL = /\b(?:denied|denies|deny|disputed|disputes|rejected|rejects) (?:that|claims|reports|any)\b|否定/;
 /** A clause boundary: 隠し、, "…, while", "; ". */
 const CLAUSE_BOUNDARY = /[しでて]、|[,;]\s*(?:while|whereas|but|and)\b|;|\b(?:after|because|when|since|following)\b/;
+/** A Japanese subject marked with が (小島プレス工業が), which owns the verb of its clause. */
+const JA_GA_SUBJECT = /^(?:社|グループ)?が/;
+
+/** The organisations listed right after `item`, with it ("Marks & Spencer, the Co-op and Harrods", 三菱重工業と日立製作所). */
+function listedAfter(text: string, identities: readonly PolicyItem[], item: PolicyItem): PolicyItem[] {
+  const listed: PolicyItem[] = [];
+  let last = item;
+  for (const next of identities.filter((i) => i.start >= item.end).sort((a, b) => a.start - b.start)) {
+    if (!PARTY_LIST_GAP.test(text.slice(last.end, next.start))) break;
+    listed.push(next);
+    last = next;
+  }
+  return listed;
+}
+
 /**
  * Whether another organisation, in a clause of its own after `item`'s, is the subject of the verb at `at`: a
  * Japanese subject (日本航空は) or the one named right before an English verb.
  */
 function subjectOfLaterClause(text: string, identities: readonly PolicyItem[], item: PolicyItem, at: number): boolean {
   // The organisations listed with it (三菱重工業と日立製作所が…) share its verb.
-  const listed = new Set<PolicyItem>();
-  let last = item;
-  for (const next of identities.filter((i) => i.start >= item.end).sort((a, b) => a.start - b.start)) {
-    if (!PARTY_LIST_GAP.test(text.slice(last.end, next.start))) break;
-    listed.add(next);
-    last = next;
-  }
+  const listed = new Set(listedAfter(text, identities, item));
   return identities.some(
     (other) =>
       other.entity.key !== item.entity.key &&
@@ -464,7 +473,7 @@ function subjectOfLaterClause(text: string, identities: readonly PolicyItem[], i
       other.start - item.end <= 400 &&
       // (A Japanese subject marked with が is the verb's own, whatever clause the topic is in: トヨタ自動車は、取引先の
       // 小島プレス工業がサイバー攻撃を受け….)
-      (/^(?:社|グループ)?が/.test(text.slice(other.end, other.end + 4)) ||
+      (JA_GA_SUBJECT.test(text.slice(other.end, other.end + 4)) ||
         (CLAUSE_BOUNDARY.test(text.slice(item.end, other.start)) &&
           (JA_CLAUSE_SUBJECT.test(text.slice(other.end, other.end + 3)) ||
             /^(?:, [^,.;]{1,80},)?\s+(?:was|were|had|has|is)\b/.test(text.slice(other.end, other.end + 100))))),
@@ -474,11 +483,7 @@ function subjectOfLaterClause(text: string, identities: readonly PolicyItem[], i
 /** Whether `item` is among the organisations an attack in the sentence is on (see ATTACK_ON_BEFORE_EN). */
 function attackIsOn(text: string, sentence: Sentence, identities: readonly PolicyItem[], item: PolicyItem): boolean {
   // The last of the Japanese list it is in: マークス・アンド・スペンサーやCo-opへのサイバー攻撃.
-  let last = item;
-  for (const next of identities.filter((i) => i.start >= item.end).sort((a, b) => a.start - b.start)) {
-    if (!PARTY_LIST_GAP.test(text.slice(last.end, next.start))) break;
-    last = next;
-  }
+  const last = listedAfter(text, identities, item).pop() ?? item;
   if (ATTACK_ON_AFTER_JA.test(text.slice(last.end, last.end + 16))) return true;
   // The first of the list the organisation is in: "… on Marks & Spencer, the Co-op and Harrods".
   const before = identities.filter((i) => i.end <= item.start).sort((a, b) => b.start - a.start);
