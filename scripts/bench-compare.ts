@@ -2,8 +2,8 @@
 // on both alike: `npx tsx scripts/bench-compare.ts OTHER_CHECKOUT [runs]` (both checkouts built with
 // `npx tsc -p tsconfig.build.json`; needs ../shared). Prints the median and best of each, English and Japanese, over
 // the inputs of `npm run bench` (the 120 AnnoCTR texts; the corpus's Japanese items and the sample report, 8 times).
-import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { benchInputs } from './bench-inputs.js';
 
 interface Build {
   readonly extractor: unknown;
@@ -26,15 +26,7 @@ for (const [name, root] of Object.entries(roots)) {
   builds[name] = { extractor: await main.openExtractor({ kbDirs: [join(SHARED, 'data')], ignoreHome: true }), extract: ed.extractDocument };
 }
 
-const english = readdirSync(join(SHARED, 'data/eval/annoctr/text')).map((f) =>
-  readFileSync(join(SHARED, 'data/eval/annoctr/text', f), 'utf8'),
-);
-const corpus = join(roots.this, 'corpus');
-const japaneseBase = readdirSync(corpus)
-  .filter((f) => f.endsWith('-ja.md'))
-  .map((f) => readFileSync(join(corpus, f), 'utf8'));
-japaneseBase.push(readFileSync(join(SHARED, 'seeds/000_4b43a1ed214ff49b.txt'), 'utf8'));
-const japanese = Array.from({ length: 8 }, () => japaneseBase).flat();
+const { english, japanese } = benchInputs(SHARED, join(roots.this, 'corpus'));
 
 const doc = (text: string, lang: 'en' | 'ja') => ({
   id: 'report--00000000-0000-4000-8000-000000000000',

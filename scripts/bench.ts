@@ -2,12 +2,13 @@
 // extraction throughput against the ioc-extractor peer and a single-pass regex floor. Ingestion, store size and
 // search latency at 10k/100k documents are in scripts/bench-store.ts.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { extractIOC } from 'ioc-extractor';
 import { extractDocument } from '../src/extract/extract-document.js';
 import { extractIndicators } from '../src/extract/indicators.js';
 import { openExtractor } from '../src/main.js';
+import { benchInputs } from './bench-inputs.js';
 import { overallPeakRssMb, stagePeakRssMb } from './bench-rss.js';
 
 const SHARED = resolve(process.env.KIZASHI_SHARED ?? '../shared');
@@ -36,14 +37,7 @@ const kbRssMb = median(kbLoads.map((l) => l.rssMb));
 const kbPeakRssMb = median(kbLoads.map((l) => l.peakRssMb));
 const extractor = await openExtractor({ kbDirs: [join(SHARED, 'data')], ignoreHome: true });
 
-const english = readdirSync(join(SHARED, 'data/eval/annoctr/text')).map((f) =>
-  readFileSync(join(SHARED, 'data/eval/annoctr/text', f), 'utf8'),
-);
-const japaneseBase = readdirSync('corpus')
-  .filter((f) => f.endsWith('-ja.md'))
-  .map((f) => readFileSync(join('corpus', f), 'utf8'));
-japaneseBase.push(readFileSync(join(SHARED, 'seeds/000_4b43a1ed214ff49b.txt'), 'utf8'));
-const japanese = Array.from({ length: 8 }, () => japaneseBase).flat(); // the Japanese sample items, 8 times
+const { english, japanese } = benchInputs(SHARED, 'corpus');
 
 const rows: { name: string; mb: number; docs: number; ms: number; peakRssMb: number }[] = [];
 const run = (name: string, texts: readonly string[], f: (t: string) => unknown): void => {
